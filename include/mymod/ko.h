@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * ko: one kernel module file.
+ *
+ * The only layer that reads ELF (through libelf) or decompresses. A module
+ * is opened once, through one descriptor: what is inspected and what is
+ * handed to the kernel come from the same bytes. Any architecture, class
+ * and byte order is read, whatever the host is.
+ *
+ * Every function that can fail returns 0 or a negative errno and describes
+ * the failure with mm_fail() (see util.h), in words fit for
+ * "mymod: CMD: FILE: <words>". Malformed input (truncated, corrupt,
+ * offsets outside the file or section) is a failure, never a crash.
+ *
+ * Everything returned (strings, arrays) is owned by the struct ko and
+ * valid until ko_close(). Tables are computed on first use and cached, so
+ * a command pays only for what it asks.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct ko;
+
+enum ko_comp {
+	KO_COMP_NONE,
+	KO_COMP_GZIP,
+	KO_COMP_XZ,
+	KO_COMP_ZSTD,
+};
+
+/* "none", "gzip", "xz", "zstd". */
+const char *ko_comp_name(enum ko_comp comp);
+
+/*
+ * Open PATH: read it once (mapped when uncompressed), detect compression
+ * from the content (not the name), decompress in memory, and check the
+ * ELF header and section header table.
+ */
+int ko_open(const char *path, struct ko **kop);
+/* The same on an open descriptor, which the struct ko takes over. */
+int ko_open_fd(int fd, const char *path, struct ko **kop);
+/* The same on bytes in memory (fuzzing, tests); DATA is copied. */
+int ko_open_mem(const void *data, size_t len, const char *name, struct ko **kop);
+void ko_close(struct ko *ko);
+
+const char *ko_path(const struct ko *ko);
+/* The descriptor it was read from, -1 for ko_open_mem. For finit_module. */
+int ko_fd(const struct ko *ko);
+enum ko_comp ko_compression(const struct ko *ko);
+/* The file as stored (still compressed, if it is). */
+const void *ko_file_data(const struct ko *ko, size_t *len);
+/* The ELF image, decompressed: what init_module takes. */
+const void *ko_elf_image(const struct ko *ko, size_t *len);
+
+/* The module's name: modinfo "name=", else from the file name ('-' -> '_'). */
+const char *ko_name(struct ko *ko);
+
+struct ko_elf_info {
+	int elfclass;             /* 32 or 64 */
+	bool big_endian;
+	unsigned int machine;     /* e_machine */
+	const char *machine_name; /* "x86_64", "AArch64", "ARM", "S390", ... */
+	bool rela;                /* relocations are RELA (else REL) */
+	const char *build_id;     /* lower-case hex, NULL when absent */
+};
+int ko_elf_info(struct ko *ko, const struct ko_elf_info **info);
+
+struct ko_section {
+	const char *name;
+	uint64_t size;
+};
+/* Every section header but the null one, in file order. */
+int ko_sections(struct ko *ko, const struct ko_section **secs, size_t *n);
+
+/* One .modinfo entry "key=value", in file order. */
+struct ko_modinfo {
+	const char *key;
+	const char *value;
+};
+int ko_modinfo(struct ko *ko, const struct ko_modinfo **kv, size_t *n);
+/* The first value of KEY, or NULL. */
+const char *ko_modinfo_get(struct ko *ko, const char *key);
+
+/*
+ * A parameter: every entry of the __param section (struct kernel_param,
+ * read through its relocations), joined with .modinfo's parm= and
+ * parmtype= text; plus any parameter .modinfo names that __param lacks.
+ */
+struct ko_param {
+	const char *name;
+	const char *type;          /* parmtype=, e.g. "int", "charp", "array of int"; NULL */
+	const char *ops;           /* kernel_param_ops symbol, e.g. "param_ops_int"; NULL */
+	int perm;                  /* e.g. 0644; -1 when not in __param */
+	const char *description;   /* parm=; NULL when none */
+	const char *default_value; /* printable initial value from the file; NULL */
+};
+int ko_params(struct ko *ko, const struct ko_param **params, size_t *n);
+
+/* An exported symbol (__ksymtab, __ksymtab_gpl), in symbol table order. */
+struct ko_export {
+	const char *name;
+	bool gpl;
+	const char *ns; /* namespace, NULL when none */
+};
+int ko_exports(struct ko *ko, const struct ko_export **exports, size_t *n);
+
+/* An undefined symbol of the symbol table, with its __versions CRC. */
+struct ko_import {
+	const char *name;
+	bool has_crc;
+	uint32_t crc;
+};
+int ko_imports(struct ko *ko, const struct ko_import **imports, size_t *n);
+
+/* A __versions entry, in section order (as modprobe --dump-modversions). */
+struct ko_version {
+	const char *name;
+	uint32_t crc;
+};
+int ko_versions(struct ko *ko, const struct ko_version **versions, size_t *n);
+
+/* The appended signature ("~Module signature appended~"). */
+struct ko_signature {
+	const char *id_type;   /* "PKCS#7", "PGP", "X509" */
+	const char *algo;      /* e.g. "rsa", NULL when unknown */
+	const char *hash_algo; /* e.g. "sha256", NULL when unknown */
+	const char *signer;    /* NULL when unknown */
+	const uint8_t *key_id; /* PKCS#7: the signer's serial number */
+	size_t key_id_len;
+	const uint8_t *sig;
+	size_t sig_len;
+};
+/* *SIG is NULL when the module carries no signature. */
+int ko_signature(struct ko *ko, const struct ko_signature **sig);

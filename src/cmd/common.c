@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* What every command shares: the module-directory options and usage errors. */
+#include <stdio.h>
+
+#include "mymod/cmd.h"
+#include "mymod/util.h"
+
+bool mm_moddir_opt(int c, const char *arg)
+{
+	switch (c) {
+	case 'k':
+		mm_cfg.kver = arg;
+		return true;
+	case 'b':
+		mm_cfg.basedir = arg;
+		return true;
+	default:
+		return false;
+	}
+}
+
+int mm_usage_error(void)
+{
+	fprintf(stderr, "Try 'mymod %s --help'.\n", mm_cfg.cmd);
+	return MM_EXIT_USAGE;
+}

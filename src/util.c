@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "mymod/util.h"
+
+struct mm_config mm_cfg = {
+	.basedir = "",
+	.sysroot = "",
+	.cmd = NULL,
+};
+
+static _Thread_local char errbuf[1024];
+
+void mm_config_init(void)
+{
+	const char *s = getenv("MYMOD_SYSROOT");
+
+	if (s && *s)
+		mm_cfg.sysroot = s;
+	mm_cfg.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+}
+
+const char *mm_kver(void)
+{
+	static struct utsname u;
+
+	if (mm_cfg.kver)
+		return mm_cfg.kver;
+	if (!u.release[0] && uname(&u) < 0)
+		return "unknown";
+	return u.release;
+}
+
+char *mm_moddir(char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%s/lib/modules/%s", mm_cfg.basedir, mm_kver());
+
+	if (n < 0 || (size_t)n >= len)
+		return NULL;
+	return buf;
+}
+
+char *mm_syspath(char *buf, size_t len, const char *path)
+{
+	int n = snprintf(buf, len, "%s%s", mm_cfg.sysroot, path);
+
+	if (n < 0 || (size_t)n >= len)
+		return NULL;
+	return buf;
+}
+
+int mm_fail(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(errbuf, sizeof(errbuf), fmt, ap);
+	va_end(ap);
+	return err > 0 ? -err : err;
+}
+
+const char *mm_errmsg(void)
+{
+	return errbuf;
+}
+
+void mm_clearerr(void)
+{
+	errbuf[0] = '\0';
+}
+
+static void vreport(const char *kind, const char *fmt, va_list ap)
+{
+	fputs("mymod: ", stderr);
+	if (mm_cfg.cmd)
+		fprintf(stderr, "%s: ", mm_cfg.cmd);
+	if (kind)
+		fprintf(stderr, "%s: ", kind);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void mm_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(NULL, fmt, ap);
+	va_end(ap);
+}
+
+void mm_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("warning", fmt, ap);
+	va_end(ap);
+}
+
+void mm_hint(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("hint", fmt, ap);
+	va_end(ap);
+}
+
+static void *oom(void)
+{
+	fputs("mymod: out of memory\n", stderr);
+	abort();
+}
+
+void *mm_malloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	return p ? p : oom();
+}
+
+void *mm_calloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	return p ? p : oom();
+}
+
+void *mm_realloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	return q ? q : oom();
+}
+
+void *mm_reallocarray(void *p, size_t n, size_t size)
+{
+	void *q = reallocarray(p, n ? n : 1, size ? size : 1);
+
+	return q ? q : oom();
+}
+
+char *mm_strdup(const char *s)
+{
+	char *p = strdup(s);
+
+	return p ? p : oom();
+}
+
+char *mm_strndup(const char *s, size_t n)
+{
+	char *p = strndup(s, n);
+
+	return p ? p : oom();
+}
+
+char *mm_asprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	return r < 0 ? oom() : s;
+}
+
+static const char *const ko_suffixes[] = { ".ko", ".ko.gz", ".ko.xz", ".ko.zst" };
+
+static size_t ko_suffix_len(const char *s)
+{
+	size_t len = strlen(s);
+
+	for (size_t i = 0; i < MM_ARRAY_SIZE(ko_suffixes); i++) {
+		size_t sl = strlen(ko_suffixes[i]);
+
+		if (len > sl && strcmp(s + len - sl, ko_suffixes[i]) == 0)
+			return sl;
+	}
+	return 0;
+}
+
+bool mm_is_path(const char *arg)
+{
+	return strchr(arg, '/') || ko_suffix_len(arg) > 0;
+}
+
+char *mm_modname_from_path(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	char *name;
+
+	base = base ? base + 1 : path;
+	name = mm_strndup(base, strlen(base) - ko_suffix_len(base));
+	for (char *p = name; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	return name;
+}
+
+int mm_read_file(const char *path, char **bufp, size_t *lenp)
+{
+	size_t len = 0, cap = 4096;
+	char *buf;
+	int fd, err = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	buf = mm_malloc(cap);
+	for (;;) {
+		ssize_t r;
+
+		if (len + 1 >= cap) {
+			cap *= 2;
+			buf = mm_realloc(buf, cap);
+		}
+		r = read(fd, buf + len, cap - len - 1);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			err = -errno;
+			break;
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+	close(fd);
+	if (err) {
+		free(buf);
+		return err;
+	}
+	buf[len] = '\0';
+	*bufp = buf;
+	if (lenp)
+		*lenp = len;
+	return 0;
+}
