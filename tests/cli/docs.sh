@@ -33,6 +33,8 @@ check_page() { # PAGE CMD
             fail "$page: option $opt of 'mymod $cmd --help' is not in man/$page.scd"
         bash_complete "$MYMOD" $cmd "$opt" | grep -qx -- "$opt" ||
             fail "bash completion does not offer $opt for 'mymod $cmd'"
+        zsh -f "$SRCDIR/tests/cli/zsh-complete.zsh" "$SRCDIR/completions" "$MYMOD" $cmd "$opt" |
+            grep -qx -- "$opt" || fail "zsh completion does not offer $opt for 'mymod $cmd'"
         fish -c "source '$SRCDIR/completions/mymod.fish'; complete -C '$MYMOD $cmd $opt'" |
             cut -f1 | grep -qx -- "$opt" ||
             fail "fish completion does not offer $opt for 'mymod $cmd'"
@@ -72,5 +74,9 @@ fi
 # Module names from the module directory chosen with -k.
 got=$(bash_complete "$MYMOD" -k "$KVER" info loo)
 echo "$got" | grep -qx loop || fail "bash: 'mymod -k $KVER info loo<TAB>' does not offer loop: $got"
+got=$(zsh -f "$SRCDIR/tests/cli/zsh-complete.zsh" "$SRCDIR/completions" "$MYMOD" -k "$KVER" info loo)
+echo "$got" | grep -qx loop || fail "zsh: 'mymod -k $KVER info loo<TAB>' does not offer loop: $got"
+got=$(cd "$TMP" && fish -c "source '$SRCDIR/completions/mymod.fish'; complete -C '$MYMOD -k $KVER info loo'" | cut -f1)
+echo "$got" | grep -qx loop || fail "fish: 'mymod -k $KVER info loo<TAB>' does not offer loop: $got"
 
 finish
