@@ -129,7 +129,7 @@ int depgraph_everything(struct depgraph *g, struct dg_view *v);
  * The cycles among the view's nodes through DG_DEP edges (strongly
  * connected components of more than one node, or a node that needs
  * itself), found without looping; sets dg_node.cycle. *CYCLES[i] lists
- * the members of cycle i, in graph order; free with depgraph_cycles_free().
+ * the members of cycle i, by name; free with depgraph_cycles_free().
  */
 int depgraph_cycles(struct depgraph *g, const struct dg_view *v, unsigned int ***cycles,
 		    size_t **sizes, size_t *ncycles);

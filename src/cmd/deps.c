@@ -140,9 +140,14 @@ static int tree_line(const struct depgraph *g, const struct dg_tree_item *item, 
 static int print_tree(struct depgraph *g, const struct dg_view *v, const struct deps_opts *o)
 {
 	struct tree_ctx t = { .o = o };
+	struct out_col cols[MM_ARRAY_SIZE(columns)];
 	int err;
 
-	t.tb = out_table_new(columns, o->cols, (size_t)o->ncols, &o->out);
+	/* As lsblk --raw: one line per module, no tree drawn. */
+	memcpy(cols, columns, sizeof(cols));
+	if (o->out.raw)
+		cols[COL_NAME].flags &= ~SCOLS_FL_TREE;
+	t.tb = out_table_new(cols, o->cols, (size_t)o->ncols, &o->out);
 	if (!t.tb)
 		return -ENOMEM;
 	err = depgraph_walk_tree(g, v, tree_line, &t);

@@ -409,11 +409,11 @@ static void scc_visit(struct scc *s, unsigned int id)
 	}
 }
 
-static int cmp_uint(const void *a, const void *b)
+static int cmp_name(const void *a, const void *b, void *g)
 {
-	unsigned int x = *(const unsigned int *)a, y = *(const unsigned int *)b;
+	const struct dg_node *nodes = ((struct depgraph *)g)->nodes;
 
-	return x < y ? -1 : x > y;
+	return strcmp(nodes[*(const unsigned int *)a].name, nodes[*(const unsigned int *)b].name);
 }
 
 int depgraph_cycles(struct depgraph *g, const struct dg_view *v, unsigned int ***cycles,
@@ -433,7 +433,7 @@ int depgraph_cycles(struct depgraph *g, const struct dg_view *v, unsigned int **
 		if (v->in[i] && s.index[i] < 0)
 			scc_visit(&s, (unsigned int)i);
 	for (size_t c = 0; c < s.ncycles; c++)
-		qsort(s.cycles[c], s.sizes[c], sizeof(**s.cycles), cmp_uint);
+		qsort_r(s.cycles[c], s.sizes[c], sizeof(**s.cycles), cmp_name, g);
 	free(s.index);
 	free(s.low);
 	free(s.onstack);
