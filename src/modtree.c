@@ -3,6 +3,7 @@
 #include <fnmatch.h>
 #include <libkmod.h>
 #include <limits.h>
+#include <search.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -18,22 +19,10 @@ struct modtree {
 	char *kver;
 	char *weakdep; /* modules.weakdep, read on first use; NULL when absent */
 	bool weakdep_read;
-	/*
-	 * Modules handed out stay referenced, so libkmod keeps them (and
-	 * their parsed modules.dep line) in its pool for the next lookup.
-	 */
-	struct kmod_module **pinned;
-	size_t npinned, cappinned;
+	struct dep_index *deps; /* modules.dep read whole, once asked to */
 };
 
-static void pin(struct modtree *mt, struct kmod_module *mod)
-{
-	if (mt->npinned == mt->cappinned) {
-		mt->cappinned = mt->cappinned ? mt->cappinned * 2 : 256;
-		mt->pinned = mm_reallocarray(mt->pinned, mt->cappinned, sizeof(*mt->pinned));
-	}
-	mt->pinned[mt->npinned++] = kmod_module_ref(mod);
-}
+static void dep_index_free(struct dep_index *di);
 
 int modtree_open(struct modtree **mtp)
 {
@@ -55,8 +44,9 @@ int modtree_open(struct modtree **mtp)
 	}
 	mt->ctx = kmod_new(mt->dir, NULL);
 	if (!mt->ctx) {
+		mm_fail(ENOMEM, "cannot read module directory %s", mt->dir);
 		free(mt);
-		return mm_fail(ENOMEM, "cannot read module directory %s", mt->dir);
+		return -ENOMEM;
 	}
 	kmod_set_log_priority(mt->ctx, 0);
 	mt->kver = mm_strdup(mm_kver());
@@ -68,9 +58,7 @@ void modtree_close(struct modtree *mt)
 {
 	if (!mt)
 		return;
-	for (size_t i = 0; i < mt->npinned; i++)
-		kmod_module_unref(mt->pinned[i]);
-	free(mt->pinned);
+	dep_index_free(mt->deps);
 	kmod_unref(mt->ctx);
 	free(mt->kver);
 	free(mt->weakdep);
@@ -107,7 +95,6 @@ int modtree_lookup(struct modtree *mt, const char *name, struct modtree_mod **mo
 		mods[n].path = path ? mm_strdup(path) : NULL;
 		mods[n].builtin = !path;
 		n++;
-		pin(mt, mod);
 		kmod_module_unref(mod);
 	}
 	kmod_module_unref_list(list);
@@ -190,40 +177,37 @@ static void mods_push(struct modtree_mod **mods, size_t *n, const char *name, co
 	(*n)++;
 }
 
-/* One line of libkmod's modules.dep dump: "NAME RELPATH: DEPS...". */
-static void add_dump_line(struct modtree *mt, const char *cwd, const char *line, size_t len,
-			  struct modtree_mod **mods, size_t *n)
-{
-	const char *sp = memchr(line, ' ', len);
-	const char *colon = sp ? memchr(sp, ':', len - (size_t)(sp - line)) : NULL;
-	char *name, *path;
+/*
+ * modules.dep read whole, through libkmod's dump of its index: for many
+ * lookups, one pass instead of a search (and a stat() of every listed
+ * file) a module.
+ */
+struct dep_index {
+	char *buf;    /* modules.dep, or libkmod's dump of it; lines NUL-terminated */
+	char **names; /* each module's name, in the file's order */
+	size_t n;
+	struct hsearch_data tab; /* NAME -> "RELPATH: DEPS" */
+	char *prefix;		 /* what makes a RELPATH absolute */
+};
 
-	if (!colon)
+static void dep_index_free(struct dep_index *di)
+{
+	if (!di)
 		return;
-	name = mm_strndup(line, (size_t)(sp - line));
-	/* Absolute, as libkmod makes them: the directory, then the working one. */
-	if (sp[1] == '/')
-		path = mm_strndup(sp + 1, (size_t)(colon - sp - 1));
-	else if (mt->dir[0] == '/')
-		path = mm_asprintf("%s/%.*s", mt->dir, (int)(colon - sp - 1), sp + 1);
-	else
-		path = mm_asprintf("%s/%s/%.*s", cwd, mt->dir, (int)(colon - sp - 1), sp + 1);
-	*mods = mm_reallocarray(*mods, *n + 1, sizeof(**mods));
-	(*mods)[*n] = (struct modtree_mod){ .name = name, .path = path, .builtin = false };
-	(*n)++;
+	hdestroy_r(&di->tab);
+	free(di->buf);
+	for (size_t i = 0; i < di->n; i++)
+		free(di->names[i]);
+	free(di->names);
+	free(di->prefix);
+	free(di);
 }
 
-int modtree_all(struct modtree *mt, struct modtree_mod **modsp, size_t *np)
+static int dump_dep_index(struct modtree *mt, char **bufp, size_t *lenp)
 {
-	struct modtree_mod *mods = NULL;
-	size_t n = 0;
-	char *map = MAP_FAILED;
-	char cwd[PATH_MAX] = "";
-	off_t len = 0;
+	char *buf = NULL;
+	off_t len;
 	int fd, err;
-
-	if (mt->dir[0] != '/' && !getcwd(cwd, sizeof(cwd)))
-		return mm_fail(errno, "cannot tell the working directory: %s", strerror(errno));
 
 	fd = memfd_create("modules.dep", MFD_CLOEXEC);
 	if (fd < 0)
@@ -235,30 +219,170 @@ int modtree_all(struct modtree *mt, struct modtree_mod **modsp, size_t *np)
 		goto out;
 	}
 	len = lseek(fd, 0, SEEK_CUR);
-	if (len > 0) {
-		map = mmap(NULL, (size_t)len, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (map == MAP_FAILED) {
-			err = mm_fail(errno, "cannot map the module list: %s", strerror(errno));
-			goto out;
-		}
+	buf = mm_malloc((size_t)len + 1);
+	if (len < 0 || pread(fd, buf, (size_t)len, 0) != len) {
+		err = mm_fail(EIO, "cannot read the module list of %s", mt->dir);
+		goto out;
 	}
-	for (off_t off = 0; off < len;) {
-		const char *line = map + off;
-		const char *nl = memchr(line, '\n', (size_t)(len - off));
-		size_t l = nl ? (size_t)(nl - line) : (size_t)(len - off);
+	buf[len] = '\0';
+	*bufp = buf;
+	*lenp = (size_t)len;
+	buf = NULL;
+out:
+	free(buf);
+	close(fd);
+	return err;
+}
 
-		add_dump_line(mt, cwd, line, l, &mods, &n);
-		off += (off_t)l + 1;
+static int load_dep_index(struct modtree *mt)
+{
+	struct dep_index *di;
+	char cwd[PATH_MAX];
+	size_t len = 0;
+	bool text = false;
+	char *path;
+	int err;
+
+	if (mt->deps)
+		return 0;
+	di = mm_calloc(1, sizeof(*di));
+	/*
+	 * depmod writes modules.dep beside modules.dep.bin, from the same
+	 * data: one read. Without it, libkmod's dump of the index (a write
+	 * a field: slower).
+	 */
+	path = mm_asprintf("%s/modules.dep", mt->dir);
+	err = mm_read_file(path, &di->buf, &len);
+	free(path);
+	if (err == 0)
+		text = true;
+	else
+		err = dump_dep_index(mt, &di->buf, &len);
+	if (err < 0)
+		goto out;
+	if (mt->dir[0] == '/')
+		di->prefix = mm_asprintf("%s/", mt->dir);
+	else if (getcwd(cwd, sizeof(cwd)))
+		di->prefix = mm_asprintf("%s/%s/", cwd, mt->dir);
+	else {
+		err = mm_fail(errno, "cannot tell the working directory: %s", strerror(errno));
+		goto out;
+	}
+	for (size_t i = 0; i < len; i++)
+		di->n += di->buf[i] == '\n';
+	di->names = mm_reallocarray(NULL, di->n, sizeof(*di->names));
+	if (!hcreate_r(di->n * 2 + 16, &di->tab)) {
+		err = mm_fail(ENOMEM, "out of memory");
+		goto out;
+	}
+	di->n = 0;
+	for (char *line = di->buf, *next; *line; line = next) {
+		char *nl = strchr(line, '\n');
+		char *colon, *rel = line;
+		ENTRY e, *found;
+
+		next = nl ? nl + 1 : line + strlen(line);
+		if (nl)
+			*nl = '\0';
+		/* The text has "RELPATH: DEPS", the dump "NAME RELPATH: DEPS". */
+		if (!text) {
+			rel = strchr(line, ' ');
+			if (!rel)
+				continue;
+			*rel++ = '\0';
+		}
+		colon = strchr(rel, ':');
+		if (!colon || line[0] == '#')
+			continue;
+		if (text) {
+			*colon = '\0';
+			e.key = mm_modname_from_path(rel);
+			*colon = ':';
+		} else {
+			e.key = mm_strdup(line);
+		}
+		e.data = rel;
+		if (hsearch_r(e, ENTER, &found, &di->tab) && found->data == rel)
+			di->names[di->n++] = e.key;
+		else
+			free(e.key);
+	}
+	mt->deps = di;
+	di = NULL;
+out:
+	dep_index_free(di);
+	return err;
+}
+
+int modtree_preload_deps(struct modtree *mt)
+{
+	return load_dep_index(mt);
+}
+
+static char *dep_path(const struct dep_index *di, const char *rel, size_t len)
+{
+	if (rel[0] == '/')
+		return mm_strndup(rel, len);
+	return mm_asprintf("%s%.*s", di->prefix, (int)len, rel);
+}
+
+int modtree_all(struct modtree *mt, struct modtree_mod **modsp, size_t *np)
+{
+	struct modtree_mod *mods;
+	int err = load_dep_index(mt);
+
+	if (err < 0)
+		return err;
+	mods = mm_reallocarray(NULL, mt->deps->n, sizeof(*mods));
+	for (size_t i = 0; i < mt->deps->n; i++) {
+		ENTRY e = { .key = mt->deps->names[i] }, *found;
+		const char *rel;
+
+		hsearch_r(e, FIND, &found, &mt->deps->tab);
+		rel = found->data;
+		mods[i] = (struct modtree_mod){
+			.name = mm_strdup(mt->deps->names[i]),
+			.path = dep_path(mt->deps, rel, strcspn(rel, ":")),
+		};
 	}
 	*modsp = mods;
-	*np = n;
-	mods = NULL;
-out:
-	if (map != MAP_FAILED)
-		munmap(map, (size_t)len);
-	close(fd);
-	modtree_mods_free(mods, 0);
-	return err;
+	*np = mt->deps->n;
+	return 0;
+}
+
+/*
+ * The dependencies on a line "RELPATH: DEP...", in load order: the last
+ * listed is loaded first, as libkmod reads it. (Unlike libkmod, this does
+ * not check that the files exist.)
+ */
+static void deps_from_line(const struct dep_index *di, const char *line, struct modtree_mod **deps,
+			   size_t *n)
+{
+	const char *p = strchr(line, ':');
+	const char *end;
+
+	if (!p)
+		return;
+	end = p + strlen(p);
+	while (end > p + 1) {
+		const char *start;
+		char *path;
+
+		while (end > p + 1 && (end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		start = end;
+		while (start > p + 1 && start[-1] != ' ' && start[-1] != '\t')
+			start--;
+		if (start == end)
+			break;
+		path = dep_path(di, start, (size_t)(end - start));
+		*deps = mm_reallocarray(*deps, *n + 1, sizeof(**deps));
+		(*deps)[(*n)++] = (struct modtree_mod){
+			.name = mm_modname_from_path(path),
+			.path = path,
+		};
+		end = start;
+	}
 }
 
 int modtree_deps(struct modtree *mt, const char *name, struct modtree_mod **depsp, size_t *np)
@@ -269,11 +393,19 @@ int modtree_deps(struct modtree *mt, const char *name, struct modtree_mod **deps
 	size_t n = 0;
 	int err;
 
+	if (mt->deps) {
+		ENTRY e = { .key = (char *)name }, *found;
+
+		if (hsearch_r(e, FIND, &found, &mt->deps->tab))
+			deps_from_line(mt->deps, found->data, &deps, &n);
+		*depsp = deps;
+		*np = n;
+		return 0;
+	}
 	err = kmod_module_new_from_name(mt->ctx, name, &mod);
 	if (err < 0)
 		return mm_fail(-err, "cannot look up %s in %s", name, mt->dir);
 	list = kmod_module_get_dependencies(mod);
-	pin(mt, mod);
 	kmod_list_foreach(l, list)
 	{
 		struct kmod_module *dep = kmod_module_get_module(l);
@@ -450,5 +582,39 @@ int modtree_load(struct modtree *mt)
 
 	if (err < 0)
 		return mm_fail(-err, "cannot load the indexes of %s: %s", mt->dir, strerror(-err));
+	return 0;
+}
+
+/* Does a modprobe.d alias match NAME? (libkmod looks these up first.) */
+static bool config_alias(struct modtree *mt, const char *name)
+{
+	struct kmod_config_iter *it = kmod_config_get_aliases(mt->ctx);
+	bool found = false;
+
+	while (it && !found && kmod_config_iter_next(it))
+		found = fnmatch(kmod_config_iter_get_key(it), name, 0) == 0;
+	kmod_config_iter_free_iter(it);
+	return found;
+}
+
+int modtree_resolve(struct modtree *mt, const char *name, struct modtree_mod **modsp, size_t *np)
+{
+	char key[256];
+	ENTRY e = { .key = key }, *found;
+	size_t len = strlen(name);
+	const char *rel;
+
+	if (!mt->deps || len == 0 || len >= sizeof(key) ||
+	    name[strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")])
+		return modtree_lookup(mt, name, modsp, np);
+	for (size_t i = 0; i <= len; i++)
+		key[i] = name[i] == '-' ? '_' : name[i];
+	if (!hsearch_r(e, FIND, &found, &mt->deps->tab) || config_alias(mt, key))
+		return modtree_lookup(mt, name, modsp, np);
+	rel = found->data;
+	*modsp = mm_calloc(1, sizeof(**modsp));
+	(*modsp)->name = mm_strdup(key);
+	(*modsp)->path = dep_path(mt->deps, rel, strcspn(rel, ":"));
+	*np = 1;
 	return 0;
 }

@@ -46,9 +46,16 @@ bool modtree_blacklisted(struct modtree *mt, const char *name);
 void modtree_strv_free(char **v, size_t n);
 
 /*
+ * Read all of modules.dep now, in one pass over libkmod's index: worth it
+ * before asking modtree_deps() about many modules (which then no longer
+ * checks that the listed files exist, as libkmod does).
+ */
+int modtree_preload_deps(struct modtree *mt);
+
+/*
  * Every module modules.dep lists (through libkmod's modules.dep.bin), in
- * the index's order, with the absolute path of its file. Free with
- * modtree_mods_free().
+ * the index's order, with the absolute path of its file. Preloads
+ * modules.dep. Free with modtree_mods_free().
  */
 int modtree_all(struct modtree *mt, struct modtree_mod **mods, size_t *n);
 
@@ -94,3 +101,10 @@ int modtree_probe_options(struct modtree *mt, const char *name, const char *alia
  * lookups (otherwise libkmod opens and reads an index file per lookup).
  */
 int modtree_load(struct modtree *mt);
+
+/*
+ * The same answer as modtree_lookup(), faster after modtree_preload_deps():
+ * a plain module name that no modprobe.d alias claims is found in the
+ * preloaded modules.dep, without libkmod's search.
+ */
+int modtree_resolve(struct modtree *mt, const char *name, struct modtree_mod **mods, size_t *n);

@@ -36,6 +36,9 @@ static const char *const format_names[] = {
 
 enum { OPT_FORMAT = 256, OPT_JSON };
 
+/* From how many names on it modules.dep is read whole (see bench/bench-deps.sh). */
+#define PRELOAD_NAMES 64
+
 static const struct option options[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -159,32 +162,56 @@ static int print_tree(struct depgraph *g, const struct dg_view *v, const struct 
 	return err;
 }
 
-/* modprobe's show-depends line for one step; FILE_ONLY prints only an insmod's path. */
-static void print_step(struct modtree *mt, struct depgraph *g, const struct dg_probe_step *st,
-		       bool file_only)
-{
-	const struct dg_node *nd = depgraph_node(g, st->node);
-	char *cmd = NULL, *opts = NULL;
+/* What modprobe.d says of each node (reached by name), asked once a node. */
+struct probe_print {
+	struct modtree *mt;
+	struct depgraph *g;
+	bool modprobe; /* every step as modprobe prints it, else each file once */
+	struct probe_conf {
+		bool known, printed;
+		char *cmd, *opts;
+	} * conf;
+	size_t nconf;
+};
 
-	if (!st->ignorecmd && modtree_install_command(mt, nd->name, &cmd) < 0)
-		cmd = NULL;
-	if (file_only) {
+static struct probe_conf *probe_conf(struct probe_print *pp, const struct dg_probe_step *st,
+				     struct probe_conf *tmp)
+{
+	const char *name = depgraph_node(pp->g, st->node)->name;
+	struct probe_conf *c = st->via ? tmp : &pp->conf[st->node];
+
+	if (c->known)
+		return c;
+	c->known = true;
+	if (modtree_install_command(pp->mt, name, &c->cmd) < 0)
+		c->cmd = NULL;
+	if (modtree_probe_options(pp->mt, name, st->via, &c->opts) < 0)
+		c->opts = NULL;
+	return c;
+}
+
+/* modprobe's show-depends line for one step, or only an insmod's path. */
+static void print_step(struct probe_print *pp, const struct dg_probe_step *st)
+{
+	const struct dg_node *nd = depgraph_node(pp->g, st->node);
+	struct probe_conf tmp = { 0 };
+	struct probe_conf *c = probe_conf(pp, st, &tmp);
+	const char *cmd = st->ignorecmd ? NULL : c->cmd;
+	const char *opts = c->opts;
+
+	if (!pp->modprobe) {
 		if (!cmd && nd->path)
 			printf("%s\n", nd->path);
-		free(cmd);
-		return;
-	}
-	if (modtree_probe_options(mt, nd->name, st->via, &opts) < 0)
-		opts = NULL;
-	/* libkmod appends a space to modprobe.d's options, and modprobe one more. */
-	if (cmd)
+	} else if (cmd) {
+		/* libkmod appends a space to modprobe.d's options, and modprobe one more. */
 		printf("install %s %s%s\n", cmd, opts ? opts : "", opts ? " " : "");
-	else if (nd->path)
+	} else if (nd->path) {
 		printf("insmod %s %s%s\n", nd->path, opts ? opts : "", opts ? " " : "");
-	else if (nd->builtin)
+	} else if (nd->builtin) {
 		printf("builtin %s\n", nd->name);
-	free(cmd);
-	free(opts);
+	}
+	free(tmp.cmd);
+	free(tmp.opts);
 }
 
 /*
@@ -195,9 +222,9 @@ static void print_step(struct modtree *mt, struct depgraph *g, const struct dg_p
 static int print_probe(struct modtree *mt, struct depgraph *g, const unsigned int *roots,
 		       const char *const *vias, size_t nroots, bool modprobe)
 {
+	struct probe_print pp = { .mt = mt, .g = g, .modprobe = modprobe };
 	struct dg_probe_step *steps = NULL;
-	bool *printed = NULL;
-	size_t nsteps = 0, nprinted = 0;
+	size_t nsteps = 0;
 	int err = 0;
 
 	for (size_t r = 0; r < nroots; r++) {
@@ -210,20 +237,25 @@ static int print_probe(struct modtree *mt, struct depgraph *g, const unsigned in
 			mm_error("%s: %s", depgraph_node(g, roots[r])->name, mm_errmsg());
 			break;
 		}
-		if (depgraph_count(g) > nprinted) {
-			printed = mm_reallocarray(printed, depgraph_count(g), sizeof(*printed));
-			memset(printed + nprinted, 0, depgraph_count(g) - nprinted);
-			nprinted = depgraph_count(g);
+		if (depgraph_count(g) > pp.nconf) {
+			pp.conf = mm_reallocarray(pp.conf, depgraph_count(g), sizeof(*pp.conf));
+			memset(pp.conf + pp.nconf, 0,
+			       (depgraph_count(g) - pp.nconf) * sizeof(*pp.conf));
+			pp.nconf = depgraph_count(g);
 		}
 		for (size_t s = 0; s < nsteps; s++) {
-			if (!modprobe && printed[steps[s].node])
+			if (!modprobe && pp.conf[steps[s].node].printed)
 				continue;
-			printed[steps[s].node] = true;
-			print_step(mt, g, &steps[s], !modprobe);
+			pp.conf[steps[s].node].printed = true;
+			print_step(&pp, &steps[s]);
 		}
 	}
+	for (size_t i = 0; i < pp.nconf; i++) {
+		free(pp.conf[i].cmd);
+		free(pp.conf[i].opts);
+	}
+	free(pp.conf);
 	free(steps);
-	free(printed);
 	return err;
 }
 
@@ -449,6 +481,9 @@ static int deps_run(int argc, char *argv[])
 	}
 	/* Without the maps libkmod reads the index files instead: slower, same answers. */
 	modtree_load(mt);
+	/* Reading modules.dep whole costs a few milliseconds: worth it for many names. */
+	if (argc - optind >= PRELOAD_NAMES)
+		modtree_preload_deps(mt);
 	depgraph_source_modtree(&src, mt);
 	g = depgraph_new(&src);
 	if (o.all) {

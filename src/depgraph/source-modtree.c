@@ -21,7 +21,8 @@ static const char *via_alias(const char *written, const char *name)
 
 static unsigned int add_mod(struct depgraph *g, struct modtree *mt, const struct modtree_mod *m)
 {
-	/* modtree_lookup() calls any module without a file builtin; ask modules.builtin. */
+	/* modtree_lookup() and modtree_resolve() call any module without a file builtin; ask
+	 * modules.builtin. */
 	bool builtin = m->path ? false : modtree_builtin(mt, m->name);
 
 	return depgraph_add_node(g, m->name, m->path, builtin);
@@ -34,7 +35,7 @@ static int add_named(struct depgraph *g, struct modtree *mt, unsigned int id, ch
 	for (size_t i = 0; i < n; i++) {
 		struct modtree_mod *mods;
 		size_t nmods;
-		int err = modtree_lookup(mt, names[i], &mods, &nmods);
+		int err = modtree_resolve(mt, names[i], &mods, &nmods);
 
 		/* As modprobe: a name that cannot be looked up is passed over. */
 		if (err < 0)
@@ -105,7 +106,7 @@ static int lookup(struct depgraph *g, const char *arg, unsigned int **idsp, cons
 	unsigned int *ids;
 	const char **vias;
 	size_t n;
-	int err = modtree_lookup(mt, arg, &mods, &n);
+	int err = modtree_resolve(mt, arg, &mods, &n);
 
 	if (err < 0)
 		return err;
