@@ -193,8 +193,8 @@ int depgraph_walk_tree(struct depgraph *g, const struct dg_view *v, dg_tree_cb c
 
 /* Graphviz, for `dot -Tsvg`: direct edges, styled by kind; builtin and cycle nodes marked. */
 void depgraph_print_dot(struct depgraph *g, const struct dg_view *v, FILE *f);
-/* A Mermaid flowchart (every label quoted). */
-void depgraph_print_mermaid(struct depgraph *g, const struct dg_view *v, FILE *f);
+/* A Mermaid flowchart (every label quoted). Returns how many edges it drew. */
+size_t depgraph_print_mermaid(struct depgraph *g, const struct dg_view *v, FILE *f);
 /*
  * {"roots": [NAME...], "nodes": [{name, path, builtin, loaded}],
  *  "edges": [{from, to, kind, alias?}], "cycles": [[NAME...]]}

@@ -39,6 +39,9 @@ enum { OPT_FORMAT = 256, OPT_JSON };
 /* From how many names on it modules.dep is read whole (see bench/bench-deps.sh). */
 #define PRELOAD_NAMES 64
 
+/* Mermaid's default maxEdges. */
+#define MERMAID_MAX_EDGES 500
+
 static const struct option options[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -313,7 +316,10 @@ static int render(struct depgraph *g, struct dg_view *v, const struct deps_opts 
 		depgraph_print_dot(g, v, stdout);
 		return 0;
 	case FMT_MERMAID:
-		depgraph_print_mermaid(g, v, stdout);
+		if (depgraph_print_mermaid(g, v, stdout) > MERMAID_MAX_EDGES)
+			mm_warn("more than %d edges: Mermaid's renderers refuse that many unless "
+				"configured (maxEdges); --format=dot has no such limit",
+				MERMAID_MAX_EDGES);
 		return 0;
 	case FMT_JSON:
 		obj = depgraph_json(g, v);

@@ -98,7 +98,7 @@ static void mermaid_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-void depgraph_print_mermaid(struct depgraph *g, const struct dg_view *v, FILE *f)
+size_t depgraph_print_mermaid(struct depgraph *g, const struct dg_view *v, FILE *f)
 {
 	static const char *const arrow[DG_NKINDS] = {
 		[DG_DEP] = "-->",
@@ -107,6 +107,7 @@ void depgraph_print_mermaid(struct depgraph *g, const struct dg_view *v, FILE *f
 		[DG_WEAKDEP] = "-.->",
 	};
 	bool any_cycle = false, any_builtin = false;
+	size_t nedges = 0;
 
 	fputs("flowchart LR\n", f);
 	for (size_t i = 0; i < v->n; i++) {
@@ -137,6 +138,7 @@ void depgraph_print_mermaid(struct depgraph *g, const struct dg_view *v, FILE *f
 				fputc('|', f);
 			}
 			fprintf(f, " n%u\n", ed->to);
+			nedges++;
 		}
 	}
 	if (any_builtin) {
@@ -151,6 +153,7 @@ void depgraph_print_mermaid(struct depgraph *g, const struct dg_view *v, FILE *f
 			if (v->in[i] && depgraph_node(g, (unsigned int)i)->cycle)
 				fprintf(f, "    class n%zu cycle\n", i);
 	}
+	return nedges;
 }
 
 struct json_object *depgraph_json(struct depgraph *g, const struct dg_view *v)
