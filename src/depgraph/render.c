@@ -19,16 +19,24 @@ static bool is_root(const struct dg_view *v, unsigned int id)
 	return false;
 }
 
-/* A DOT double-quoted string. */
-static void dot_string(FILE *f, const char *s)
+/* A double-quoted label: DOT escapes '"' and '\\' with '\\', Mermaid writes '"' as an entity. */
+static void put_quoted(FILE *f, const char *s, bool mermaid)
 {
 	fputc('"', f);
 	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fputc('\\', f);
-		fputc(*s, f);
+		if (mermaid && *s == '"')
+			fputs("#quot;", f);
+		else if (!mermaid && (*s == '"' || *s == '\\'))
+			fprintf(f, "\\%c", *s);
+		else
+			fputc(*s, f);
 	}
 	fputc('"', f);
+}
+
+static void dot_string(FILE *f, const char *s)
+{
+	put_quoted(f, s, false);
 }
 
 void depgraph_print_dot(struct depgraph *g, const struct dg_view *v, FILE *f)
@@ -85,17 +93,9 @@ void depgraph_print_dot(struct depgraph *g, const struct dg_view *v, FILE *f)
 	fputs("}\n", f);
 }
 
-/* A Mermaid label: double-quoted, '"' as its entity. */
 static void mermaid_string(FILE *f, const char *s)
 {
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputs("#quot;", f);
-		else
-			fputc(*s, f);
-	}
-	fputc('"', f);
+	put_quoted(f, s, true);
 }
 
 size_t depgraph_print_mermaid(struct depgraph *g, const struct dg_view *v, FILE *f)
