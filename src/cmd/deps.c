@@ -34,7 +34,7 @@ static const char *const format_names[] = {
 	[FMT_JSON] = "json", [FMT_LIST] = "list", [FMT_MODPROBE] = "modprobe",
 };
 
-enum { OPT_FORMAT = 256, OPT_JSON };
+enum { OPT_FORMAT = 256 };
 
 /* From how many names on it modules.dep is read whole (see bench/bench-deps.sh). */
 #define PRELOAD_NAMES 64
@@ -44,7 +44,7 @@ enum { OPT_FORMAT = 256, OPT_JSON };
 
 static const struct option options[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "json", no_argument, NULL, OPT_JSON },
+	{ "json", no_argument, NULL, 'J' },
 	{ "reverse", no_argument, NULL, 'R' },
 	{ "all", no_argument, NULL, 'a' },
 	{ "output", required_argument, NULL, 'o' },
@@ -67,7 +67,7 @@ static void usage(void)
 	      "      --format=FORMAT    tree (default), dot, mermaid, json, list, or modprobe\n"
 	      "                         (list: module files in load order; modprobe: the\n"
 	      "                         lines of `modprobe --show-depends`)\n"
-	      "      --json             the same as --format=json\n"
+	      "  -J, --json             the same as --format=json\n"
 	      "  -R, --reverse          what depends on MODULE, directly or not\n"
 	      "  -a, --all              the whole module directory as one graph\n"
 	      "  -o, --output=COLUMNS   the tree's columns (a leading '+' adds to the default)\n"
@@ -347,7 +347,7 @@ static int parse_args(int argc, char *argv[], struct deps_opts *o)
 	o->cols[3] = COL_NOTE;
 	o->ncols = 4;
 	o->out.json_name = "modules";
-	while ((c = getopt_long(argc, argv, "Rao:rnh" MM_MODDIR_SHORTOPTS, options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "RaJo:rnh" MM_MODDIR_SHORTOPTS, options, NULL)) != -1) {
 		if (mm_moddir_opt(c, optarg))
 			continue;
 		switch (c) {
@@ -366,7 +366,7 @@ static int parse_args(int argc, char *argv[], struct deps_opts *o)
 			o->format = (enum format)i;
 			break;
 		}
-		case OPT_JSON:
+		case 'J':
 			o->format = FMT_JSON;
 			break;
 		case 'R':
@@ -504,7 +504,7 @@ static int deps_run(int argc, char *argv[])
 				status = MM_EXIT_FAIL;
 			/* The walk does not loop on a cycle; still say there is one. */
 			nroots = unique_roots(g, roots, nroots);
-			err = depgraph_closure(g, roots, nroots, DG_KIND_BIT(DG_DEP), &v);
+			err = depgraph_closure(g, roots, nroots, DG_KINDS_ALL, &v);
 			if (err == 0 && report_cycles(g, &v, modtree_dir(mt)))
 				status = MM_EXIT_FAIL;
 			goto out;
