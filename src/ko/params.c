@@ -209,7 +209,8 @@ static char *string_value(struct ko *ko, const struct layout *l, size_t idx, uin
 		return mm_strdup("");
 	if (maxlen > sh->sh_size - soff)
 		maxlen = (uint32_t)(sh->sh_size - soff);
-	return mm_strndup((const char *)ko->image + sh->sh_offset + soff, maxlen);
+	p = ko_sec_bytes(ko, sidx, soff, maxlen, NULL);
+	return p ? mm_strndup((const char *)p, maxlen) : NULL;
 }
 
 static char *array_value(struct ko *ko, const struct layout *l, size_t idx, uint64_t off)
