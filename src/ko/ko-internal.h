@@ -16,7 +16,16 @@
 /* Decompressed images larger than this are refused (a bomb, not a module). */
 #define KO_MAX_IMAGE ((size_t)256 << 20)
 
+/* Sections this large are read piecewise (a window at a time) until read whole. */
+#define KO_WINDOW_MIN 8192
+#define KO_WINDOW     512
+
 struct ko_relmap;
+
+struct ko_window {
+	uint64_t off, len;
+	uint8_t *buf;
+};
 
 struct ko {
 	char *path;
@@ -36,7 +45,8 @@ struct ko {
 	uint8_t *image_buf; /* decompressed image, NULL when the file is the image */
 	const uint8_t *image;
 	size_t image_len;
-	const uint8_t **secdata; /* [shnum] raw section contents, read on first use */
+	const uint8_t **secdata;   /* [shnum] raw section contents, read on first use */
+	struct ko_window *windows; /* [shnum] the last piece read of a large section */
 
 	Elf *elf;
 	GElf_Ehdr ehdr;
@@ -104,6 +114,9 @@ const uint8_t *ko_sec_bytes(struct ko *ko, size_t idx, uint64_t off, uint64_t le
 
 /* The NUL-terminated string at OFF of section IDX, NULL when not inside it. */
 const char *ko_sec_string(struct ko *ko, size_t idx, uint64_t off);
+
+/* Read section IDX whole now (a table about to be walked): 0 or -errno. */
+int ko_sec_load(struct ko *ko, size_t idx);
 
 /* LEN bytes of the image at OFF (the caller checked they are inside), NULL on a read error. */
 const uint8_t *ko_image_range(struct ko *ko, uint64_t off, size_t len);

@@ -29,7 +29,10 @@ const char *ko_comp_name(enum ko_comp comp)
 
 void *ko_keep(struct ko *ko, void *p)
 {
-	ko->allocs = mm_reallocarray(ko->allocs, ko->nallocs + 1, sizeof(*ko->allocs));
+	/* Capacity doubles at powers of two. */
+	if ((ko->nallocs & (ko->nallocs - 1)) == 0)
+		ko->allocs = mm_reallocarray(ko->allocs, ko->nallocs ? ko->nallocs * 2 : 8,
+					     sizeof(*ko->allocs));
 	ko->allocs[ko->nallocs++] = p;
 	return p;
 }
@@ -103,6 +106,51 @@ static const uint8_t *sec_data(struct ko *ko, size_t idx)
 	return ko->secdata[idx];
 }
 
+int ko_sec_load(struct ko *ko, size_t idx)
+{
+	if (idx == 0 || idx >= ko->shnum || ko->shdrs[idx].sh_type == SHT_NOBITS)
+		return 0;
+	return sec_data(ko, idx) ? 0 : -EIO;
+}
+
+/*
+ * A small piece of a large section that is not read yet: read just that
+ * (a window from OFF), as a lookup of one value or name in a big .data or
+ * .rodata needs. Windows are kept until ko_close, so pointers stay valid.
+ */
+static const uint8_t *sec_window(struct ko *ko, size_t idx, uint64_t off, uint64_t len)
+{
+	const GElf_Shdr *sh = &ko->shdrs[idx];
+	struct ko_window *w;
+	uint64_t wlen;
+	ssize_t r;
+
+	if (!ko->windows)
+		ko->windows = mm_calloc(ko->shnum, sizeof(*ko->windows));
+	w = &ko->windows[idx];
+	if (w->buf && off >= w->off && len <= w->len && off - w->off <= w->len - len)
+		return w->buf + (off - w->off);
+	wlen = sh->sh_size - off < KO_WINDOW ? sh->sh_size - off : KO_WINDOW;
+	w->buf = ko_keep(ko, mm_malloc(wlen));
+	r = pread(ko->fd, w->buf, wlen, (off_t)(sh->sh_offset + off));
+	if (r != (ssize_t)wlen) {
+		w->buf = NULL;
+		mm_fail(r < 0 ? errno : EIO, "cannot read section %zu (%s)", idx,
+			ko->scnnames[idx]);
+		return NULL;
+	}
+	w->off = off;
+	w->len = wlen;
+	return w->buf;
+}
+
+/* Whether a read of LEN bytes from section IDX is served by a window. */
+static bool use_window(const struct ko *ko, size_t idx, uint64_t len)
+{
+	return !ko->image && !ko->secdata[idx] && ko->shdrs[idx].sh_size >= KO_WINDOW_MIN &&
+	       len <= KO_WINDOW;
+}
+
 const uint8_t *ko_sec_bytes(struct ko *ko, size_t idx, uint64_t off, uint64_t len, bool *zero)
 {
 	const GElf_Shdr *sh;
@@ -121,6 +169,8 @@ const uint8_t *ko_sec_bytes(struct ko *ko, size_t idx, uint64_t off, uint64_t le
 		*zero = true;
 		return zeros;
 	}
+	if (use_window(ko, idx, len))
+		return sec_window(ko, idx, off, len);
 	data = sec_data(ko, idx);
 	return data ? data + off : NULL;
 }
@@ -129,20 +179,28 @@ const char *ko_sec_string(struct ko *ko, size_t idx, uint64_t off)
 {
 	const GElf_Shdr *sh;
 	const uint8_t *data;
-	const char *s;
+	uint64_t avail;
 
 	if (idx == 0 || idx >= ko->shnum)
 		return NULL;
 	sh = &ko->shdrs[idx];
 	if (sh->sh_type == SHT_NOBITS || off >= sh->sh_size)
 		return NULL;
+	avail = sh->sh_size - off;
+	if (use_window(ko, idx, 1)) {
+		data = sec_window(ko, idx, off, 1);
+		if (!data)
+			return NULL;
+		/* The window from OFF ends inside or at the end of the section. */
+		if (memchr(data, '\0', KO_WINDOW < avail ? KO_WINDOW : avail))
+			return (const char *)data;
+		if (avail <= KO_WINDOW)
+			return NULL;
+	}
 	data = sec_data(ko, idx);
-	if (!data)
+	if (!data || !memchr(data + off, '\0', avail))
 		return NULL;
-	s = (const char *)data + off;
-	if (!memchr(s, '\0', sh->sh_size - off))
-		return NULL;
-	return s;
+	return (const char *)data + off;
 }
 
 const uint8_t *ko_image_range(struct ko *ko, uint64_t off, size_t len)
@@ -265,6 +323,7 @@ static void ko_free(struct ko *ko)
 	free(ko->allocs);
 	free(ko->sections);
 	free(ko->secdata);
+	free(ko->windows);
 	free(ko->scnnames);
 	free(ko->shdrs);
 	if (ko->elf)

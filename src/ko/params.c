@@ -335,6 +335,9 @@ static int walk_param(struct ko *ko, size_t *cap)
 	if (sh->sh_size % l->size)
 		return mm_fail(ENOEXEC, "__param section size %llu is not a multiple of %zu",
 			       (unsigned long long)sh->sh_size, l->size);
+	err = ko_sec_load(ko, idx);
+	if (err < 0)
+		return err;
 	for (uint64_t off = 0; off < sh->sh_size; off += l->size) {
 		const uint8_t *e = ko_sec_bytes(ko, idx, off, l->size, NULL);
 		struct ko_ref nref, oref;
