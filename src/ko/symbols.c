@@ -108,13 +108,57 @@ out:
 	return 0;
 }
 
+/*
+ * Since 6.11, modpost may also write every CRC to __version_ext_crcs (u32
+ * each) and the names, NUL-separated, to __version_ext_names: a superset
+ * of __versions (names longer than 55 bytes fit). Preferred when present.
+ */
+static int load_ext_versions(struct ko *ko, size_t crcs, size_t names)
+{
+	const GElf_Shdr *cs = &ko->shdrs[crcs], *ns = &ko->shdrs[names];
+	size_t count = cs->sh_size / 4, i = 0;
+	const uint8_t *c = ko_sec_bytes(ko, crcs, 0, cs->sh_size, NULL);
+	const char *p = (const char *)ko_sec_bytes(ko, names, 0, ns->sh_size, NULL);
+	const char *end = p + ns->sh_size;
+
+	if (!c || !p)
+		return mm_fail(EIO, "cannot read __version_ext_crcs or __version_ext_names");
+	ko->versions = ko_keep(ko, mm_calloc(count, sizeof(*ko->versions)));
+	for (; i < count && p < end; i++) {
+		const char *nul = memchr(p, '\0', (size_t)(end - p));
+
+		if (!nul)
+			break;
+		ko->versions[i].crc = ko_rd32(ko, c + 4 * i);
+		ko->versions[i].name = p;
+		p = nul + 1;
+	}
+	if (i != count || p != end || cs->sh_size % 4)
+		return mm_fail(ENOEXEC, "__version_ext_crcs has %zu CRCs for %zu names", count, i);
+	ko->nversions = count;
+	return 0;
+}
+
 int ko_versions(struct ko *ko, const struct ko_version **versions, size_t *n)
 {
-	size_t idx, count;
+	size_t idx, count, crcs, names;
 	const GElf_Shdr *sh;
+	int err;
 
 	if (ko->have_versions)
 		goto out;
+	crcs = ko_find_section(ko, "__version_ext_crcs");
+	names = ko_find_section(ko, "__version_ext_names");
+	if (crcs && names && ko->shdrs[crcs].sh_type != SHT_NOBITS &&
+	    ko->shdrs[names].sh_type != SHT_NOBITS) {
+		err = load_ext_versions(ko, crcs, names);
+		if (err < 0) {
+			ko->versions = NULL;
+			ko->nversions = 0;
+			return err;
+		}
+		goto done;
+	}
 	idx = ko_find_section(ko, "__versions");
 	sh = idx ? &ko->shdrs[idx] : NULL;
 	if (sh && sh->sh_type != SHT_NOBITS) {
@@ -138,6 +182,7 @@ int ko_versions(struct ko *ko, const struct ko_version **versions, size_t *n)
 		}
 		ko->nversions = count;
 	}
+done:
 	ko->have_versions = true;
 out:
 	*versions = ko->versions;
