@@ -80,7 +80,7 @@ struct ko_section {
 /* Every section header but the null one, in file order. */
 int ko_sections(struct ko *ko, const struct ko_section **secs, size_t *n);
 
-/* One .modinfo entry "key=value", in file order (entries without '=' are skipped). */
+/* One .modinfo entry "key=value", in file order; a string without '=' is a key with value "", as kmod reads it. */
 struct ko_modinfo {
 	const char *key;
 	const char *value;
@@ -113,6 +113,8 @@ struct ko_export {
 	const char *name;
 	bool gpl;
 	const char *ns; /* namespace, NULL when none */
+	bool has_crc;   /* modversions: the __crc_NAME value in __kcrctab* */
+	uint32_t crc;
 };
 int ko_exports(struct ko *ko, const struct ko_export **exports, size_t *n);
 
@@ -121,6 +123,7 @@ struct ko_import {
 	const char *name;
 	bool has_crc;
 	uint32_t crc;
+	bool weak; /* STB_WEAK: the kernel accepts it unresolved */
 };
 int ko_imports(struct ko *ko, const struct ko_import **imports, size_t *n);
 

@@ -9,8 +9,8 @@
 
 /*
  * Entries are copied once into one buffer and split there. Empty strings
- * (alignment padding) are skipped; so is an entry without '=', which no
- * kernel macro produces and the kernel's own lookup never matches.
+ * (alignment padding) are skipped. An entry without '=' (no kernel macro
+ * writes one) is kept as a key with an empty value, as kmod lists it.
  */
 int ko_load_modinfo(struct ko *ko)
 {
@@ -38,17 +38,19 @@ int ko_load_modinfo(struct ko *ko)
 		if (!*p)
 			continue;
 		eq = strchr(p, '=');
-		if (!eq)
-			continue;
-		*eq = '\0';
 		if (n == cap) {
 			cap = cap ? cap * 2 : 32;
 			ko->modinfo = mm_reallocarray(ko->modinfo, cap, sizeof(*ko->modinfo));
 		}
 		ko->modinfo[n].key = p;
-		ko->modinfo[n].value = eq + 1;
+		if (eq) {
+			*eq = '\0';
+			ko->modinfo[n].value = eq + 1;
+			p = eq + 1;
+		} else {
+			ko->modinfo[n].value = p + strlen(p);
+		}
 		n++;
-		p = eq + 1;
 	}
 	if (ko->modinfo)
 		ko_keep(ko, ko->modinfo);

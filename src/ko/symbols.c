@@ -9,6 +9,7 @@
 
 #define KSYMTAB_PREFIX	 "__ksymtab_"
 #define KSTRTABNS_PREFIX "__kstrtabns_"
+#define CRC_PREFIX	 "__crc_"
 /* struct modversion_info: an unsigned long and the rest of 64 bytes of name. */
 #define MODVERSION_SIZE 64
 
@@ -48,13 +49,34 @@ static const char *export_ns(struct ko *ko, const struct named *ns, size_t nns, 
 	return s && *s ? s : NULL;
 }
 
+/*
+ * With modversions, export NAME's CRC is the u32 at symbol __crc_NAME
+ * (in __kcrctab or __kcrctab_gpl, as modpost writes it since 5.19).
+ */
+static void export_crc(struct ko *ko, const struct named *crc, size_t ncrc, struct ko_export *e)
+{
+	struct named key = { .name = e->name }, *hit;
+	const uint8_t *p;
+	GElf_Sym sym;
+	size_t shndx;
+
+	hit = bsearch(&key, crc, ncrc, sizeof(*crc), named_cmp);
+	if (!hit || !ko_symbol(ko, hit->idx, &sym, &shndx, NULL))
+		return;
+	p = ko_sec_bytes(ko, shndx, sym.st_value, 4, NULL);
+	if (!p)
+		return;
+	e->has_crc = true;
+	e->crc = ko_rd32(ko, p);
+}
+
 int ko_exports(struct ko *ko, const struct ko_export **exports, size_t *n)
 {
 	size_t ksymtab = ko_find_section(ko, "__ksymtab");
 	size_t ksymtab_gpl = ko_find_section(ko, "__ksymtab_gpl");
-	struct named *ns = NULL;
+	struct named *ns = NULL, *crc = NULL;
 	uint64_t *entry = NULL;
-	size_t nns = 0, nexp = 0, cnt[2] = { 0, 0 };
+	size_t nns = 0, ncrc = 0, nexp = 0, cnt[2] = { 0, 0 };
 	int err;
 
 	if (ko->have_exports)
@@ -70,6 +92,7 @@ int ko_exports(struct ko *ko, const struct ko_export **exports, size_t *n)
 		return err;
 	ko->exports = ko_keep(ko, mm_calloc(ko->nsyms, sizeof(*ko->exports)));
 	ns = mm_calloc(ko->nsyms, sizeof(*ns));
+	crc = mm_calloc(ko->nsyms, sizeof(*crc));
 	entry = mm_calloc(ko->nsyms, sizeof(*entry));
 	for (size_t i = 1; i < ko->nsyms; i++) {
 		GElf_Sym sym;
@@ -80,6 +103,8 @@ int ko_exports(struct ko *ko, const struct ko_export **exports, size_t *n)
 			continue;
 		if (strncmp(name, KSTRTABNS_PREFIX, strlen(KSTRTABNS_PREFIX)) == 0) {
 			ns[nns++] = (struct named){ name + strlen(KSTRTABNS_PREFIX), i };
+		} else if (strncmp(name, CRC_PREFIX, strlen(CRC_PREFIX)) == 0 && shndx) {
+			crc[ncrc++] = (struct named){ name + strlen(CRC_PREFIX), i };
 		} else if (strncmp(name, KSYMTAB_PREFIX, strlen(KSYMTAB_PREFIX)) == 0 && shndx &&
 			   (shndx == ksymtab || shndx == ksymtab_gpl) &&
 			   GELF_ST_TYPE(sym.st_info) != STT_SECTION) {
@@ -90,14 +115,17 @@ int ko_exports(struct ko *ko, const struct ko_export **exports, size_t *n)
 		}
 	}
 	qsort(ns, nns, sizeof(*ns), named_cmp);
+	qsort(crc, ncrc, sizeof(*crc), named_cmp);
 	for (size_t i = 0; i < nexp; i++) {
 		struct ko_export *e = &ko->exports[i];
 		size_t idx = e->gpl ? ksymtab_gpl : ksymtab;
 		uint64_t entsize = cnt[e->gpl] ? ko->shdrs[idx].sh_size / cnt[e->gpl] : 0;
 
 		e->ns = export_ns(ko, ns, nns, e->name, idx, entry[i], entsize);
+		export_crc(ko, crc, ncrc, e);
 	}
 	free(entry);
+	free(crc);
 	free(ns);
 done:
 	ko->nexports = nexp;
@@ -266,6 +294,7 @@ int ko_imports(struct ko *ko, const struct ko_import **imports, size_t *n)
 			.name = name,
 			.has_crc = hit != NULL,
 			.crc = hit ? hit->crc : 0,
+			.weak = GELF_ST_BIND(sym.st_info) == STB_WEAK,
 		};
 	}
 	free(crcs.slot);
