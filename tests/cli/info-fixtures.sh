@@ -1,0 +1,175 @@
+#!/bin/bash
+# mymod info on the reference modules: parameters of every kind (with the
+# module_param_cb one kmod's modinfo cannot show), exports with GPL and
+# namespace, hello_user's dependency, namespace import and softdep,
+# compressed copies, -F, and the modinfo format against kmod's modinfo.
+. "$SRCDIR/tests/lib.sh"
+
+HELLO=$FIXTURES/hello.ko
+USER=$FIXTURES/hello_user.ko
+[ -f "$HELLO" ] && [ -f "$USER" ] || skip "fixtures not built"
+command -v modinfo >/dev/null || skip "kmod's modinfo is not installed"
+for tool in gzip xz zstd python3; do
+    command -v $tool >/dev/null || skip "$tool is not installed"
+done
+
+# json_check FILE: python3 asserts on mymod's JSON in FILE; prints failures.
+json_check() {
+    python3 - "$@"
+}
+
+run info --json "$HELLO" "$USER"
+assert_eq "info --json exit status" 0 "$rc"
+printf '%s\n' "$out" >"$TMP/fixtures.json"
+problems=$(json_check "$TMP/fixtures.json" "$HELLO" <<'PY'
+import json, sys
+mods = json.load(open(sys.argv[1]))
+problems = []
+def check(what, expected, actual):
+    if expected != actual:
+        problems.append(f"{what}: expected {expected!r}, got {actual!r}")
+
+check("number of records", 2, len(mods))
+hello, user = mods
+check("hello name", "hello", hello["name"])
+check("hello filename", sys.argv[2], hello["filename"])
+check("hello compression", "none", hello["compression"])
+check("hello builtin", False, hello["builtin"])
+check("hello modinfo alias", ["greeter"], hello["modinfo"].get("alias"))
+check("hello modinfo version", ["1.2.3"], hello["modinfo"].get("version"))
+check("hello parmtype list (file order, all values)",
+      sorted(["whom:charp", "count:int", "loud:bool", "levels:array of int", "greeting:string"]),
+      sorted(hello["modinfo"].get("parmtype", [])))
+
+params = {p["name"]: p for p in hello["params"]}
+check("parameter names", ["count", "greeting", "levels", "loud", "mode", "whom"], sorted(params))
+expected = {
+    "whom": ("charp", "param_ops_charp", "0644", "Whom to greet", "world"),
+    "count": ("int", "param_ops_int", "0444", "How many times to greet", "3"),
+    "loud": ("bool", "param_ops_bool", "0000", "Greet in capitals (perm 0: not in sysfs)", "N"),
+    "levels": ("array of int", "param_array_ops", "0644", "Up to four levels", "1,2,3,4"),
+    "greeting": ("string", "param_ops_string", "0600", "The greeting word", "hello"),
+}
+for name, (typ, ops, perm, desc, default) in expected.items():
+    p = params.get(name, {})
+    check(f"{name} type", typ, p.get("type"))
+    check(f"{name} ops", ops, p.get("ops"))
+    check(f"{name} perm", perm, p.get("perm"))
+    check(f"{name} description", desc, p.get("description"))
+    check(f"{name} default", default, p.get("default"))
+mode = params.get("mode", {})
+check("mode (module_param_cb) ops", "hello_mode_ops", mode.get("ops"))
+check("mode perm", "0644", mode.get("perm"))
+check("mode type (no parmtype in .modinfo)", None, mode.get("type"))
+check("mode description", None, mode.get("description"))
+
+exports = {e["name"]: (e["gpl"], e["namespace"]) for e in hello["exports"]}
+check("hello exports", {"hello_greet": (False, None), "hello_count": (True, None),
+                        "hello_whom": (True, "HELLO")}, exports)
+check("hello signature (fixtures are unsigned)", None, hello["signature"])
+elf = hello["elf"]
+check("elf class", "ELF64", elf["class"])
+check("elf endian", "little", elf["endian"])
+check("elf machine", "x86_64", elf["machine"])
+if not elf["build_id"] or any(c not in "0123456789abcdef" for c in elf["build_id"]):
+    problems.append(f"elf build_id is not lower-case hex: {elf['build_id']!r}")
+secs = {s["name"]: s["size"] for s in hello["sections"]}
+for s in (".modinfo", "__param", "__ksymtab", "__ksymtab_gpl", ".symtab"):
+    if not secs.get(s):
+        problems.append(f"section {s} missing or empty: {secs.get(s)!r}")
+
+check("hello_user depends", ["hello"], user["modinfo"].get("depends"))
+check("hello_user import_ns", ["HELLO"], user["modinfo"].get("import_ns"))
+check("hello_user softdep", ["pre: loop"], user["modinfo"].get("softdep"))
+check("hello_user params", [], user["params"])
+imports = {i["name"] for i in user["imports"]}
+for sym in ("hello_greet", "hello_count", "hello_whom", "_printk"):
+    if sym not in imports:
+        problems.append(f"hello_user imports lack {sym}")
+print("\n".join(problems))
+PY
+)
+[ -z "$problems" ] || fail "JSON on the fixtures:
+$problems"
+
+# The CRCs of the imports are those modprobe --dump-modversions reads.
+modprobe --dump-modversions "$USER" | awk '$2 != "module_layout" { print $2, $1 }' | sort >"$TMP/kmod-crcs"
+python3 - "$TMP/fixtures.json" <<'PY' | sort >"$TMP/mymod-crcs"
+import json, sys
+for i in json.load(open(sys.argv[1]))[1]["imports"]:
+    if i["crc"] is not None:
+        print(i["name"], i["crc"])
+PY
+[ -s "$TMP/kmod-crcs" ] || fail "modprobe --dump-modversions printed nothing for hello_user"
+diff -u "$TMP/kmod-crcs" "$TMP/mymod-crcs" >"$TMP/crc.diff" || fail "hello_user's import CRCs differ from modprobe --dump-modversions:
+$(cat "$TMP/crc.diff")"
+
+# mode is declared with module_param_cb: mymod shows it, kmod's modinfo cannot.
+kmod_parms=$(modinfo -F parm "$HELLO")
+case "$kmod_parms" in
+*mode*) fail "kmod's modinfo unexpectedly lists mode: $kmod_parms" ;;
+esac
+run info "$HELLO"
+assert_eq "info (human) exit status" 0 "$rc"
+assert_contains "human: parameters heading" "Parameters (6)" "$out"
+assert_contains "human: mode row" "mode" "$(printf '%s\n' "$out" | grep -E '^  +mode +')"
+assert_contains "human: whom row" "0644" "$(printf '%s\n' "$out" | grep -E '^  +whom +')"
+assert_contains "human: whom default" "world" "$(printf '%s\n' "$out" | grep -E '^  +whom +')"
+assert_contains "human: namespaced export" "HELLO" "$(printf '%s\n' "$out" | grep -E '^  +hello_whom +')"
+assert_contains "human: GPL export" "GPL" "$(printf '%s\n' "$out" | grep -E '^  +hello_count +')"
+assert_contains "human: ELF machine" "x86_64" "$out"
+assert_contains "human: required symbols counted" "Required symbols (" "$out"
+case "$out" in
+*"_printk"*) fail "human output lists required symbols without --symbols" ;;
+esac
+run info --symbols --sections "$USER"
+assert_contains "--symbols lists hello_greet" "hello_greet" "$out"
+assert_contains "--sections lists __versions" "__versions" "$out"
+assert_contains "human: hello_user depends" "hello" "$(printf '%s\n' "$out" | grep -E '^  +depends +')"
+assert_contains "human: hello_user softdep" "pre: loop" "$out"
+
+# Compressed copies give the same record, but for filename and compression.
+cp "$HELLO" "$TMP/hello.ko"
+gzip -k "$TMP/hello.ko"
+xz -k "$TMP/hello.ko"
+zstd -q -k "$TMP/hello.ko"
+run info --json "$TMP/hello.ko" "$TMP/hello.ko.gz" "$TMP/hello.ko.xz" "$TMP/hello.ko.zst"
+assert_eq "info --json on compressed copies: exit status" 0 "$rc"
+problems=$(printf '%s\n' "$out" | python3 -c '
+import json, sys
+mods = json.load(sys.stdin)
+base = dict(mods[0]); base.pop("filename"); base.pop("compression")
+out = []
+for m, comp in zip(mods[1:], ("gzip", "xz", "zstd")):
+    if m["compression"] != comp:
+        out.append(f"{m[\"filename\"]}: compression {m[\"compression\"]!r}, expected {comp!r}")
+    m = dict(m); m.pop("filename"); m.pop("compression")
+    for k in base:
+        if base[k] != m[k]:
+            out.append(f"{comp}: {k} differs from the plain file")
+print("\n".join(out))')
+[ -z "$problems" ] || fail "compressed copies:
+$problems"
+
+# -F prints a field's values as modinfo -F does, the special ones included.
+run info -F alias "$HELLO"
+assert_eq "-F alias" "greeter" "$out"
+run info -F filename "$HELLO"
+assert_eq "-F filename" "$HELLO" "$out"
+run info --field=depends "$USER"
+assert_eq "-F depends" "hello" "$out"
+for field in parm parmtype filename license name vermagic nosuchfield; do
+    expected=$(modinfo -F "$field" "$HELLO" "$USER")
+    run info -F "$field" "$HELLO" "$USER"
+    assert_eq "-F $field, as modinfo -F" "$expected" "$out"
+done
+
+# --format=modinfo is modinfo's output, with and without -0.
+expected=$(modinfo "$HELLO" "$USER" | od -c)
+actual=$("$MYMOD" info --format=modinfo "$HELLO" "$USER" | od -c)
+assert_eq "--format=modinfo on the fixtures" "$expected" "$actual"
+expected=$(modinfo -0 "$HELLO" "$USER" | od -c)
+actual=$("$MYMOD" info --format=modinfo -0 "$HELLO" "$USER" | od -c)
+assert_eq "--format=modinfo -0 on the fixtures" "$expected" "$actual"
+
+finish
