@@ -278,6 +278,8 @@ static void sig_kv_init(const struct ko_signature *sig, struct sig_kv *s)
 
 static void print_kv(FILE *f, const struct ko_modinfo *kv, const struct info_opts *o)
 {
+	size_t klen;
+
 	if (o->field) {
 		if (streq(o->field, kv->key))
 			fprintf(f, "%s%c", kv->value, o->sep);
@@ -290,7 +292,13 @@ static void print_kv(FILE *f, const struct ko_modinfo *kv, const struct info_opt
 		return;
 	}
 	/* A key longer than 15 pads by the excess, as modinfo's negative width does. */
-	fprintf(f, "%s:%-*s%s%c", kv->key, 15 - (int)strlen(kv->key), "", kv->value, o->sep);
+	klen = strlen(kv->key);
+	fwrite_unlocked(kv->key, 1, klen, f);
+	putc_unlocked(':', f);
+	for (size_t pad = klen <= 15 ? 15 - klen : klen - 15; pad > 0; pad--)
+		putc_unlocked(' ', f);
+	fputs_unlocked(kv->value, f);
+	putc_unlocked(o->sep, f);
 }
 
 /* Exactly what kmod's modinfo prints for the module. */
@@ -858,7 +866,7 @@ static void worker_start(struct info_run *r, char **args, struct worker *w)
 		if (fflush(stdout) != 0)
 			status = MM_EXIT_FAIL;
 		fflush(stderr);
-		_exit(status);
+		exit(status);
 	}
 }
 
@@ -1052,7 +1060,11 @@ static int run(int argc, char *argv[])
 		mm_error("no module or file given");
 		return mm_usage_error();
 	}
-	if (opts.format == FMT_JSON && (opts.field || opts.sep == '\0')) {
+	if (opts.sep == '\0' && !opts.field && opts.format != FMT_MODINFO) {
+		mm_error("--null needs --field or --format=modinfo");
+		return mm_usage_error();
+	}
+	if (opts.format == FMT_JSON && opts.field) {
 		mm_error(
 			"--field and --null print modinfo values; they do not combine with --json");
 		return mm_usage_error();

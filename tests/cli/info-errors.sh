@@ -88,6 +88,8 @@ assert_eq "unknown format: exit status" 2 "$rc"
 assert_contains "unknown format: message" "unknown format 'yaml'" "$err"
 run info --json -F name "$HELLO"
 assert_eq "--json with -F: exit status" 2 "$rc"
+run info -0 "$HELLO"
+assert_eq "-0 without -F or --format=modinfo: exit status" 2 "$rc"
 run info --help
 assert_eq "--help: exit status" 0 "$rc"
 for opt in --format --json --field --null --symbols --sections --kernel --basedir --help; do
