@@ -7,7 +7,9 @@
 
 [ -d "$MODDIR/kernel" ] || skip "no module tree at $MODDIR"
 command -v modinfo >/dev/null || skip "kmod's modinfo is not installed"
-command -v python3 >/dev/null || skip "python3 is not installed"
+for tool in python3 xz zstd; do
+    command -v $tool >/dev/null || skip "$tool is not installed"
+done
 MODPROBE=$(command -v modprobe || echo /usr/sbin/modprobe)
 
 find "$MODDIR" -name '*.ko' -o -name '*.ko.[gx]z' -o -name '*.ko.zst' | sort >"$TMP/files"
@@ -56,6 +58,15 @@ compare "all modules, -0" -0 "${files[@]}"
 for field in filename signer sig_key signature parm alias depends; do
     compare "all modules, -F $field" -F "$field" "${files[@]}"
 done
+
+# Compressed modules, as kmod reads them (xz and zstd; Debian's kmod has no zlib).
+for f in "${files[@]:0:20}"; do
+    base=$TMP/$(basename "$f")
+    cp "$f" "$base"
+    xz -k "$base"
+    zstd -q -k "$base"
+done
+compare "xz- and zstd-compressed modules" "$TMP"/*.ko.xz "$TMP"/*.ko.zst
 
 # By name and alias, builtin modules included.
 names="loop ext4 crc32c amd_uncore unix fs-ext3 char-major-10-237 block-major-7-0 snd-hda-intel
