@@ -122,6 +122,18 @@ assert_contains "human: required symbols counted" "Required symbols (" "$out"
 case "$out" in
 *"_printk"*) fail "human output lists required symbols without --symbols" ;;
 esac
+case "$out" in
+*$'\033'*) fail "human output into a pipe has colour escapes" ;;
+esac
+# On a terminal, headings are bold; NO_COLOR turns that off.
+if command -v script >/dev/null; then
+    tty_out=$(env -u NO_COLOR script -qec "'$MYMOD' info '$HELLO'" /dev/null)
+    assert_contains "human output on a terminal: bold heading" $'\033[1mParameters' "$tty_out"
+    tty_out=$(NO_COLOR=1 script -qec "'$MYMOD' info '$HELLO'" /dev/null)
+    case "$tty_out" in
+    *$'\033'*) fail "NO_COLOR: colour escapes on a terminal" ;;
+    esac
+fi
 run info --symbols --sections "$USER"
 assert_contains "--symbols lists hello_greet" "hello_greet" "$out"
 assert_contains "--sections lists __versions" "__versions" "$out"
