@@ -76,7 +76,6 @@ struct info_opts {
 
 /* One module, as every format prints it. Arrays are owned by the ko (or modtree). */
 struct info {
-	const char *arg;
 	const char *name;
 	char *filename; /* absolute, as kmod prints it; NULL for builtin */
 	bool builtin;
@@ -120,11 +119,11 @@ static bool is_sig_field(const char *field)
 
 static unsigned int needs(const struct info_opts *o)
 {
-	if (o->format != FMT_MODINFO)
-		return NEED_ALL;
-	if (!o->field || is_sig_field(o->field))
+	if (o->field)
+		return is_sig_field(o->field) ? NEED_MODINFO | NEED_SIG : NEED_MODINFO;
+	if (o->format == FMT_MODINFO)
 		return NEED_MODINFO | NEED_SIG;
-	return NEED_MODINFO;
+	return NEED_ALL;
 }
 
 /* "DE:AD:BE:EF"; with WRAP, "\n\t\t" after every 20 bytes, as modinfo prints. */
@@ -743,7 +742,7 @@ struct info_run {
 	const struct info_opts *opts;
 	struct json_object *json; /* the array, for FMT_JSON */
 	struct modtree *mt;
-	bool mt_failed;
+	char *mt_err; /* why the module directory cannot be read */
 	size_t printed;
 };
 
@@ -790,7 +789,7 @@ static int info_name(struct info_run *r, const char *arg);
 
 static int info_file(struct info_run *r, const char *arg, const char *path)
 {
-	struct info in = { .arg = arg };
+	struct info in = { 0 };
 	struct ko *ko;
 	int err = load_file(path, r->opts, &ko, &in);
 
@@ -847,6 +846,22 @@ struct worker {
 	size_t lo, hi;
 };
 
+/* In the child: print the part into the memory files, and exit with its status. */
+static void __attribute__((noreturn))
+worker_main(struct info_run *r, char **args, const struct worker *w)
+{
+	int status;
+
+	if (dup2(w->out, STDOUT_FILENO) < 0 || dup2(w->err, STDERR_FILENO) < 0)
+		_exit(MM_EXIT_FAIL);
+	status = run_args(r, args + w->lo, w->hi - w->lo);
+	modtree_close(r->mt);
+	free(r->mt_err);
+	if (fflush(stdout) != 0)
+		status = MM_EXIT_FAIL;
+	exit(status);
+}
+
 static void worker_start(struct info_run *r, char **args, struct worker *w)
 {
 	w->pid = -1;
@@ -857,17 +872,7 @@ static void worker_start(struct info_run *r, char **args, struct worker *w)
 	w->pid = fork();
 	if (w->pid != 0)
 		return;
-	if (dup2(w->out, STDOUT_FILENO) < 0 || dup2(w->err, STDERR_FILENO) < 0)
-		_exit(MM_EXIT_FAIL);
-	{
-		int status = run_args(r, args + w->lo, w->hi - w->lo);
-
-		modtree_close(r->mt);
-		if (fflush(stdout) != 0)
-			status = MM_EXIT_FAIL;
-		fflush(stderr);
-		exit(status);
-	}
+	worker_main(r, args, w);
 }
 
 /* Wait for W and copy its output out; or do its part here if it never started. */
@@ -928,7 +933,7 @@ static int info_builtin(struct info_run *r, const char *arg, const char *name)
 {
 	struct modtree_info *mi = NULL;
 	struct ko_modinfo *kv = NULL;
-	struct info in = { .arg = arg, .name = name, .builtin = true };
+	struct info in = { .name = name, .builtin = true };
 	size_t n = 0;
 	int err;
 
@@ -954,15 +959,15 @@ static int info_name(struct info_run *r, const char *arg)
 	size_t n = 0;
 	int err = 0;
 
-	if (r->mt_failed) {
-		mm_error("%s: %s", arg, mm_errmsg());
+	if (r->mt_err) {
+		mm_error("%s: %s", arg, r->mt_err);
 		return -ENOENT;
 	}
 	if (!r->mt) {
 		err = modtree_open(&r->mt);
 		if (err < 0) {
-			r->mt_failed = true;
-			mm_error("%s: %s", arg, errtext(err));
+			r->mt_err = mm_strdup(errtext(err));
+			mm_error("%s: %s", arg, r->mt_err);
 			mm_hint("use -k KVER (or -b DIR) to look names up in an installed kernel's "
 				"/lib/modules/KVER, or give a file's path");
 			return err;
@@ -1085,6 +1090,7 @@ static int run(int argc, char *argv[])
 		json_object_put(r.json);
 	}
 	modtree_close(r.mt);
+	free(r.mt_err);
 	if (fflush(stdout) != 0) {
 		mm_error("cannot write output: %s", strerror(errno));
 		status = MM_EXIT_FAIL;

@@ -68,17 +68,36 @@ assert_contains "permission denied: reason" "Permission denied" "$err"
 assert_contains "permission denied: the readable file is still printed" "Parameters (6)" "$out"
 
 # A name where there is no module directory: said plainly, with a hint at -k.
-run info -b "$TMP/nowhere" -k "$KVER" hello "$HELLO"
+run info -b "$TMP/nowhere" -k "$KVER" hello "$HELLO" loop
 assert_eq "no module directory: exit status" 1 "$rc"
 assert_contains "no module directory: message" "mymod: info: hello: no module directory $TMP/nowhere/lib/modules/$KVER" "$err"
 assert_contains "no module directory: hint" "-k" "$(printf '%s\n' "$err" | grep 'hint:')"
 assert_contains "no module directory: the file is still printed" "Parameters (6)" "$out"
+assert_contains "no module directory: said for every name" "mymod: info: loop: no module directory" "$err"
 if [ ! -d "/lib/modules/$(uname -r)" ]; then
     run info loop
     assert_eq "running kernel without modules: exit status" 1 "$rc"
     assert_contains "running kernel without modules: message" "no module directory /lib/modules/$(uname -r)" "$err"
     assert_contains "running kernel without modules: hint" "-k" "$err"
 fi
+
+# Many arguments (split between worker processes): output and errors in
+# argument order, names looked up among files, the status of the failures.
+USER=$FIXTURES/hello_user.ko
+args=()
+expected=()
+for i in $(seq 40); do args+=("$HELLO"); expected+=(hello); done
+args+=("$TMP/text.ko" loop)
+expected+=(loop)
+for i in $(seq 40); do args+=("$USER"); expected+=(hello_user); done
+args+=(no_such_module_xyz "$TMP/truncated.ko" "$HELLO")
+expected+=(hello)
+run info -k "$KVER" -F name "${args[@]}"
+assert_eq "many arguments: exit status" 1 "$rc"
+assert_eq "many arguments: output in argument order" "$(printf '%s\n' "${expected[@]}")" "$out"
+assert_eq "many arguments: errors in argument order" \
+    "$TMP/text.ko no_such_module_xyz $TMP/truncated.ko" \
+    "$(printf '%s\n' "$err" | grep -v 'hint:' | sed -n 's/^mymod: info: \([^:]*\): .*/\1/p' | tr '\n' ' ' | sed 's/ $//')"
 
 # Usage errors exit 2.
 run info
