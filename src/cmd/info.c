@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -820,9 +821,18 @@ static int run_args(struct info_run *r, char **args, size_t nargs)
 static int copy_fd(int from, int to)
 {
 	char buf[1 << 16];
+	off_t off = 0, size = lseek(from, 0, SEEK_END);
 	ssize_t n;
 
-	if (lseek(from, 0, SEEK_SET) < 0)
+	while (size > 0 && off < size) {
+		n = sendfile(to, from, &off, (size_t)(size - off));
+		if (n <= 0)
+			break;
+	}
+	if (size >= 0 && off == size)
+		return 0;
+	/* sendfile cannot write to this descriptor: copy what is left. */
+	if (lseek(from, off, SEEK_SET) < 0)
 		return -errno;
 	while ((n = read(from, buf, sizeof(buf))) != 0) {
 		if (n < 0 && errno == EINTR)
@@ -905,7 +915,8 @@ out:
 /*
  * The text formats (modinfo, -F) over many arguments, as scripts run
  * them: the arguments are split between worker processes, each printing
- * into memory files that the parent copies out in argument order.
+ * into memory files that the parent copies out in argument order (the
+ * parent prints the first part itself).
  * Processes, not threads: each maps its module files into its own
  * address space, so one unmapping a file does not stall the others.
  */
@@ -919,9 +930,12 @@ static int run_split(struct info_run *r, char **args, size_t nargs, size_t nwork
 	fflush(stdout);
 	fflush(stderr);
 	for (size_t k = 0; k < nworkers; k++) {
+		w[k] = (struct worker){ .pid = -1, .out = -1, .err = -1 };
 		w[k].lo = nargs * k / nworkers;
 		w[k].hi = nargs * (k + 1) / nworkers;
-		worker_start(r, args, &w[k]);
+		/* The first part is printed here, straight to stdout. */
+		if (k > 0)
+			worker_start(r, args, &w[k]);
 	}
 	for (size_t k = 0; k < nworkers; k++)
 		if (worker_finish(r, args, &w[k]) != MM_EXIT_OK)
