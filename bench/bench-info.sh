@@ -31,13 +31,12 @@ if ! cmp -s <(modinfo "${files[@]}" 2>&1) <("$mymod" info --format=modinfo "${fi
     echo "bench-info: warning: outputs differ (run the cli suite's info-kmod test)" >&2
 fi
 
-# seconds CMD...: wall-clock time of one run, output discarded.
+# seconds CMD...: "WALL CPU" of one run (CPU: user + system, children included),
+# output discarded.
 seconds() {
-    local t0 t1
-    t0=$(date +%s%N)
-    "$@" >/dev/null 2>&1 || true
-    t1=$(date +%s%N)
-    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f\n", (b - a) / 1e9 }'
+    local TIMEFORMAT='%R %U %S' t
+    t=$({ time "$@" >/dev/null 2>&1; } 2>&1)
+    awk '{ printf "%.4f %.4f\n", $1, $2 + $3 }' <<<"$t"
 }
 
 median() {
@@ -46,14 +45,24 @@ median() {
 
 kmod_times=()
 mymod_times=()
+kmod_cpu=()
+mymod_cpu=()
 for ((i = 1; i <= rounds; i++)); do
-    k=$(seconds modinfo "${files[@]}")
-    m=$(seconds "$mymod" info --format=modinfo "${files[@]}")
+    read -r k kc < <(seconds modinfo "${files[@]}")
+    read -r m mc < <(seconds "$mymod" info --format=modinfo "${files[@]}")
     kmod_times+=("$k")
     mymod_times+=("$m")
-    printf 'round %d: modinfo %6.3f s   mymod info %6.3f s\n' "$i" "$k" "$m"
+    kmod_cpu+=("$kc")
+    mymod_cpu+=("$mc")
+    printf 'round %d: modinfo %6.3f s (cpu %6.3f s)   mymod info %6.3f s (cpu %6.3f s)\n' \
+        "$i" "$k" "$kc" "$m" "$mc"
 done
 km=$(printf '%s\n' "${kmod_times[@]}" | median)
 mm=$(printf '%s\n' "${mymod_times[@]}" | median)
-printf 'median: modinfo %.3f s, mymod info %.3f s, mymod/kmod = %.2f (target <= 0.25)\n' \
+kc=$(printf '%s\n' "${kmod_cpu[@]}" | median)
+mc=$(printf '%s\n' "${mymod_cpu[@]}" | median)
+printf 'median wall: modinfo %.3f s, mymod info %.3f s, mymod/kmod = %.2f (target <= 0.25)\n' \
     "$km" "$mm" "$(awk -v m="$mm" -v k="$km" 'BEGIN { print m / k }')"
+printf 'median cpu:  modinfo %.3f s, mymod info %.3f s, mymod/kmod = %.2f\n' \
+    "$kc" "$mc" "$(awk -v m="$mc" -v k="$kc" 'BEGIN { print m / k }')"
+printf 'load average while measuring: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
