@@ -163,6 +163,40 @@ print("\n".join(out))')
 [ -z "$problems" ] || fail "compressed copies:
 $problems"
 
+# Foreign architectures (tests/fixtures/foreign: 32-bit ARM with REL relocations,
+# big-endian s390x, AArch64): modinfo reads them too, so the modinfo format must
+# match; the records come from foreign.c's declarations.
+for arch in arm:ELF32:little:ARM s390x:ELF64:big:S390 aarch64:ELF64:little:AArch64; do
+    IFS=: read -r a class endian machine <<<"$arch"
+    obj=$FIXTURES/foreign/foreign-$a.o
+    [ -f "$obj" ] || { fail "no foreign object $obj"; continue; }
+    cp "$obj" "$TMP/foreign_$a.ko"
+    expected=$(modinfo "$TMP/foreign_$a.ko")
+    actual=$("$MYMOD" info --format=modinfo "$TMP/foreign_$a.ko")
+    assert_eq "$a: --format=modinfo as modinfo" "$expected" "$actual"
+    problems=$("$MYMOD" info --json "$TMP/foreign_$a.ko" | python3 -c '
+import json, sys
+m = json.load(sys.stdin)[0]
+want = dict(zip(("class", "endian", "machine"), sys.argv[1:4]))
+out = [f"elf {k}: {m[\"elf\"][k]!r}, expected {v!r}" for k, v in want.items() if m["elf"][k] != v]
+p = {x["name"]: x for x in m["params"]}
+for name, typ, perm, default in (("count", "int", "0444", "-7"), ("loud", "bool", "0000", "Y"),
+                                 ("levels", "array of int", "0644", "10,20,30"),
+                                 ("greeting", "string", "0600", "hi"), ("mask", "hexint", "0644", "0xbeef"),
+                                 ("port", "ushort", "0444", "65535"), ("offset", "long", "0644", "-5")):
+    got = p.get(name, {})
+    if (got.get("type"), got.get("perm"), got.get("default")) != (typ, perm, default):
+        out.append(f"param {name}: {got!r}")
+if p.get("mode", {}).get("perm") != "0644":
+    out.append(f"param mode (module_param_cb): {p.get(\"mode\")!r}")
+e = {x["name"]: (x["gpl"], x["namespace"]) for x in m["exports"]}
+if e != {"foreign_greet": (False, None), "foreign_count": (True, None), "foreign_whom": (True, "FOREIGN")}:
+    out.append(f"exports: {e!r}")
+print("\n".join(out))' "$class" "$endian" "$machine")
+    [ -z "$problems" ] || fail "$a:
+$problems"
+done
+
 # -F prints a field's values as modinfo -F does, the special ones included.
 run info -F alias "$HELLO"
 assert_eq "-F alias" "greeter" "$out"
