@@ -21,7 +21,7 @@ json_check() {
 run info --json "$HELLO" "$USER"
 assert_eq "info --json exit status" 0 "$rc"
 printf '%s\n' "$out" >"$TMP/fixtures.json"
-problems=$(json_check "$TMP/fixtures.json" "$HELLO" <<'PY'
+problems=$(json_check "$TMP/fixtures.json" "$HELLO" 2>&1 <<'PY'
 import json, sys
 mods = json.load(open(sys.argv[1]))
 problems = []
@@ -147,19 +147,28 @@ xz -k "$TMP/hello.ko"
 zstd -q -k "$TMP/hello.ko"
 run info --json "$TMP/hello.ko" "$TMP/hello.ko.gz" "$TMP/hello.ko.xz" "$TMP/hello.ko.zst"
 assert_eq "info --json on compressed copies: exit status" 0 "$rc"
-problems=$(printf '%s\n' "$out" | python3 -c '
+printf '%s\n' "$out" >"$TMP/compressed.json"
+problems=$(python3 - "$TMP/compressed.json" <<'PY' 2>&1
 import json, sys
-mods = json.load(sys.stdin)
-base = dict(mods[0]); base.pop("filename"); base.pop("compression")
+mods = json.load(open(sys.argv[1]))
+base = dict(mods[0])
+base.pop("filename")
+base.pop("compression")
 out = []
 for m, comp in zip(mods[1:], ("gzip", "xz", "zstd")):
     if m["compression"] != comp:
-        out.append(f"{m[\"filename\"]}: compression {m[\"compression\"]!r}, expected {comp!r}")
-    m = dict(m); m.pop("filename"); m.pop("compression")
+        out.append(f"{m['filename']}: compression {m['compression']!r}, expected {comp!r}")
+    m = dict(m)
+    m.pop("filename")
+    m.pop("compression")
     for k in base:
         if base[k] != m[k]:
             out.append(f"{comp}: {k} differs from the plain file")
-print("\n".join(out))')
+if len(mods) != 4:
+    out.append(f"{len(mods)} records, expected 4")
+print("\n".join(out))
+PY
+)
 [ -z "$problems" ] || fail "compressed copies:
 $problems"
 
@@ -174,11 +183,13 @@ for arch in arm:ELF32:little:ARM s390x:ELF64:big:S390 aarch64:ELF64:little:AArch
     expected=$(modinfo "$TMP/foreign_$a.ko")
     actual=$("$MYMOD" info --format=modinfo "$TMP/foreign_$a.ko")
     assert_eq "$a: --format=modinfo as modinfo" "$expected" "$actual"
-    problems=$("$MYMOD" info --json "$TMP/foreign_$a.ko" | python3 -c '
+    "$MYMOD" info --json "$TMP/foreign_$a.ko" >"$TMP/foreign.json"
+    problems=$(python3 - "$TMP/foreign.json" "$class" "$endian" "$machine" <<'PY' 2>&1
 import json, sys
-m = json.load(sys.stdin)[0]
-want = dict(zip(("class", "endian", "machine"), sys.argv[1:4]))
-out = [f"elf {k}: {m[\"elf\"][k]!r}, expected {v!r}" for k, v in want.items() if m["elf"][k] != v]
+m = json.load(open(sys.argv[1]))[0]
+elf = m["elf"]
+want = dict(zip(("class", "endian", "machine"), sys.argv[2:5]))
+out = [f"elf {k}: {elf[k]!r}, expected {v!r}" for k, v in want.items() if elf[k] != v]
 p = {x["name"]: x for x in m["params"]}
 for name, typ, perm, default in (("count", "int", "0444", "-7"), ("loud", "bool", "0000", "Y"),
                                  ("levels", "array of int", "0644", "10,20,30"),
@@ -187,12 +198,15 @@ for name, typ, perm, default in (("count", "int", "0444", "-7"), ("loud", "bool"
     got = p.get(name, {})
     if (got.get("type"), got.get("perm"), got.get("default")) != (typ, perm, default):
         out.append(f"param {name}: {got!r}")
-if p.get("mode", {}).get("perm") != "0644":
-    out.append(f"param mode (module_param_cb): {p.get(\"mode\")!r}")
+mode = p.get("mode", {})
+if mode.get("perm") != "0644":
+    out.append(f"param mode (module_param_cb): {mode!r}")
 e = {x["name"]: (x["gpl"], x["namespace"]) for x in m["exports"]}
 if e != {"foreign_greet": (False, None), "foreign_count": (True, None), "foreign_whom": (True, "FOREIGN")}:
     out.append(f"exports: {e!r}")
-print("\n".join(out))' "$class" "$endian" "$machine")
+print("\n".join(out))
+PY
+)
     [ -z "$problems" ] || fail "$a:
 $problems"
 done

@@ -89,7 +89,7 @@ assert_eq "info --json over all modules: exit status" 0 "$?"
 tr '\n' '\0' <"$TMP/files" |
     xargs -0 -P 2 -n 50 sh -c 'for f; do "$0" --dump-modversions "$f" | sed "s|^|$f\t|"; done' "$MODPROBE" |
     awk -F'\t' '{ print $1 "\t" $3 "\t" $2 }' | sort >"$TMP/kmod-crcs"
-python3 - "$TMP/all.json" "$TMP/kmod-crcs" "$MODDIR/modules.symbols" <<'PY' >"$TMP/symbols.problems"
+python3 - "$TMP/all.json" "$TMP/kmod-crcs" "$MODDIR/modules.symbols" <<'PY' >"$TMP/symbols.problems" 2>&1
 import json, sys
 from collections import defaultdict
 mods = json.load(open(sys.argv[1]))
