@@ -259,6 +259,18 @@ static void test_hello_elf(void **state)
 	assert_true(ko_fd(ko) >= 0);
 	assert_int_equal(ko_compression(ko), KO_COMP_NONE);
 	assert_string_equal(ko_path(ko), path);
+	{
+		/* Read lazily, mapped on demand: the same bytes as the file. */
+		size_t len, ilen, flen;
+		uint8_t *data = slurp(path, &len);
+		const void *img = ko_elf_image(ko, &ilen), *file = ko_file_data(ko, &flen);
+
+		assert_int_equal(ilen, len);
+		assert_int_equal(flen, len);
+		assert_memory_equal(img, data, len);
+		assert_memory_equal(file, data, len);
+		free(data);
+	}
 	ko_close(ko);
 }
 
