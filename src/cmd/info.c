@@ -349,9 +349,74 @@ static char *perm_str(int perm)
 	return perm < 0 ? NULL : mm_asprintf("%04o", (unsigned int)perm);
 }
 
+/* The length of the valid UTF-8 sequence at S (RFC 3629), 0 when it is not one. */
+static size_t utf8_len(const unsigned char *s)
+{
+	unsigned char lo = 0x80, hi = 0xBF;
+	size_t n;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+		n = 2;
+	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+		n = 3;
+		lo = s[0] == 0xE0 ? 0xA0 : lo;
+		hi = s[0] == 0xED ? 0x9F : hi;
+	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+		n = 4;
+		lo = s[0] == 0xF0 ? 0x90 : lo;
+		hi = s[0] == 0xF4 ? 0x8F : hi;
+	} else {
+		return 0;
+	}
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+	return n;
+}
+
+/* S as valid UTF-8 (JSON must be): NULL when it is already, else a copy with U+FFFD for bad bytes.
+ */
+static char *utf8_fixed(const char *s)
+{
+	const unsigned char *p;
+	char *copy, *q;
+	size_t n;
+
+	for (p = (const unsigned char *)s; *p; p += n)
+		if ((n = utf8_len(p)) == 0)
+			break;
+	if (!*p)
+		return NULL;
+	copy = q = mm_malloc(strlen(s) * 3 + 1);
+	for (p = (const unsigned char *)s; *p; p += n ? n : 1) {
+		n = utf8_len(p);
+		if (n) {
+			memcpy(q, p, n);
+			q += n;
+		} else {
+			memcpy(q, "\xEF\xBF\xBD", 3);
+			q += 3;
+		}
+	}
+	*q = '\0';
+	return copy;
+}
+
 static struct json_object *json_str(const char *s)
 {
-	return s ? json_object_new_string(s) : NULL;
+	struct json_object *obj;
+	char *fixed;
+
+	if (!s)
+		return NULL;
+	fixed = utf8_fixed(s);
+	obj = json_object_new_string(fixed ? fixed : s);
+	free(fixed);
+	return obj;
 }
 
 static struct json_object *json_modinfo(const struct info *in)
@@ -359,13 +424,16 @@ static struct json_object *json_modinfo(const struct info *in)
 	struct json_object *obj = json_object_new_object();
 
 	for (size_t i = 0; i < in->nmodinfo; i++) {
+		char *fixed = utf8_fixed(in->modinfo[i].key);
+		const char *key = fixed ? fixed : in->modinfo[i].key;
 		struct json_object *values;
 
-		if (!json_object_object_get_ex(obj, in->modinfo[i].key, &values)) {
+		if (!json_object_object_get_ex(obj, key, &values)) {
 			values = json_object_new_array();
-			json_object_object_add(obj, in->modinfo[i].key, values);
+			json_object_object_add(obj, key, values);
 		}
-		json_object_array_add(values, json_object_new_string(in->modinfo[i].value));
+		json_object_array_add(values, json_str(in->modinfo[i].value));
+		free(fixed);
 	}
 	return obj;
 }

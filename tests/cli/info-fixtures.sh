@@ -211,6 +211,32 @@ PY
 $problems"
 done
 
+# Bytes that are not UTF-8 in .modinfo (a key and a value): --json stays valid
+# JSON (U+FFFD for each bad byte); --format=modinfo passes them through as modinfo does.
+python3 - "$HELLO" "$TMP/latin1.ko" <<'PY'
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+i = d.find(b"description=Reference")
+d[i + len("description=")] = 0xFF
+j = d.find(b"author=mymod")
+d[j + 1] = 0xC3
+open(sys.argv[2], "wb").write(d)
+PY
+run info --json "$TMP/latin1.ko"
+assert_eq "--json with bytes that are not UTF-8: exit status" 0 "$rc"
+problems=$(printf '%s\n' "$out" | python3 -c '
+import json, sys
+mi = json.load(sys.stdin)[0]["modinfo"]
+want = "\ufffdeference module: parameters and exports of every kind"
+if mi.get("description") != [want]:
+    print("description:", ascii(mi.get("description")))
+if "a\ufffdthor" not in mi:
+    print("keys:", ascii(sorted(mi)))' 2>&1)
+[ -z "$problems" ] || fail "--json does not replace bytes that are not UTF-8 with U+FFFD: $problems"
+expected=$(modinfo "$TMP/latin1.ko" | od -c)
+actual=$("$MYMOD" info --format=modinfo "$TMP/latin1.ko" | od -c)
+assert_eq "--format=modinfo passes bytes that are not UTF-8 through" "$expected" "$actual"
+
 # -F prints a field's values as modinfo -F does, the special ones included.
 run info -F alias "$HELLO"
 assert_eq "-F alias" "greeter" "$out"
