@@ -16,9 +16,16 @@
 /* Decompressed images larger than this are refused (a bomb, not a module). */
 #define KO_MAX_IMAGE ((size_t)256 << 20)
 
-/* Sections this large are read piecewise (a window at a time) until read whole. */
+/*
+ * Sections this large are read piecewise (a window at a time) until read
+ * whole. The fuzz build makes both small, so small inputs reach it.
+ */
+#ifndef KO_WINDOW_MIN
 #define KO_WINDOW_MIN 8192
-#define KO_WINDOW     512
+#endif
+#ifndef KO_WINDOW
+#define KO_WINDOW 512
+#endif
 
 struct ko_relmap;
 

@@ -118,7 +118,8 @@ int ko_sec_load(struct ko *ko, size_t idx)
  * (a window from OFF), as a lookup of one value or name in a big .data or
  * .rodata needs. Windows are kept until ko_close, so pointers stay valid.
  */
-static const uint8_t *sec_window(struct ko *ko, size_t idx, uint64_t off, uint64_t len)
+static const uint8_t *sec_window(struct ko *ko, size_t idx, uint64_t off, uint64_t len,
+				 uint64_t *avail)
 {
 	const GElf_Shdr *sh = &ko->shdrs[idx];
 	struct ko_window *w;
@@ -128,8 +129,10 @@ static const uint8_t *sec_window(struct ko *ko, size_t idx, uint64_t off, uint64
 	if (!ko->windows)
 		ko->windows = mm_calloc(ko->shnum, sizeof(*ko->windows));
 	w = &ko->windows[idx];
-	if (w->buf && off >= w->off && len <= w->len && off - w->off <= w->len - len)
+	if (w->buf && off >= w->off && len <= w->len && off - w->off <= w->len - len) {
+		*avail = w->len - (off - w->off);
 		return w->buf + (off - w->off);
+	}
 	wlen = sh->sh_size - off < KO_WINDOW ? sh->sh_size - off : KO_WINDOW;
 	w->buf = ko_keep(ko, mm_malloc(wlen));
 	r = pread(ko->fd, w->buf, wlen, (off_t)(sh->sh_offset + off));
@@ -141,6 +144,7 @@ static const uint8_t *sec_window(struct ko *ko, size_t idx, uint64_t off, uint64
 	}
 	w->off = off;
 	w->len = wlen;
+	*avail = wlen;
 	return w->buf;
 }
 
@@ -155,6 +159,7 @@ const uint8_t *ko_sec_bytes(struct ko *ko, size_t idx, uint64_t off, uint64_t le
 {
 	const GElf_Shdr *sh;
 	const uint8_t *data;
+	uint64_t wlen;
 
 	if (zero)
 		*zero = false;
@@ -170,7 +175,7 @@ const uint8_t *ko_sec_bytes(struct ko *ko, size_t idx, uint64_t off, uint64_t le
 		return zeros;
 	}
 	if (use_window(ko, idx, len))
-		return sec_window(ko, idx, off, len);
+		return sec_window(ko, idx, off, len, &wlen);
 	data = sec_data(ko, idx);
 	return data ? data + off : NULL;
 }
@@ -179,7 +184,7 @@ const char *ko_sec_string(struct ko *ko, size_t idx, uint64_t off)
 {
 	const GElf_Shdr *sh;
 	const uint8_t *data;
-	uint64_t avail;
+	uint64_t avail, wlen;
 
 	if (idx == 0 || idx >= ko->shnum)
 		return NULL;
@@ -188,13 +193,13 @@ const char *ko_sec_string(struct ko *ko, size_t idx, uint64_t off)
 		return NULL;
 	avail = sh->sh_size - off;
 	if (use_window(ko, idx, 1)) {
-		data = sec_window(ko, idx, off, 1);
+		data = sec_window(ko, idx, off, 1, &wlen);
 		if (!data)
 			return NULL;
-		/* The window from OFF ends inside or at the end of the section. */
-		if (memchr(data, '\0', KO_WINDOW < avail ? KO_WINDOW : avail))
+		if (memchr(data, '\0', wlen))
 			return (const char *)data;
-		if (avail <= KO_WINDOW)
+		/* Not terminated inside the window: the section decides. */
+		if (wlen == avail)
 			return NULL;
 	}
 	data = sec_data(ko, idx);
