@@ -85,10 +85,13 @@ grep -q '^kernel/net/unix/unix.ko$\|^kernel/arch/x86/events/amd/amd-uncore.ko$' 
 assert_eq "info --json over all modules: exit status" 0 "$?"
 [ -s "$TMP/json.err" ] && fail "info --json over all modules wrote to stderr: $(head -5 "$TMP/json.err")"
 
-# modprobe --dump-modversions reads one file per call: run them two at a time.
+# modprobe --dump-modversions reads one file per call: run them two at a time,
+# each batch into its own file (lines from parallel pipes could interleave).
+mkdir "$TMP/crcs"
 tr '\n' '\0' <"$TMP/files" |
-    xargs -0 -P 2 -n 50 sh -c 'for f; do "$0" --dump-modversions "$f" | sed "s|^|$f\t|"; done' "$MODPROBE" |
-    awk -F'\t' '{ print $1 "\t" $3 "\t" $2 }' | sort >"$TMP/kmod-crcs"
+    CRCDIR=$TMP/crcs xargs -0 -P 2 -n 50 sh -c \
+        'for f; do "$0" --dump-modversions "$f" | sed "s|^|$f\t|"; done >"$CRCDIR/$$"' "$MODPROBE"
+cat "$TMP"/crcs/* | awk -F'\t' '{ print $1 "\t" $3 "\t" $2 }' | sort >"$TMP/kmod-crcs"
 python3 - "$TMP/all.json" "$TMP/kmod-crcs" "$MODDIR/modules.symbols" <<'PY' >"$TMP/symbols.problems" 2>&1
 import json, sys
 from collections import defaultdict
