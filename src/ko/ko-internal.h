@@ -135,12 +135,12 @@ bool ko_symbol(struct ko *ko, size_t i, GElf_Sym *sym, size_t *shndx, const char
 
 /* Where a pointer-sized word of a section points, through its relocation. */
 struct ko_ref {
-	bool reloc;	     /* a relocation applies to the word */
-	uint64_t inplace;    /* the word itself */
-	size_t shndx;	     /* section of the symbol, SHN_UNDEF when undefined */
-	uint64_t off;	     /* symbol value + addend: offset in shndx */
-	const char *symname; /* the symbol's name ("" for a section symbol) */
-	int symtype;	     /* STT_* */
+	bool reloc;	  /* a relocation applies to the word */
+	uint64_t inplace; /* the word itself */
+	size_t shndx;	  /* section of the symbol, SHN_UNDEF when undefined */
+	uint64_t off;	  /* symbol value + addend: offset in shndx */
+	uint64_t sym;	  /* the symbol's index */
+	int symtype;	  /* STT_* */
 	int64_t addend;
 };
 

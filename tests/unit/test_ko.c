@@ -431,8 +431,11 @@ static void check_foreign(const char *file, int elfclass, bool be, const char *m
 	check_params(ko, foreign_params, MM_ARRAY_SIZE(foreign_params));
 
 	assert_int_equal(ko_exports(ko, &e, &n), 0);
-	assert_int_equal(n, 3);
+	assert_int_equal(n, 4);
 	for (size_t i = 0; i < n; i++) {
+		if (strcmp(e[i].name, "foreign_new") == 0 && e[i].gpl && e[i].ns &&
+		    strcmp(e[i].ns, "NEWNS") == 0)
+			seen |= 8;
 		if (strcmp(e[i].name, "foreign_greet") == 0 && !e[i].gpl && !e[i].ns)
 			seen |= 1;
 		if (strcmp(e[i].name, "foreign_count") == 0 && e[i].gpl && !e[i].ns)
@@ -441,7 +444,7 @@ static void check_foreign(const char *file, int elfclass, bool be, const char *m
 		    strcmp(e[i].ns, "FOREIGN") == 0)
 			seen |= 4;
 	}
-	assert_int_equal(seen, 7);
+	assert_int_equal(seen, 15);
 
 	assert_int_equal(ko_versions(ko, &v, &n), 0);
 	assert_int_equal(n, 3);
