@@ -133,18 +133,18 @@ static char *hex_colon(const uint8_t *p, size_t len, bool wrap)
 	static const char digits[] = "0123456789ABCDEF";
 	char *s = mm_malloc(len * 6 + 1), *q = s;
 
-	for (size_t i = 0; i < len; i++) {
-		*q++ = digits[p[i] >> 4];
-		*q++ = digits[p[i] & 15];
-		if (i + 1 == len)
-			break;
-		*q++ = ':';
-		if (wrap && (i + 1) % 20 == 0) {
+	for (size_t i = 0, col = 0; i < len; i++) {
+		q[0] = digits[p[i] >> 4];
+		q[1] = digits[p[i] & 15];
+		q[2] = ':';
+		q += 3;
+		if (wrap && ++col == 20 && i + 1 < len) {
 			memcpy(q, "\n\t\t", 3);
 			q += 3;
+			col = 0;
 		}
 	}
-	*q = '\0';
+	q[len ? -1 : 0] = '\0';
 	return s;
 }
 
@@ -153,9 +153,16 @@ static char cwd[PATH_MAX];
 
 static char *absolute_path(const char *path)
 {
-	if (path[0] == '/' || !cwd[0])
+	size_t clen = strlen(cwd), plen = strlen(path);
+	char *abs;
+
+	if (path[0] == '/' || !clen)
 		return mm_strdup(path);
-	return mm_asprintf("%s/%s", cwd, path);
+	abs = mm_malloc(clen + 1 + plen + 1);
+	memcpy(abs, cwd, clen);
+	abs[clen] = '/';
+	memcpy(abs + clen + 1, path, plen + 1);
+	return abs;
 }
 
 /* Fill IN from KO with what the format needs. */
