@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include <errno.h>
+#include <fnmatch.h>
 #include <libkmod.h>
 #include <limits.h>
+#include <search.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "mymod/modtree.h"
 #include "mymod/util.h"
@@ -13,7 +17,12 @@ struct modtree {
 	struct kmod_ctx *ctx;
 	char dir[PATH_MAX];
 	char *kver;
+	char *weakdep; /* modules.weakdep, read on first use; NULL when absent */
+	bool weakdep_read;
+	struct dep_index *deps; /* modules.dep read whole, once asked to */
 };
+
+static void dep_index_free(struct dep_index *di);
 
 int modtree_open(struct modtree **mtp)
 {
@@ -49,8 +58,10 @@ void modtree_close(struct modtree *mt)
 {
 	if (!mt)
 		return;
+	dep_index_free(mt->deps);
 	kmod_unref(mt->ctx);
 	free(mt->kver);
+	free(mt->weakdep);
 	free(mt);
 }
 
@@ -141,6 +152,471 @@ bool modtree_blacklisted(struct modtree *mt, const char *name)
 out:
 	kmod_module_unref_list(list);
 	return blacklisted;
+}
+
+void modtree_strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void strv_push(char ***v, size_t *n, const char *s, size_t len)
+{
+	*v = mm_reallocarray(*v, *n + 1, sizeof(**v));
+	(*v)[(*n)++] = mm_strndup(s, len);
+}
+
+static void mods_push(struct modtree_mod **mods, size_t *n, const char *name, const char *path,
+		      bool builtin)
+{
+	*mods = mm_reallocarray(*mods, *n + 1, sizeof(**mods));
+	(*mods)[*n].name = mm_strdup(name);
+	(*mods)[*n].path = path ? mm_strdup(path) : NULL;
+	(*mods)[*n].builtin = builtin;
+	(*n)++;
+}
+
+/*
+ * modules.dep read whole, through libkmod's dump of its index: for many
+ * lookups, one pass instead of a search (and a stat() of every listed
+ * file) a module.
+ */
+struct dep_index {
+	char *buf;    /* modules.dep, or libkmod's dump of it; lines NUL-terminated */
+	char **names; /* each module's name, in the file's order */
+	size_t n;
+	struct hsearch_data tab; /* NAME -> "RELPATH: DEPS" */
+	char *prefix;		 /* what makes a RELPATH absolute */
+};
+
+static void dep_index_free(struct dep_index *di)
+{
+	if (!di)
+		return;
+	hdestroy_r(&di->tab);
+	free(di->buf);
+	for (size_t i = 0; i < di->n; i++)
+		free(di->names[i]);
+	free(di->names);
+	free(di->prefix);
+	free(di);
+}
+
+static int dump_dep_index(struct modtree *mt, char **bufp, size_t *lenp)
+{
+	char *buf = NULL;
+	off_t len;
+	int fd, err;
+
+	fd = memfd_create("modules.dep", MFD_CLOEXEC);
+	if (fd < 0)
+		return mm_fail(errno, "cannot list the modules of %s: %s", mt->dir,
+			       strerror(errno));
+	err = kmod_dump_index(mt->ctx, KMOD_INDEX_MODULES_DEP, fd);
+	if (err < 0) {
+		err = mm_fail(-err, "cannot read %s/modules.dep.bin: %s", mt->dir, strerror(-err));
+		goto out;
+	}
+	len = lseek(fd, 0, SEEK_CUR);
+	buf = mm_malloc((size_t)len + 1);
+	if (len < 0 || pread(fd, buf, (size_t)len, 0) != len) {
+		err = mm_fail(EIO, "cannot read the module list of %s", mt->dir);
+		goto out;
+	}
+	buf[len] = '\0';
+	*bufp = buf;
+	*lenp = (size_t)len;
+	buf = NULL;
+out:
+	free(buf);
+	close(fd);
+	return err;
+}
+
+static int load_dep_index(struct modtree *mt)
+{
+	struct dep_index *di;
+	char cwd[PATH_MAX];
+	size_t len = 0;
+	bool text = false;
+	char *path;
+	int err;
+
+	if (mt->deps)
+		return 0;
+	di = mm_calloc(1, sizeof(*di));
+	/*
+	 * depmod writes modules.dep beside modules.dep.bin, from the same
+	 * data: one read. Without it, libkmod's dump of the index (a write
+	 * a field: slower).
+	 */
+	path = mm_asprintf("%s/modules.dep", mt->dir);
+	err = mm_read_file(path, &di->buf, &len);
+	free(path);
+	if (err == 0)
+		text = true;
+	else
+		err = dump_dep_index(mt, &di->buf, &len);
+	if (err < 0)
+		goto out;
+	if (mt->dir[0] == '/')
+		di->prefix = mm_asprintf("%s/", mt->dir);
+	else if (getcwd(cwd, sizeof(cwd)))
+		di->prefix = mm_asprintf("%s/%s/", cwd, mt->dir);
+	else {
+		err = mm_fail(errno, "cannot tell the working directory: %s", strerror(errno));
+		goto out;
+	}
+	for (size_t i = 0; i < len; i++)
+		di->n += di->buf[i] == '\n';
+	di->names = mm_reallocarray(NULL, di->n, sizeof(*di->names));
+	if (!hcreate_r(di->n * 2 + 16, &di->tab)) {
+		err = mm_fail(ENOMEM, "out of memory");
+		goto out;
+	}
+	di->n = 0;
+	for (char *line = di->buf, *next; *line; line = next) {
+		char *nl = strchr(line, '\n');
+		char *colon, *rel = line;
+		ENTRY e, *found;
+
+		next = nl ? nl + 1 : line + strlen(line);
+		if (nl)
+			*nl = '\0';
+		/* The text has "RELPATH: DEPS", the dump "NAME RELPATH: DEPS". */
+		if (!text) {
+			rel = strchr(line, ' ');
+			if (!rel)
+				continue;
+			*rel++ = '\0';
+		}
+		colon = strchr(rel, ':');
+		if (!colon || line[0] == '#')
+			continue;
+		if (text) {
+			*colon = '\0';
+			e.key = mm_modname_from_path(rel);
+			*colon = ':';
+		} else {
+			e.key = mm_strdup(line);
+		}
+		e.data = rel;
+		if (hsearch_r(e, ENTER, &found, &di->tab) && found->data == rel)
+			di->names[di->n++] = e.key;
+		else
+			free(e.key);
+	}
+	mt->deps = di;
+	di = NULL;
+out:
+	dep_index_free(di);
+	return err;
+}
+
+int modtree_preload_deps(struct modtree *mt)
+{
+	return load_dep_index(mt);
+}
+
+static char *dep_path(const struct dep_index *di, const char *rel, size_t len)
+{
+	if (rel[0] == '/')
+		return mm_strndup(rel, len);
+	return mm_asprintf("%s%.*s", di->prefix, (int)len, rel);
+}
+
+int modtree_all(struct modtree *mt, struct modtree_mod **modsp, size_t *np)
+{
+	struct modtree_mod *mods;
+	int err = load_dep_index(mt);
+
+	if (err < 0)
+		return err;
+	mods = mm_reallocarray(NULL, mt->deps->n, sizeof(*mods));
+	for (size_t i = 0; i < mt->deps->n; i++) {
+		ENTRY e = { .key = mt->deps->names[i] }, *found;
+		const char *rel;
+
+		hsearch_r(e, FIND, &found, &mt->deps->tab);
+		rel = found->data;
+		mods[i] = (struct modtree_mod){
+			.name = mm_strdup(mt->deps->names[i]),
+			.path = dep_path(mt->deps, rel, strcspn(rel, ":")),
+		};
+	}
+	*modsp = mods;
+	*np = mt->deps->n;
+	return 0;
+}
+
+/*
+ * The dependencies on a line "RELPATH: DEP...", in load order: the last
+ * listed is loaded first, as libkmod reads it. (Unlike libkmod, this does
+ * not check that the files exist.)
+ */
+static void deps_from_line(const struct dep_index *di, const char *line, struct modtree_mod **deps,
+			   size_t *n)
+{
+	const char *p = strchr(line, ':');
+	const char *end;
+
+	if (!p)
+		return;
+	end = p + strlen(p);
+	while (end > p + 1) {
+		const char *start;
+		char *path;
+
+		while (end > p + 1 && (end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		start = end;
+		while (start > p + 1 && start[-1] != ' ' && start[-1] != '\t')
+			start--;
+		if (start == end)
+			break;
+		path = dep_path(di, start, (size_t)(end - start));
+		*deps = mm_reallocarray(*deps, *n + 1, sizeof(**deps));
+		(*deps)[(*n)++] = (struct modtree_mod){
+			.name = mm_modname_from_path(path),
+			.path = path,
+		};
+		end = start;
+	}
+}
+
+int modtree_deps(struct modtree *mt, const char *name, struct modtree_mod **depsp, size_t *np)
+{
+	struct kmod_module *mod;
+	struct kmod_list *list, *l;
+	struct modtree_mod *deps = NULL;
+	size_t n = 0;
+	int err;
+
+	if (mt->deps) {
+		ENTRY e = { .key = (char *)name }, *found;
+
+		if (hsearch_r(e, FIND, &found, &mt->deps->tab))
+			deps_from_line(mt->deps, found->data, &deps, &n);
+		*depsp = deps;
+		*np = n;
+		return 0;
+	}
+	err = kmod_module_new_from_name(mt->ctx, name, &mod);
+	if (err < 0)
+		return mm_fail(-err, "cannot look up %s in %s", name, mt->dir);
+	list = kmod_module_get_dependencies(mod);
+	kmod_list_foreach(l, list)
+	{
+		struct kmod_module *dep = kmod_module_get_module(l);
+
+		mods_push(&deps, &n, kmod_module_get_name(dep), kmod_module_get_path(dep), false);
+		kmod_module_unref(dep);
+	}
+	kmod_module_unref_list(list);
+	kmod_module_unref(mod);
+	*depsp = deps;
+	*np = n;
+	return 0;
+}
+
+/* Split "pre: a b post: c" (libkmod's softdep value) into the two lists. */
+static void parse_softdep(const char *value, char ***pre, size_t *npre, char ***post, size_t *npost)
+{
+	bool is_post = false;
+
+	while (*value) {
+		size_t len;
+
+		value += strspn(value, " \t");
+		len = strcspn(value, " \t");
+		if (len == 0)
+			break;
+		if (len == 4 && strncmp(value, "pre:", 4) == 0)
+			is_post = false;
+		else if (len == 5 && strncmp(value, "post:", 5) == 0)
+			is_post = true;
+		else if (is_post)
+			strv_push(post, npost, value, len);
+		else
+			strv_push(pre, npre, value, len);
+		value += len;
+	}
+}
+
+int modtree_softdeps(struct modtree *mt, const char *name, char ***pre, size_t *npre, char ***post,
+		     size_t *npost)
+{
+	struct kmod_config_iter *it;
+
+	*pre = *post = NULL;
+	*npre = *npost = 0;
+	it = kmod_config_get_softdeps(mt->ctx);
+	if (!it)
+		return 0;
+	while (kmod_config_iter_next(it)) {
+		if (fnmatch(kmod_config_iter_get_key(it), name, 0) != 0)
+			continue;
+		parse_softdep(kmod_config_iter_get_value(it), pre, npre, post, npost);
+		break;
+	}
+	kmod_config_iter_free_iter(it);
+	return 0;
+}
+
+int modtree_weakdeps(struct modtree *mt, const char *name, char ***namesp, size_t *np)
+{
+	size_t namelen = strlen(name);
+	const char *line;
+
+	*namesp = NULL;
+	*np = 0;
+	if (!mt->weakdep_read) {
+		char path[PATH_MAX + 32];
+		int err;
+
+		mt->weakdep_read = true;
+		snprintf(path, sizeof(path), "%s/modules.weakdep", mt->dir);
+		err = mm_read_file(path, &mt->weakdep, NULL);
+		if (err < 0 && err != -ENOENT)
+			return mm_fail(-err, "cannot read %s: %s", path, strerror(-err));
+	}
+	for (line = mt->weakdep; line && *line; line += strcspn(line, "\n"), line += !!*line) {
+		const char *p = line + strspn(line, " \t");
+		const char *end = p + strcspn(p, "\n");
+
+		if (strncmp(p, "weakdep", 7) != 0 || (p[7] != ' ' && p[7] != '\t'))
+			continue;
+		p += 7 + strspn(p + 7, " \t");
+		if (strncmp(p, name, namelen) != 0 || (p[namelen] != ' ' && p[namelen] != '\t'))
+			continue;
+		p += namelen;
+		while (p < end) {
+			size_t len;
+
+			p += strspn(p, " \t");
+			len = strcspn(p, " \t\n");
+			if (len == 0)
+				break;
+			strv_push(namesp, np, p, len);
+			p += len;
+		}
+	}
+	return 0;
+}
+
+static bool in_list(struct kmod_list *list, const char *name)
+{
+	struct kmod_list *l;
+	bool found = false;
+
+	kmod_list_foreach(l, list)
+	{
+		struct kmod_module *mod = kmod_module_get_module(l);
+
+		found |= strcmp(kmod_module_get_name(mod), name) == 0;
+		kmod_module_unref(mod);
+	}
+	return found;
+}
+
+bool modtree_builtin(struct modtree *mt, const char *name)
+{
+	struct kmod_list *list = NULL, *filtered = NULL;
+	bool builtin = false;
+
+	if (kmod_module_new_from_lookup(mt->ctx, name, &list) < 0 || !list)
+		return false;
+	/* The builtin filter asks modules.builtin only, never /sys. */
+	if (kmod_module_apply_filter(mt->ctx, KMOD_FILTER_BUILTIN, list, &filtered) == 0)
+		builtin = in_list(list, name) && !in_list(filtered, name);
+	kmod_module_unref_list(filtered);
+	kmod_module_unref_list(list);
+	return builtin;
+}
+
+int modtree_install_command(struct modtree *mt, const char *name, char **cmd)
+{
+	struct kmod_module *mod;
+	const char *c;
+	int err;
+
+	*cmd = NULL;
+	err = kmod_module_new_from_name(mt->ctx, name, &mod);
+	if (err < 0)
+		return mm_fail(-err, "cannot look up %s", name);
+	c = kmod_module_get_install_commands(mod);
+	if (c)
+		*cmd = mm_strdup(c);
+	kmod_module_unref(mod);
+	return 0;
+}
+
+int modtree_probe_options(struct modtree *mt, const char *name, const char *alias, char **options)
+{
+	struct kmod_list *list = NULL, *l;
+	int err;
+
+	if (!alias)
+		return modtree_options(mt, name, options);
+	*options = NULL;
+	err = kmod_module_new_from_lookup(mt->ctx, alias, &list);
+	if (err < 0)
+		return mm_fail(-err, "cannot look up %s in %s", alias, mt->dir);
+	kmod_list_foreach(l, list)
+	{
+		struct kmod_module *mod = kmod_module_get_module(l);
+		const char *opts = kmod_module_get_options(mod);
+
+		if (!*options && strcmp(kmod_module_get_name(mod), name) == 0 && opts && *opts)
+			*options = mm_strdup(opts);
+		kmod_module_unref(mod);
+	}
+	kmod_module_unref_list(list);
+	return 0;
+}
+
+int modtree_load(struct modtree *mt)
+{
+	int err = kmod_load_resources(mt->ctx);
+
+	if (err < 0)
+		return mm_fail(-err, "cannot load the indexes of %s: %s", mt->dir, strerror(-err));
+	return 0;
+}
+
+/* Does a modprobe.d alias match NAME? (libkmod looks these up first.) */
+static bool config_alias(struct modtree *mt, const char *name)
+{
+	struct kmod_config_iter *it = kmod_config_get_aliases(mt->ctx);
+	bool found = false;
+
+	while (it && !found && kmod_config_iter_next(it))
+		found = fnmatch(kmod_config_iter_get_key(it), name, 0) == 0;
+	kmod_config_iter_free_iter(it);
+	return found;
+}
+
+int modtree_resolve(struct modtree *mt, const char *name, struct modtree_mod **modsp, size_t *np)
+{
+	char key[256];
+	ENTRY e = { .key = key }, *found;
+	size_t len = strlen(name);
+	const char *rel;
+
+	if (!mt->deps || len == 0 || len >= sizeof(key) ||
+	    name[strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")])
+		return modtree_lookup(mt, name, modsp, np);
+	for (size_t i = 0; i <= len; i++)
+		key[i] = name[i] == '-' ? '_' : name[i];
+	if (!hsearch_r(e, FIND, &found, &mt->deps->tab) || config_alias(mt, key))
+		return modtree_lookup(mt, name, modsp, np);
+	rel = found->data;
+	*modsp = mm_calloc(1, sizeof(**modsp));
+	(*modsp)->name = mm_strdup(key);
+	(*modsp)->path = dep_path(mt->deps, rel, strcspn(rel, ":"));
+	*np = 1;
+	return 0;
 }
 
 int modtree_builtin_info(struct modtree *mt, const char *name, struct modtree_info **infop,

@@ -76,7 +76,7 @@ void mm_clearerr(void)
 	errbuf[0] = '\0';
 }
 
-static void vreport(const char *kind, const char *fmt, va_list ap)
+MM_PRINTF(2, 0) static void vreport(const char *kind, const char *fmt, va_list ap)
 {
 	fputs("mymod: ", stderr);
 	if (mm_cfg.cmd)

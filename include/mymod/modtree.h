@@ -56,3 +56,70 @@ int modtree_options(struct modtree *mt, const char *name, char **options);
 
 /* Is module NAME blacklisted by modprobe.d? */
 bool modtree_blacklisted(struct modtree *mt, const char *name);
+
+/* Free an array of N strings (from the functions below). */
+void modtree_strv_free(char **v, size_t n);
+
+/*
+ * Read all of modules.dep now, in one pass over libkmod's index: worth it
+ * before asking modtree_deps() about many modules (which then no longer
+ * checks that the listed files exist, as libkmod does).
+ */
+int modtree_preload_deps(struct modtree *mt);
+
+/*
+ * Every module modules.dep lists (through libkmod's modules.dep.bin), in
+ * the index's order, with the absolute path of its file. Preloads
+ * modules.dep. Free with modtree_mods_free().
+ */
+int modtree_all(struct modtree *mt, struct modtree_mod **mods, size_t *n);
+
+/*
+ * What modules.dep says module NAME needs, in load order (the first is
+ * loaded first). modules.dep lists the whole closure, not only the direct
+ * dependencies. *N is 0 for a module with none, a builtin or unknown one.
+ */
+int modtree_deps(struct modtree *mt, const char *name, struct modtree_mod **deps, size_t *n);
+
+/*
+ * The soft dependencies of module NAME (modprobe.d and modules.softdep),
+ * as written: names or aliases, still to be looked up (modtree_lookup).
+ * As modprobe, only the first softdep line whose pattern matches NAME
+ * counts.
+ */
+int modtree_softdeps(struct modtree *mt, const char *name, char ***pre, size_t *npre, char ***post,
+		     size_t *npost);
+
+/*
+ * The weak dependencies of module NAME, as written. libkmod 30 does not
+ * know them: they are read from the directory's modules.weakdep (depmod
+ * 33 and later write it; lines "weakdep MODULE NAME..."). *N is 0 when
+ * the file is absent.
+ */
+int modtree_weakdeps(struct modtree *mt, const char *name, char ***names, size_t *n);
+
+/* Is NAME in modules.builtin? (Without asking the running kernel.) */
+bool modtree_builtin(struct modtree *mt, const char *name);
+
+/* The modprobe.d install command for module NAME, or NULL. Free it. */
+int modtree_install_command(struct modtree *mt, const char *name, char **cmd);
+
+/*
+ * The options modprobe passes to module NAME when it reached it by
+ * looking up ALIAS (options given for NAME and for ALIAS, in modprobe.d's
+ * order); ALIAS NULL is the same as modtree_options(). NULL when none.
+ */
+int modtree_probe_options(struct modtree *mt, const char *name, const char *alias, char **options);
+
+/*
+ * Map the directory's indexes now, as modprobe does: worth it before many
+ * lookups (otherwise libkmod opens and reads an index file per lookup).
+ */
+int modtree_load(struct modtree *mt);
+
+/*
+ * The same answer as modtree_lookup(), faster after modtree_preload_deps():
+ * a plain module name that no modprobe.d alias claims is found in the
+ * preloaded modules.dep, without libkmod's search.
+ */
+int modtree_resolve(struct modtree *mt, const char *name, struct modtree_mod **mods, size_t *n);

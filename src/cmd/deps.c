@@ -1,0 +1,544 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* mymod deps: what a module needs, in load order, or what needs it; as a tree, graph or list. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mymod/cmd.h"
+#include "mymod/depgraph.h"
+#include "mymod/modtree.h"
+#include "mymod/out.h"
+#include "mymod/util.h"
+
+enum { COL_NAME, COL_KIND, COL_VIA, COL_PATH, COL_BUILTIN, COL_NOTE };
+
+static const struct out_col columns[] = {
+	[COL_NAME] = { "NAME", 0.25, SCOLS_FL_TREE | SCOLS_FL_NOEXTREMES, "module name",
+		       SCOLS_JSON_STRING },
+	[COL_KIND] = { "KIND", 0.1, 0, "how it is needed: dep, softdep-pre, softdep-post, weakdep",
+		       SCOLS_JSON_STRING },
+	[COL_VIA] = { "VIA", 0.1, 0, "the alias a softdep or weakdep named it by",
+		      SCOLS_JSON_STRING },
+	[COL_PATH] = { "PATH", 0.5, SCOLS_FL_NOEXTREMES, "module file", SCOLS_JSON_STRING },
+	[COL_BUILTIN] = { "BUILTIN", 1, SCOLS_FL_RIGHT, "built into the kernel",
+			  SCOLS_JSON_BOOLEAN },
+	[COL_NOTE] = { "NOTE", 0.1, 0, "builtin, shown above (subtree not repeated), cycle",
+		       SCOLS_JSON_STRING },
+};
+
+enum format { FMT_TREE, FMT_DOT, FMT_MERMAID, FMT_JSON, FMT_LIST, FMT_MODPROBE };
+static const char *const format_names[] = {
+	[FMT_TREE] = "tree", [FMT_DOT] = "dot",	  [FMT_MERMAID] = "mermaid",
+	[FMT_JSON] = "json", [FMT_LIST] = "list", [FMT_MODPROBE] = "modprobe",
+};
+
+enum { OPT_FORMAT = 256 };
+
+/* From how many names on it modules.dep is read whole (see bench/bench-deps.sh). */
+#define PRELOAD_NAMES 64
+
+/* Mermaid's default maxEdges. */
+#define MERMAID_MAX_EDGES 500
+
+static const struct option options[] = {
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "json", no_argument, NULL, 'J' },
+	{ "reverse", no_argument, NULL, 'R' },
+	{ "all", no_argument, NULL, 'a' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "raw", no_argument, NULL, 'r' },
+	{ "noheadings", no_argument, NULL, 'n' },
+	MM_MODDIR_OPTIONS,
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void usage(void)
+{
+	fputs("Usage: mymod deps [OPTIONS] MODULE...\n"
+	      "       mymod deps --all [OPTIONS]\n"
+	      "\n"
+	      "Show what MODULE needs (modules.dep, softdeps, weakdeps), in load order,\n"
+	      "or with --reverse what needs it.\n"
+	      "\n"
+	      "Options:\n"
+	      "      --format=FORMAT    tree (default), dot, mermaid, json, list, or modprobe\n"
+	      "                         (list: module files in load order; modprobe: the\n"
+	      "                         lines of `modprobe --show-depends`)\n"
+	      "  -J, --json             the same as --format=json\n"
+	      "  -R, --reverse          what depends on MODULE, directly or not\n"
+	      "  -a, --all              the whole module directory as one graph\n"
+	      "  -o, --output=COLUMNS   the tree's columns (a leading '+' adds to the default)\n"
+	      "  -r, --raw              raw tree output\n"
+	      "  -n, --noheadings       no header line in the tree\n" MM_MODDIR_USAGE
+	      "  -h, --help             show this help\n",
+	      stdout);
+	out_columns_help(stdout, columns, MM_ARRAY_SIZE(columns));
+}
+
+struct deps_opts {
+	enum format format;
+	bool reverse, all;
+	int cols[MM_ARRAY_SIZE(columns) * 2];
+	int ncols;
+	struct out_opts out;
+};
+
+/* The tree's table: one line per item, under its parent's line. */
+struct tree_ctx {
+	struct libscols_table *tb;
+	const struct deps_opts *o;
+};
+
+static const char *note_text(const struct dg_node *nd, const struct dg_tree_item *item, char *buf,
+			     size_t len)
+{
+	snprintf(buf, len, "%s%s%s", nd->builtin ? "builtin" : "",
+		 nd->builtin && item->note != DG_TREE_NEW ? "," : "",
+		 item->note == DG_TREE_SEEN    ? "shown above"
+		 : item->note == DG_TREE_CYCLE ? "cycle"
+					       : "");
+	return buf;
+}
+
+static int tree_line(const struct depgraph *g, const struct dg_tree_item *item, void *parent,
+		     void **handle, void *data)
+{
+	struct tree_ctx *t = data;
+	const struct dg_node *nd = depgraph_node(g, item->node);
+	struct libscols_line *ln = scols_table_new_line(t->tb, parent);
+	char note[64];
+
+	if (!ln)
+		return mm_fail(ENOMEM, "cannot add a table line");
+	for (int i = 0; i < t->o->ncols; i++) {
+		const char *s = NULL;
+
+		switch (t->o->cols[i]) {
+		case COL_NAME:
+			s = nd->name;
+			break;
+		case COL_KIND:
+			s = item->edge ? dg_kind_name(item->edge->kind) : NULL;
+			break;
+		case COL_VIA:
+			s = item->edge ? item->edge->via : NULL;
+			break;
+		case COL_PATH:
+			s = nd->path;
+			break;
+		case COL_BUILTIN:
+			s = nd->builtin ? "true" : "false";
+			break;
+		case COL_NOTE:
+			s = note_text(nd, item, note, sizeof(note));
+			break;
+		}
+		if (s && *s && scols_line_set_data(ln, (size_t)i, s) < 0)
+			return mm_fail(ENOMEM, "cannot fill a table line");
+	}
+	*handle = ln;
+	return 0;
+}
+
+static int print_tree(struct depgraph *g, const struct dg_view *v, const struct deps_opts *o)
+{
+	struct tree_ctx t = { .o = o };
+	struct out_col cols[MM_ARRAY_SIZE(columns)];
+	int err;
+
+	/* As lsblk --raw: one line per module, no tree drawn. */
+	memcpy(cols, columns, sizeof(cols));
+	if (o->out.raw)
+		cols[COL_NAME].flags &= ~SCOLS_FL_TREE;
+	t.tb = out_table_new(cols, o->cols, (size_t)o->ncols, &o->out);
+	if (!t.tb)
+		return -ENOMEM;
+	err = depgraph_walk_tree(g, v, tree_line, &t);
+	if (err < 0)
+		mm_error("%s", mm_errmsg());
+	else
+		scols_print_table(t.tb);
+	scols_unref_table(t.tb);
+	return err;
+}
+
+/* What modprobe.d says of each node (reached by name), asked once a node. */
+struct probe_print {
+	struct modtree *mt;
+	struct depgraph *g;
+	bool modprobe; /* every step as modprobe prints it, else each file once */
+	struct probe_conf {
+		bool known, printed;
+		char *cmd, *opts;
+	} * conf;
+	size_t nconf;
+};
+
+static struct probe_conf *probe_conf(struct probe_print *pp, const struct dg_probe_step *st,
+				     struct probe_conf *tmp)
+{
+	const char *name = depgraph_node(pp->g, st->node)->name;
+	struct probe_conf *c = st->via ? tmp : &pp->conf[st->node];
+
+	if (c->known)
+		return c;
+	c->known = true;
+	if (modtree_install_command(pp->mt, name, &c->cmd) < 0)
+		c->cmd = NULL;
+	if (modtree_probe_options(pp->mt, name, st->via, &c->opts) < 0)
+		c->opts = NULL;
+	return c;
+}
+
+/* modprobe's show-depends line for one step, or only an insmod's path. */
+static void print_step(struct probe_print *pp, const struct dg_probe_step *st)
+{
+	const struct dg_node *nd = depgraph_node(pp->g, st->node);
+	struct probe_conf tmp = { 0 };
+	struct probe_conf *c = probe_conf(pp, st, &tmp);
+	const char *cmd = st->ignorecmd ? NULL : c->cmd;
+	const char *opts = c->opts;
+
+	if (!pp->modprobe) {
+		if (!cmd && nd->path)
+			printf("%s\n", nd->path);
+	} else if (cmd) {
+		/* libkmod appends a space to modprobe.d's options, and modprobe one more. */
+		printf("install %s %s%s\n", cmd, opts ? opts : "", opts ? " " : "");
+	} else if (nd->path) {
+		printf("insmod %s %s%s\n", nd->path, opts ? opts : "", opts ? " " : "");
+	} else if (nd->builtin) {
+		printf("builtin %s\n", nd->name);
+	}
+	free(tmp.cmd);
+	free(tmp.opts);
+}
+
+/*
+ * modprobe's plan for every root, in order. MODPROBE: every step, as
+ * `modprobe -a --show-depends` prints them; else each file once, where
+ * it is first loaded.
+ */
+static int print_probe(struct modtree *mt, struct depgraph *g, const unsigned int *roots,
+		       const char *const *vias, size_t nroots, bool modprobe)
+{
+	struct probe_print pp = { .mt = mt, .g = g, .modprobe = modprobe };
+	struct dg_probe_step *steps = NULL;
+	size_t nsteps = 0;
+	int err = 0;
+
+	for (size_t r = 0; r < nroots; r++) {
+		/* As modprobe, a blacklisted module asked for by an alias is left out. */
+		if (vias[r] && modtree_blacklisted(mt, depgraph_node(g, roots[r])->name))
+			continue;
+		nsteps = 0;
+		err = depgraph_probe_order(g, roots[r], vias[r], &steps, &nsteps);
+		if (err < 0) {
+			mm_error("%s: %s", depgraph_node(g, roots[r])->name, mm_errmsg());
+			break;
+		}
+		if (depgraph_count(g) > pp.nconf) {
+			pp.conf = mm_reallocarray(pp.conf, depgraph_count(g), sizeof(*pp.conf));
+			memset(pp.conf + pp.nconf, 0,
+			       (depgraph_count(g) - pp.nconf) * sizeof(*pp.conf));
+			pp.nconf = depgraph_count(g);
+		}
+		for (size_t s = 0; s < nsteps; s++) {
+			if (!modprobe && pp.conf[steps[s].node].printed)
+				continue;
+			pp.conf[steps[s].node].printed = true;
+			print_step(&pp, &steps[s]);
+		}
+	}
+	for (size_t i = 0; i < pp.nconf; i++) {
+		free(pp.conf[i].cmd);
+		free(pp.conf[i].opts);
+	}
+	free(pp.conf);
+	free(steps);
+	return err;
+}
+
+static void print_list(struct depgraph *g, const struct dg_view *v)
+{
+	unsigned int *ids;
+	size_t n;
+
+	depgraph_load_order(g, v, v->reverse, &ids, &n);
+	for (size_t i = 0; i < n; i++) {
+		const struct dg_node *nd = depgraph_node(g, ids[i]);
+
+		if (nd->path)
+			printf("%s\n", nd->path);
+	}
+	free(ids);
+}
+
+/* Say which modules form cycles; true when there is one. */
+static bool report_cycles(struct depgraph *g, const struct dg_view *v, const char *dir)
+{
+	unsigned int **cycles;
+	size_t *sizes, ncycles;
+
+	depgraph_cycles(g, v, &cycles, &sizes, &ncycles);
+	for (size_t c = 0; c < ncycles; c++) {
+		size_t len = 0;
+		char *members = NULL;
+
+		for (size_t i = 0; i < sizes[c]; i++) {
+			const char *name = depgraph_node(g, cycles[c][i])->name;
+
+			members = mm_realloc(members, len + strlen(name) + 3);
+			len += (size_t)sprintf(members + len, "%s%s", i ? ", " : "", name);
+		}
+		mm_error("%s/modules.dep: dependency cycle between %s", dir, members);
+		free(members);
+	}
+	if (ncycles)
+		mm_hint("modules in a cycle cannot be loaded; rebuild them, or run depmod again");
+	depgraph_cycles_free(cycles, sizes, ncycles);
+	return ncycles > 0;
+}
+
+static int render(struct depgraph *g, struct dg_view *v, const struct deps_opts *o,
+		  struct modtree *mt)
+{
+	struct json_object *obj;
+
+	depgraph_reduce(g, v);
+	switch (o->format) {
+	case FMT_TREE:
+		return print_tree(g, v, o);
+	case FMT_DOT:
+		depgraph_print_dot(g, v, stdout);
+		return 0;
+	case FMT_MERMAID:
+		if (depgraph_print_mermaid(g, v, stdout) > MERMAID_MAX_EDGES)
+			mm_warn("more than %d edges: Mermaid's renderers refuse that many unless "
+				"configured (maxEdges); --format=dot has no such limit",
+				MERMAID_MAX_EDGES);
+		return 0;
+	case FMT_JSON:
+		obj = depgraph_json(g, v);
+		json_object_object_add(obj, "kernel", json_object_new_string(modtree_kver(mt)));
+		json_object_object_add(obj, "directory", json_object_new_string(modtree_dir(mt)));
+		out_json_print(obj);
+		json_object_put(obj);
+		return 0;
+	case FMT_LIST:
+	case FMT_MODPROBE:
+		print_list(g, v);
+		return 0;
+	}
+	return 0;
+}
+
+static int parse_args(int argc, char *argv[], struct deps_opts *o)
+{
+	const char *cols = NULL;
+	int c;
+
+	o->cols[0] = COL_NAME;
+	o->cols[1] = COL_KIND;
+	o->cols[2] = COL_PATH;
+	o->cols[3] = COL_NOTE;
+	o->ncols = 4;
+	o->out.json_name = "modules";
+	while ((c = getopt_long(argc, argv, "RaJo:rnh" MM_MODDIR_SHORTOPTS, options, NULL)) != -1) {
+		if (mm_moddir_opt(c, optarg))
+			continue;
+		switch (c) {
+		case OPT_FORMAT: {
+			size_t i;
+
+			for (i = 0; i < MM_ARRAY_SIZE(format_names); i++)
+				if (strcmp(optarg, format_names[i]) == 0)
+					break;
+			if (i == MM_ARRAY_SIZE(format_names)) {
+				mm_error("unknown format '%s' (tree, dot, mermaid, json, list, "
+					 "modprobe)",
+					 optarg);
+				return mm_usage_error();
+			}
+			o->format = (enum format)i;
+			break;
+		}
+		case 'J':
+			o->format = FMT_JSON;
+			break;
+		case 'R':
+			o->reverse = true;
+			break;
+		case 'a':
+			o->all = true;
+			break;
+		case 'o':
+			cols = optarg;
+			break;
+		case 'r':
+			o->out.raw = true;
+			break;
+		case 'n':
+			o->out.noheadings = true;
+			break;
+		case 'h':
+			usage();
+			return -1;
+		default:
+			return mm_usage_error();
+		}
+	}
+	if (cols) {
+		o->ncols = out_parse_columns(cols, columns, MM_ARRAY_SIZE(columns), o->cols,
+					     MM_ARRAY_SIZE(o->cols), (size_t)o->ncols);
+		if (o->ncols < 0)
+			return mm_usage_error();
+	}
+	if (o->all && (optind < argc || o->reverse)) {
+		mm_error("--all takes no MODULE and no --reverse");
+		return mm_usage_error();
+	}
+	if (!o->all && optind >= argc) {
+		mm_error("no MODULE given");
+		return mm_usage_error();
+	}
+	if (o->format == FMT_MODPROBE && (o->all || o->reverse)) {
+		mm_error("--format=modprobe shows what MODULE needs: not with --all or --reverse");
+		return mm_usage_error();
+	}
+	return 0;
+}
+
+/* Look every argument up; those that match nothing are reported. */
+static bool lookup_roots(struct depgraph *g, struct modtree *mt, char **args, int nargs,
+			 unsigned int **rootsp, const char ***viasp, size_t *np)
+{
+	unsigned int *roots = NULL;
+	const char **vias = NULL;
+	size_t n = 0;
+	bool ok = true;
+
+	for (int a = 0; a < nargs; a++) {
+		unsigned int *ids;
+		const char **v;
+		size_t nids;
+
+		if (depgraph_lookup(g, args[a], &ids, &v, &nids) < 0) {
+			mm_error("%s: %s", args[a], mm_errmsg());
+			ok = false;
+			continue;
+		}
+		if (nids == 0) {
+			mm_error("%s: no module or alias %s in %s", args[a], args[a],
+				 modtree_dir(mt));
+			ok = false;
+		}
+		roots = mm_reallocarray(roots, n + nids, sizeof(*roots));
+		vias = mm_reallocarray(vias, n + nids, sizeof(*vias));
+		memcpy(roots + n, ids, nids * sizeof(*ids));
+		memcpy(vias + n, v, nids * sizeof(*v));
+		n += nids;
+		free(ids);
+		free(v);
+	}
+	*rootsp = roots;
+	*viasp = vias;
+	*np = n;
+	return ok;
+}
+
+/* The roots once each, in order (a name and its alias may meet). */
+static size_t unique_roots(const struct depgraph *g, unsigned int *roots, size_t n)
+{
+	bool *seen = mm_calloc(depgraph_count(g), sizeof(*seen));
+	size_t m = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!seen[roots[i]])
+			roots[m++] = roots[i];
+		seen[roots[i]] = true;
+	}
+	free(seen);
+	return m;
+}
+
+static int deps_run(int argc, char *argv[])
+{
+	struct deps_opts o = { 0 };
+	struct modtree *mt = NULL;
+	struct depgraph *g = NULL;
+	struct dg_source src;
+	struct dg_view v = { 0 };
+	unsigned int *roots = NULL;
+	const char **vias = NULL;
+	size_t nroots = 0;
+	int status = MM_EXIT_OK, err;
+
+	err = parse_args(argc, argv, &o);
+	if (err)
+		return err < 0 ? MM_EXIT_OK : err;
+	if (modtree_open(&mt) < 0) {
+		mm_error("%s", mm_errmsg());
+		mm_hint("choose the kernel with -k KVER (see ls /lib/modules)");
+		return MM_EXIT_FAIL;
+	}
+	/* Without the maps libkmod reads the index files instead: slower, same answers. */
+	modtree_load(mt);
+	/* Reading modules.dep whole costs a few milliseconds: worth it for many names. */
+	if (argc - optind >= PRELOAD_NAMES)
+		modtree_preload_deps(mt);
+	depgraph_source_modtree(&src, mt);
+	g = depgraph_new(&src);
+	if (o.all) {
+		err = depgraph_everything(g, &v);
+	} else {
+		if (!lookup_roots(g, mt, argv + optind, argc - optind, &roots, &vias, &nroots))
+			status = MM_EXIT_FAIL;
+		if (nroots == 0)
+			goto out;
+		if (o.format == FMT_MODPROBE || (o.format == FMT_LIST && !o.reverse)) {
+			if (print_probe(mt, g, roots, vias, nroots, o.format == FMT_MODPROBE) < 0)
+				status = MM_EXIT_FAIL;
+			/* The walk does not loop on a cycle; still say there is one. */
+			nroots = unique_roots(g, roots, nroots);
+			err = depgraph_closure(g, roots, nroots, DG_KINDS_ALL, &v);
+			if (err == 0 && report_cycles(g, &v, modtree_dir(mt)))
+				status = MM_EXIT_FAIL;
+			goto out;
+		}
+		nroots = unique_roots(g, roots, nroots);
+		if (o.reverse)
+			err = depgraph_reverse(g, roots, nroots, DG_KIND_BIT(DG_DEP), &v);
+		else
+			err = depgraph_closure(g, roots, nroots, DG_KINDS_ALL, &v);
+	}
+	if (err < 0) {
+		mm_error("%s", mm_errmsg());
+		status = MM_EXIT_FAIL;
+		goto out;
+	}
+	if (report_cycles(g, &v, modtree_dir(mt)))
+		status = MM_EXIT_FAIL;
+	if (render(g, &v, &o, mt) < 0)
+		status = MM_EXIT_FAIL;
+out:
+	if (fflush(stdout) != 0) {
+		mm_error("cannot write the output");
+		status = MM_EXIT_FAIL;
+	}
+	dg_view_free(&v);
+	free(roots);
+	free(vias);
+	depgraph_free(g);
+	modtree_close(mt);
+	return status;
+}
+
+const struct mm_cmd cmd_deps = {
+	.name = "deps",
+	.run = deps_run,
+	.summary = "show what a module needs, in load order, or what needs it",
+};

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* A graph source reading a module directory through modtree. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mymod/depgraph.h"
+#include "mymod/modtree.h"
+#include "mymod/util.h"
+
+/*
+ * The alias a module was reached by: the name as written, unless it is
+ * the module's own name (modprobe normalises '-' to '_' in both).
+ */
+static const char *via_alias(const char *written, const char *name)
+{
+	for (; *written && *name; written++, name++)
+		if (*written != *name && !(*written == '-' && *name == '_'))
+			return written;
+	return *written || *name ? written : NULL;
+}
+
+static unsigned int add_mod(struct depgraph *g, struct modtree *mt, const struct modtree_mod *m)
+{
+	/* modtree_lookup() and modtree_resolve() call any module without a file builtin; ask
+	 * modules.builtin. */
+	bool builtin = m->path ? false : modtree_builtin(mt, m->name);
+
+	return depgraph_add_node(g, m->name, m->path, builtin);
+}
+
+/* Look NAMES up and add an edge of KIND from ID to every module they resolve to. */
+static int add_named(struct depgraph *g, struct modtree *mt, unsigned int id, char **names,
+		     size_t n, enum dg_kind kind)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct modtree_mod *mods;
+		size_t nmods;
+		int err = modtree_resolve(mt, names[i], &mods, &nmods);
+
+		/* As modprobe: a name that cannot be looked up is passed over. */
+		if (err < 0)
+			continue;
+		for (size_t j = 0; j < nmods; j++) {
+			unsigned int to = add_mod(g, mt, &mods[j]);
+
+			depgraph_add_edge(g, id, to, kind,
+					  via_alias(names[i], mods[j].name) ? names[i] : NULL);
+		}
+		modtree_mods_free(mods, nmods);
+	}
+	return 0;
+}
+
+static int expand(struct depgraph *g, unsigned int id, void *data)
+{
+	struct modtree *mt = data;
+	char *name = mm_strdup(depgraph_node(g, id)->name);
+	struct modtree_mod *deps = NULL;
+	char **pre = NULL, **post = NULL, **weak = NULL;
+	size_t ndeps = 0, npre = 0, npost = 0, nweak = 0;
+	int err;
+
+	err = modtree_deps(mt, name, &deps, &ndeps);
+	if (err < 0)
+		goto out;
+	for (size_t i = 0; i < ndeps; i++)
+		depgraph_add_edge(g, id, add_mod(g, mt, &deps[i]), DG_DEP, NULL);
+	err = modtree_softdeps(mt, name, &pre, &npre, &post, &npost);
+	if (err < 0)
+		goto out;
+	add_named(g, mt, id, pre, npre, DG_SOFTDEP_PRE);
+	add_named(g, mt, id, post, npost, DG_SOFTDEP_POST);
+	err = modtree_weakdeps(mt, name, &weak, &nweak);
+	if (err < 0)
+		goto out;
+	add_named(g, mt, id, weak, nweak, DG_WEAKDEP);
+out:
+	modtree_mods_free(deps, ndeps);
+	modtree_strv_free(pre, npre);
+	modtree_strv_free(post, npost);
+	modtree_strv_free(weak, nweak);
+	free(name);
+	return err;
+}
+
+static int all(struct depgraph *g, void *data)
+{
+	struct modtree *mt = data;
+	struct modtree_mod *mods;
+	size_t n;
+	int err = modtree_all(mt, &mods, &n);
+
+	if (err < 0)
+		return err;
+	for (size_t i = 0; i < n; i++)
+		depgraph_add_node(g, mods[i].name, mods[i].path, false);
+	modtree_mods_free(mods, n);
+	return 0;
+}
+
+static int lookup(struct depgraph *g, const char *arg, unsigned int **idsp, const char ***viasp,
+		  size_t *np, void *data)
+{
+	struct modtree *mt = data;
+	struct modtree_mod *mods;
+	unsigned int *ids;
+	const char **vias;
+	size_t n;
+	int err = modtree_resolve(mt, arg, &mods, &n);
+
+	if (err < 0)
+		return err;
+	ids = mm_reallocarray(NULL, n, sizeof(*ids));
+	vias = mm_reallocarray(NULL, n, sizeof(*vias));
+	for (size_t i = 0; i < n; i++) {
+		ids[i] = add_mod(g, mt, &mods[i]);
+		vias[i] = via_alias(arg, mods[i].name) ? arg : NULL;
+	}
+	modtree_mods_free(mods, n);
+	*idsp = ids;
+	*viasp = vias;
+	*np = n;
+	return 0;
+}
+
+void depgraph_source_modtree(struct dg_source *src, struct modtree *mt)
+{
+	*src = (struct dg_source){
+		.expand = expand,
+		.all = all,
+		.lookup = lookup,
+		.data = mt,
+	};
+}
