@@ -180,7 +180,10 @@ for arch in arm:ELF32:little:ARM s390x:ELF64:big:S390 aarch64:ELF64:little:AArch
     obj=$FIXTURES/foreign/foreign-$a.o
     [ -f "$obj" ] || { fail "no foreign object $obj"; continue; }
     cp "$obj" "$TMP/foreign_$a.ko"
-    expected=$(modinfo "$TMP/foreign_$a.ko")
+    # foreign.c has a .modinfo string without '=': kmod lists it as a key with
+    # no value, the ko layer skips it (ko.h; mymod-info(1) says so). The rest
+    # must be modinfo's, byte for byte.
+    expected=$(modinfo "$TMP/foreign_$a.ko" | grep -vx 'no equals sign here: *')
     actual=$("$MYMOD" info --format=modinfo "$TMP/foreign_$a.ko")
     assert_eq "$a: --format=modinfo as modinfo" "$expected" "$actual"
     "$MYMOD" info --json "$TMP/foreign_$a.ko" >"$TMP/foreign.json"
@@ -202,7 +205,8 @@ mode = p.get("mode", {})
 if mode.get("perm") != "0644":
     out.append(f"param mode (module_param_cb): {mode!r}")
 e = {x["name"]: (x["gpl"], x["namespace"]) for x in m["exports"]}
-if e != {"foreign_greet": (False, None), "foreign_count": (True, None), "foreign_whom": (True, "FOREIGN")}:
+if e != {"foreign_greet": (False, None), "foreign_count": (True, None), "foreign_whom": (True, "FOREIGN"),
+         "foreign_new": (True, "NEWNS")}:
     out.append(f"exports: {e!r}")
 print("\n".join(out))
 PY
