@@ -618,3 +618,46 @@ int modtree_resolve(struct modtree *mt, const char *name, struct modtree_mod **m
 	*np = 1;
 	return 0;
 }
+
+int modtree_builtin_info(struct modtree *mt, const char *name, struct modtree_info **infop,
+			 size_t *np)
+{
+	struct kmod_list *list = NULL, *l;
+	struct modtree_info *info = NULL;
+	struct kmod_module *mod;
+	size_t n = 0;
+	int err;
+
+	*infop = NULL;
+	*np = 0;
+	err = kmod_module_new_from_name(mt->ctx, name, &mod);
+	if (err < 0)
+		return mm_fail(-err, "cannot look up %s", name);
+	err = kmod_module_get_info(mod, &list);
+	kmod_module_unref(mod);
+	if (err == -ENOENT)
+		return 0;
+	if (err < 0)
+		return mm_fail(-err, "cannot read the builtin modinfo of %s in %s: %s", name,
+			       mt->dir, strerror(-err));
+	kmod_list_foreach(l, list)
+	{
+		info = mm_reallocarray(info, n + 1, sizeof(*info));
+		info[n].key = mm_strdup(kmod_module_info_get_key(l));
+		info[n].value = mm_strdup(kmod_module_info_get_value(l));
+		n++;
+	}
+	kmod_module_info_free_list(list);
+	*infop = info;
+	*np = n;
+	return 0;
+}
+
+void modtree_info_free(struct modtree_info *info, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(info[i].key);
+		free(info[i].value);
+	}
+	free(info);
+}

@@ -36,6 +36,21 @@ struct modtree_mod {
 int modtree_lookup(struct modtree *mt, const char *name, struct modtree_mod **mods, size_t *n);
 void modtree_mods_free(struct modtree_mod *mods, size_t n);
 
+/* One "key=value" entry of a builtin module's modules.builtin.modinfo. */
+struct modtree_info {
+	char *key;
+	char *value; /* "" when the entry has no '=' */
+};
+
+/*
+ * The modinfo entries of builtin module NAME, in file order, as
+ * modules.builtin.modinfo records them. *N is 0 when it has none (or the
+ * directory has no modules.builtin.modinfo). Free with modtree_info_free().
+ */
+int modtree_builtin_info(struct modtree *mt, const char *name, struct modtree_info **info,
+			 size_t *n);
+void modtree_info_free(struct modtree_info *info, size_t n);
+
 /* The options modprobe.d gives module NAME ("a=1 b=2"), or NULL. Free it. */
 int modtree_options(struct modtree *mt, const char *name, char **options);
 

@@ -1,0 +1,118 @@
+#!/bin/bash
+# mymod info on bad input: each bad argument gets "mymod: info: ARG: what
+# is wrong" and exit status 1, and the good arguments around it are still
+# printed, in every format.
+. "$SRCDIR/tests/lib.sh"
+
+HELLO=$FIXTURES/hello.ko
+[ -f "$HELLO" ] || skip "fixtures not built"
+for tool in gzip xz zstd python3 setpriv; do
+    command -v $tool >/dev/null || skip "$tool is not installed"
+done
+
+printf 'this is not a kernel module\n' >"$TMP/text.ko"
+head -c 3000 "$HELLO" >"$TMP/truncated.ko"
+: >"$TMP/empty.ko"
+# A gzip stream cut short, and one with its deflate data overwritten.
+gzip -c "$HELLO" | head -c 2000 >"$TMP/short.ko.gz"
+gzip -c "$HELLO" >"$TMP/corrupt.ko.gz"
+printf 'garbage garbage garbage garbage' |
+    dd of="$TMP/corrupt.ko.gz" bs=1 seek=200 conv=notrunc status=none
+xz -c "$HELLO" | head -c 2000 >"$TMP/short.ko.xz"
+zstd -q -c "$HELLO" | head -c 2000 >"$TMP/short.ko.zst"
+mkdir "$TMP/dir.ko"
+
+# expect_bad WHAT ARG MESSAGE: ARG fails with MESSAGE, hello.ko around it still printed.
+expect_bad() {
+    local what=$1 arg=$2 message=$3
+    for format in human json modinfo; do
+        run info --format=$format -k "$KVER" "$HELLO" "$arg" "$HELLO"
+        assert_eq "$what ($format): exit status" 1 "$rc"
+        assert_contains "$what ($format): message" "mymod: info: $arg: " "$err"
+        assert_contains "$what ($format): message says" "$message" "$(printf '%s\n' "$err" | grep -F "mymod: info: $arg: ")"
+        case "$err" in
+        *AddressSanitizer* | *"runtime error"*) fail "$what ($format): sanitizer report: $err" ;;
+        esac
+        case $format in
+        human) count=$(printf '%s\n' "$out" | grep -c '^Parameters (6)') ;;
+        json) count=$(printf '%s\n' "$out" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') ;;
+        modinfo) count=$(printf '%s\n' "$out" | grep -c "^filename: *$HELLO\$") ;;
+        esac
+        assert_eq "$what ($format): the good arguments are still printed" 2 "$count"
+    done
+}
+
+expect_bad "not ELF" "$TMP/text.ko" "not an ELF file"
+expect_bad "empty file" "$TMP/empty.ko" "empty file"
+expect_bad "truncated ELF" "$TMP/truncated.ko" "past the end of the file"
+expect_bad "truncated gzip stream" "$TMP/short.ko.gz" "gzip"
+expect_bad "corrupt gzip stream" "$TMP/corrupt.ko.gz" "gzip"
+expect_bad "truncated xz stream" "$TMP/short.ko.xz" "xz"
+expect_bad "truncated zstd stream" "$TMP/short.ko.zst" "zstd"
+expect_bad "missing file" "$TMP/missing.ko" "No such file or directory"
+expect_bad "a directory" "$TMP/dir.ko" "not a regular file"
+expect_bad "unknown name" "no_such_module_xyz" "no module or alias no_such_module_xyz in /lib/modules/$KVER"
+assert_contains "unknown name: hint" "mymod: info: hint: " "$err"
+
+# Permission denied: root reads anything, so read as nobody.
+mkdir "$TMP/private"
+cp "$HELLO" "$TMP/private/hello.ko"
+chmod 0600 "$TMP/private/hello.ko"
+chmod 0755 "$TMP" "$TMP/private"
+out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$MYMOD" info "$TMP/private/hello.ko" "$HELLO" 2>"$TMP/stderr")
+rc=$?
+err=$(cat "$TMP/stderr")
+assert_eq "permission denied: exit status" 1 "$rc"
+assert_contains "permission denied: message" "mymod: info: $TMP/private/hello.ko: " "$err"
+assert_contains "permission denied: reason" "Permission denied" "$err"
+assert_contains "permission denied: the readable file is still printed" "Parameters (6)" "$out"
+
+# A name where there is no module directory: said plainly, with a hint at -k.
+run info -b "$TMP/nowhere" -k "$KVER" hello "$HELLO" loop
+assert_eq "no module directory: exit status" 1 "$rc"
+assert_contains "no module directory: message" "mymod: info: hello: no module directory $TMP/nowhere/lib/modules/$KVER" "$err"
+assert_contains "no module directory: hint" "-k" "$(printf '%s\n' "$err" | grep 'hint:')"
+assert_contains "no module directory: the file is still printed" "Parameters (6)" "$out"
+assert_contains "no module directory: said for every name" "mymod: info: loop: no module directory" "$err"
+if [ ! -d "/lib/modules/$(uname -r)" ]; then
+    run info loop
+    assert_eq "running kernel without modules: exit status" 1 "$rc"
+    assert_contains "running kernel without modules: message" "no module directory /lib/modules/$(uname -r)" "$err"
+    assert_contains "running kernel without modules: hint" "-k" "$err"
+fi
+
+# Many arguments (split between worker processes): output and errors in
+# argument order, names looked up among files, the status of the failures.
+USER=$FIXTURES/hello_user.ko
+args=()
+expected=()
+for i in $(seq 40); do args+=("$HELLO"); expected+=(hello); done
+args+=("$TMP/text.ko" loop)
+expected+=(loop)
+for i in $(seq 40); do args+=("$USER"); expected+=(hello_user); done
+args+=(no_such_module_xyz "$TMP/truncated.ko" "$HELLO")
+expected+=(hello)
+run info -k "$KVER" -F name "${args[@]}"
+assert_eq "many arguments: exit status" 1 "$rc"
+assert_eq "many arguments: output in argument order" "$(printf '%s\n' "${expected[@]}")" "$out"
+assert_eq "many arguments: errors in argument order" \
+    "$TMP/text.ko no_such_module_xyz $TMP/truncated.ko" \
+    "$(printf '%s\n' "$err" | grep -v 'hint:' | sed -n 's/^mymod: info: \([^:]*\): .*/\1/p' | tr '\n' ' ' | sed 's/ $//')"
+
+# Usage errors exit 2.
+run info
+assert_eq "no arguments: exit status" 2 "$rc"
+run info --format=yaml "$HELLO"
+assert_eq "unknown format: exit status" 2 "$rc"
+assert_contains "unknown format: message" "unknown format 'yaml'" "$err"
+run info --json -F name "$HELLO"
+assert_eq "--json with -F: exit status" 2 "$rc"
+run info -0 "$HELLO"
+assert_eq "-0 without -F or --format=modinfo: exit status" 2 "$rc"
+run info --help
+assert_eq "--help: exit status" 0 "$rc"
+for opt in --format --json --field --null --symbols --sections --kernel --basedir --help; do
+    assert_contains "--help lists $opt" "$opt" "$out"
+done
+
+finish
