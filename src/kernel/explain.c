@@ -281,6 +281,18 @@ static bool explain_from_log(int err, const char *name, const char *const *log, 
 		free(param);
 		return true;
 	}
+	line = find_line(log, n, "too large for parameter");
+	if (line) {
+		char *value = quoted(line, ":", '`', '\'');
+		char *param = quoted(line, "too large for parameter", '`', '\'');
+
+		set(&ex->what, "parameter '%s' of %s: value '%s' is too long", param ? param : "?",
+		    name, value ? value : "");
+		set(&ex->hint, "'mymod info %s' lists its parameters and their types", name);
+		free(value);
+		free(param);
+		return true;
+	}
 	line = find_line(log, n, "from namespace");
 	if (line) {
 		set(&ex->what, "%s uses a symbol from a namespace it does not import: %s", name,
