@@ -189,7 +189,7 @@ t_compressed() {
 t_bad_param() {
 	r $M load $X/hello.ko count=abc
 	want_rc 1 "count=abc"
-	has "parameter 'count' of hello: invalid value 'abc'" "$err" "count=abc"
+	has "parameter 'count' of hello: value 'abc' is invalid" "$err" "count=abc"
 	r $M load $X/hello.ko mode=7
 	want_rc 1 "mode=7"
 	has "parameter 'mode'" "$err" "mode=7"
