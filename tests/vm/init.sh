@@ -335,6 +335,21 @@ t_force_unload() {
 	not_loaded hello "after unload --force"
 }
 
+t_lockdown() {
+	echo integrity >/sys/kernel/security/lockdown ||
+		note "cannot raise lockdown: $(cat /sys/kernel/security/lockdown)"
+	r $M load $X/hello.ko
+	want_rc 1 "unsigned hello"
+	has "locked down (integrity)" "$err" "explanation"
+	has EPERM "$err" "errno name"
+	has "unsigned module loading is restricted" "$err" "kernel log line"
+	not_loaded hello "after load"
+	# A module Debian signed still loads.
+	r $M load loop
+	want_rc 0 "signed loop"
+	$M unload loop
+}
+
 t_modules_disabled() {
 	echo 1 >/proc/sys/kernel/modules_disabled
 	r $M load $X/hello.ko
@@ -364,7 +379,8 @@ scenario signature
 scenario builtin
 scenario dry_run
 scenario force_unload
-scenario modules_disabled # last: it cannot be undone
+scenario lockdown         # these two last: they cannot be undone
+scenario modules_disabled
 
 echo "MYMOD-VM-DONE"
 poweroff -f
