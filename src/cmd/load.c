@@ -143,6 +143,9 @@ static int load_file(const char *path, const char *config, char **params, int np
 	if (state == KERNEL_MOD_LIVE || state == KERNEL_MOD_BUILTIN) {
 		printf("%s is %s\n", name,
 		       state == KERNEL_MOD_LIVE ? "already loaded" : "built into the kernel");
+		if (nparams > 0)
+			mm_warn("the parameters given were not applied%s",
+				state == KERNEL_MOD_LIVE ? ": unload it first to change them" : "");
 		ret = MM_EXIT_OK;
 		goto out;
 	}

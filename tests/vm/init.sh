@@ -48,7 +48,7 @@ has() {
 }
 eq() { [ "$2" = "$3" ] || note "$1: [$(oneline "$3")], want [$(oneline "$2")]"; }
 param() { cat "/sys/module/$1/parameters/$2" 2>&1; }
-loaded() { cut -d' ' -f1 /proc/modules | sort; }
+loaded() { cat /proc/modules | cut -d' ' -f1 | sort; }
 is_loaded() { grep -q "^$1 " /proc/modules; }
 not_loaded() { if is_loaded "$1"; then note "$2: $1 is loaded"; fi; }
 
@@ -127,6 +127,7 @@ t_already_loaded() {
 	r $M load $X/hello.ko count=9
 	want_rc 0 "load again"
 	has "already loaded" "$out" "load again"
+	has "parameters given were not applied" "$err" "load again with count=9"
 	eq "count unchanged" 3 "$(param hello count)"
 	r $M load hello
 	want_rc 0 "load by name"
