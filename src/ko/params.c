@@ -57,10 +57,14 @@ static const struct layout layout32 = {
 /* The name of the symbol a resolved pointer designates, NULL when unknown. */
 static const char *ref_symbol(struct ko *ko, const struct ko_ref *ref)
 {
+	GElf_Sym sym;
+	const char *name;
+
 	if (!ref->reloc)
 		return NULL;
-	if (ref->symtype != STT_SECTION && *ref->symname && ref->addend == 0)
-		return ref->symname;
+	if (ref->symtype != STT_SECTION && ref->addend == 0 &&
+	    ko_symbol(ko, ref->sym, &sym, NULL, &name) && *name)
+		return name;
 	if (ref->shndx == SHN_UNDEF || ref->shndx >= ko->shnum)
 		return NULL;
 	return ko_symbol_at(ko, ref->shndx, ref->off);
@@ -209,7 +213,8 @@ static char *string_value(struct ko *ko, const struct layout *l, size_t idx, uin
 		return mm_strdup("");
 	if (maxlen > sh->sh_size - soff)
 		maxlen = (uint32_t)(sh->sh_size - soff);
-	return mm_strndup((const char *)ko->image + sh->sh_offset + soff, maxlen);
+	p = ko_sec_bytes(ko, sidx, soff, maxlen, NULL);
+	return p ? mm_strndup((const char *)p, maxlen) : NULL;
 }
 
 static char *array_value(struct ko *ko, const struct layout *l, size_t idx, uint64_t off)
@@ -334,6 +339,9 @@ static int walk_param(struct ko *ko, size_t *cap)
 	if (sh->sh_size % l->size)
 		return mm_fail(ENOEXEC, "__param section size %llu is not a multiple of %zu",
 			       (unsigned long long)sh->sh_size, l->size);
+	err = ko_sec_load(ko, idx);
+	if (err < 0)
+		return err;
 	for (uint64_t off = 0; off < sh->sh_size; off += l->size) {
 		const uint8_t *e = ko_sec_bytes(ko, idx, off, l->size, NULL);
 		struct ko_ref nref, oref;
@@ -342,6 +350,8 @@ static int walk_param(struct ko *ko, size_t *cap)
 		size_t aidx;
 		uint64_t aoff;
 
+		if (!e)
+			return -EIO;
 		err = ko_resolve(ko, idx, off + l->name, &nref);
 		if (err < 0)
 			return err;

@@ -259,6 +259,18 @@ static void test_hello_elf(void **state)
 	assert_true(ko_fd(ko) >= 0);
 	assert_int_equal(ko_compression(ko), KO_COMP_NONE);
 	assert_string_equal(ko_path(ko), path);
+	{
+		/* Read lazily, mapped on demand: the same bytes as the file. */
+		size_t len, ilen, flen;
+		uint8_t *data = slurp(path, &len);
+		const void *img = ko_elf_image(ko, &ilen), *file = ko_file_data(ko, &flen);
+
+		assert_int_equal(ilen, len);
+		assert_int_equal(flen, len);
+		assert_memory_equal(img, data, len);
+		assert_memory_equal(file, data, len);
+		free(data);
+	}
 	ko_close(ko);
 }
 
@@ -390,12 +402,32 @@ static void test_signature_vs_kmod(void **state)
 	free(path);
 }
 
+/* foreign.c's modversions: the first N (3 in __versions, 4 in the extended form). */
+static const struct ko_version foreign_versions[] = {
+	{ "module_layout", 0x12345678 },
+	{ "printk", 0x9abcdef0 },
+	{ "param_ops_int", 0x0badf00d },
+	{ "a_symbol_whose_name_is_longer_than_fifty_five_bytes_for_ext_versions", 0xfeedface },
+};
+
+static void check_versions(struct ko *ko, size_t nexp)
+{
+	const struct ko_version *v;
+	size_t n;
+
+	assert_int_equal(ko_versions(ko, &v, &n), 0);
+	assert_int_equal(n, nexp);
+	for (size_t i = 0; i < n; i++) {
+		assert_string_equal(v[i].name, foreign_versions[i].name);
+		assert_int_equal(v[i].crc, foreign_versions[i].crc);
+	}
+}
+
 static void check_foreign(const char *file, int elfclass, bool be, const char *machine, bool rela)
 {
 	struct ko *ko = open_ok(fixture(file));
 	const struct ko_elf_info *ei;
 	const struct ko_export *e;
-	const struct ko_version *v;
 	const struct ko_import *im;
 	const struct ko_modinfo *kv;
 	size_t n;
@@ -419,8 +451,11 @@ static void check_foreign(const char *file, int elfclass, bool be, const char *m
 	check_params(ko, foreign_params, MM_ARRAY_SIZE(foreign_params));
 
 	assert_int_equal(ko_exports(ko, &e, &n), 0);
-	assert_int_equal(n, 3);
+	assert_int_equal(n, 4);
 	for (size_t i = 0; i < n; i++) {
+		if (strcmp(e[i].name, "foreign_new") == 0 && e[i].gpl && e[i].ns &&
+		    strcmp(e[i].ns, "NEWNS") == 0)
+			seen |= 8;
 		if (strcmp(e[i].name, "foreign_greet") == 0 && !e[i].gpl && !e[i].ns)
 			seen |= 1;
 		if (strcmp(e[i].name, "foreign_count") == 0 && e[i].gpl && !e[i].ns)
@@ -429,16 +464,9 @@ static void check_foreign(const char *file, int elfclass, bool be, const char *m
 		    strcmp(e[i].ns, "FOREIGN") == 0)
 			seen |= 4;
 	}
-	assert_int_equal(seen, 7);
+	assert_int_equal(seen, 15);
 
-	assert_int_equal(ko_versions(ko, &v, &n), 0);
-	assert_int_equal(n, 3);
-	assert_string_equal(v[0].name, "module_layout");
-	assert_int_equal(v[0].crc, 0x12345678);
-	assert_string_equal(v[1].name, "printk");
-	assert_int_equal(v[1].crc, 0x9abcdef0);
-	assert_string_equal(v[2].name, "param_ops_int");
-	assert_int_equal(v[2].crc, 0x0badf00d);
+	check_versions(ko, 3);
 
 	seen = 0;
 	assert_int_equal(ko_imports(ko, &im, &n), 0);
@@ -469,14 +497,56 @@ static void test_foreign_aarch64(void **state)
 	check_foreign("foreign/foreign-aarch64.o", 64, false, "AArch64", true);
 }
 
-static void test_name_from_path(void **state)
+/* Extended modversions (>= 6.11): names of any length, CRCs in the file's byte order. */
+static void test_foreign_ext_versions(void **state)
 {
-	size_t len;
-	uint8_t *data = slurp(fixture("foreign/foreign-arm.o"), &len);
+	static const char *const files[] = { "foreign/foreign-ext-arm.o",
+					     "foreign/foreign-ext-s390x.o",
+					     "foreign/foreign-ext-aarch64.o" };
+	const char *long_name = foreign_versions[3].name;
+
+	for (size_t f = 0; f < MM_ARRAY_SIZE(files); f++) {
+		struct ko *ko = open_ok(fixture(files[f]));
+		const struct ko_import *im;
+		size_t n;
+		bool seen = false;
+
+		check_versions(ko, 4);
+		assert_int_equal(ko_imports(ko, &im, &n), 0);
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(im[i].name, long_name) == 0 && im[i].has_crc &&
+			    im[i].crc == 0xfeedface)
+				seen = true;
+		assert_true(seen);
+		check_params(ko, foreign_params, MM_ARRAY_SIZE(foreign_params));
+		ko_close(ko);
+	}
+}
+
+/*
+ * In memory (ko_open_mem), on a big-endian file: the name comes from the
+ * given path, and reading everything leaves the image as it was (it is
+ * what init_module would be given).
+ */
+static void test_mem_image_untouched(void **state)
+{
+	size_t len, ilen, n;
+	uint8_t *data = slurp(fixture("foreign/foreign-s390x.o"), &len);
+	const struct ko_param *p;
+	const struct ko_import *im;
+	const struct ko_export *e;
+	const void *img;
 	struct ko *ko;
 
 	assert_int_equal(ko_open_mem(data, len, "some/dir/my-mod.ko", &ko), 0);
 	assert_string_equal(ko_name(ko), "my_mod");
+	check_params(ko, foreign_params, MM_ARRAY_SIZE(foreign_params));
+	assert_int_equal(ko_exports(ko, &e, &n), 0);
+	assert_int_equal(ko_imports(ko, &im, &n), 0);
+	assert_int_equal(ko_params(ko, &p, &n), 0);
+	img = ko_elf_image(ko, &ilen);
+	assert_int_equal(ilen, len);
+	assert_memory_equal(img, data, len);
 	ko_close(ko);
 	free(data);
 }
@@ -495,6 +565,114 @@ static void test_open_fd(void **state)
 	assert_int_equal(fcntl(fd, F_GETFD), -1);
 }
 
+/* Everything the layer answers, from two opens of the same module. */
+static void check_same_answers(struct ko *a, struct ko *b)
+{
+	const struct ko_modinfo *ma, *mb;
+	const struct ko_param *pa, *pb;
+	const struct ko_export *ea, *eb;
+	const struct ko_import *ia, *ib;
+	const struct ko_version *va, *vb;
+	const struct ko_section *sa, *sb;
+	const struct ko_signature *ga, *gb;
+	const struct ko_elf_info *fa, *fb;
+	size_t na, nb;
+
+	assert_int_equal(ko_modinfo(a, &ma, &na), 0);
+	assert_int_equal(ko_modinfo(b, &mb, &nb), 0);
+	assert_int_equal(na, nb);
+	for (size_t i = 0; i < na; i++) {
+		assert_string_equal(ma[i].key, mb[i].key);
+		assert_string_equal(ma[i].value, mb[i].value);
+	}
+	assert_int_equal(ko_params(a, &pa, &na), 0);
+	assert_int_equal(ko_params(b, &pb, &nb), 0);
+	assert_int_equal(na, nb);
+	for (size_t i = 0; i < na; i++) {
+		assert_string_equal(pa[i].name, pb[i].name);
+		assert_str_or_null(pa[i].type, pb[i].type);
+		assert_str_or_null(pa[i].ops, pb[i].ops);
+		assert_int_equal(pa[i].perm, pb[i].perm);
+		assert_str_or_null(pa[i].description, pb[i].description);
+		assert_str_or_null(pa[i].default_value, pb[i].default_value);
+	}
+	assert_int_equal(ko_exports(a, &ea, &na), 0);
+	assert_int_equal(ko_exports(b, &eb, &nb), 0);
+	assert_int_equal(na, nb);
+	for (size_t i = 0; i < na; i++) {
+		assert_string_equal(ea[i].name, eb[i].name);
+		assert_int_equal(ea[i].gpl, eb[i].gpl);
+		assert_str_or_null(ea[i].ns, eb[i].ns);
+	}
+	assert_int_equal(ko_imports(a, &ia, &na), 0);
+	assert_int_equal(ko_imports(b, &ib, &nb), 0);
+	assert_int_equal(na, nb);
+	for (size_t i = 0; i < na; i++) {
+		assert_string_equal(ia[i].name, ib[i].name);
+		assert_int_equal(ia[i].has_crc, ib[i].has_crc);
+		assert_int_equal(ia[i].crc, ib[i].crc);
+	}
+	assert_int_equal(ko_versions(a, &va, &na), 0);
+	assert_int_equal(ko_versions(b, &vb, &nb), 0);
+	assert_int_equal(na, nb);
+	for (size_t i = 0; i < na; i++) {
+		assert_string_equal(va[i].name, vb[i].name);
+		assert_int_equal(va[i].crc, vb[i].crc);
+	}
+	assert_int_equal(ko_sections(a, &sa, &na), 0);
+	assert_int_equal(ko_sections(b, &sb, &nb), 0);
+	assert_int_equal(na, nb);
+	for (size_t i = 0; i < na; i++) {
+		assert_string_equal(sa[i].name, sb[i].name);
+		assert_int_equal(sa[i].size, sb[i].size);
+	}
+	assert_int_equal(ko_elf_info(a, &fa), 0);
+	assert_int_equal(ko_elf_info(b, &fb), 0);
+	assert_int_equal(fa->machine, fb->machine);
+	assert_str_or_null(fa->build_id, fb->build_id);
+	assert_int_equal(ko_signature(a, &ga), 0);
+	assert_int_equal(ko_signature(b, &gb), 0);
+	assert_int_equal(ga == NULL, gb == NULL);
+	if (ga) {
+		assert_str_or_null(ga->signer, gb->signer);
+		assert_int_equal(ga->sig_len, gb->sig_len);
+		assert_memory_equal(ga->sig, gb->sig, ga->sig_len);
+	}
+	assert_string_equal(ko_name(a), ko_name(b));
+}
+
+/*
+ * A file is read piecewise through its descriptor (whole sections, or
+ * windows of large ones); memory is read in place. Both must agree, on
+ * modules whose .data, .rodata and string tables are large.
+ */
+static void test_file_reads_match_memory(void **state)
+{
+	static const char *const mods[] = {
+		"kernel/arch/x86/kvm/kvm.ko",
+		"kernel/drivers/net/ethernet/intel/e1000e/e1000e.ko",
+		"kernel/sound/pci/hda/snd-hda-intel.ko",
+		"kernel/fs/nfs/nfs.ko",
+		"kernel/drivers/block/loop.ko",
+	};
+
+	for (size_t i = 0; i < MM_ARRAY_SIZE(mods) + 1; i++) {
+		char *path = i < MM_ARRAY_SIZE(mods)
+				     ? mm_asprintf("/lib/modules/%s/%s", test_kver(), mods[i])
+				     : mm_strdup(fixture("hello.ko"));
+		struct ko *file = open_ok(path), *mem = NULL;
+		size_t len;
+		uint8_t *data = slurp(path, &len);
+
+		assert_int_equal(ko_open_mem(data, len, path, &mem), 0);
+		check_same_answers(file, mem);
+		ko_close(mem);
+		ko_close(file);
+		free(data);
+		free(path);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -508,8 +686,10 @@ int main(void)
 		cmocka_unit_test(test_foreign_arm),
 		cmocka_unit_test(test_foreign_s390x),
 		cmocka_unit_test(test_foreign_aarch64),
-		cmocka_unit_test(test_name_from_path),
+		cmocka_unit_test(test_foreign_ext_versions),
+		cmocka_unit_test(test_mem_image_untouched),
 		cmocka_unit_test(test_open_fd),
+		cmocka_unit_test(test_file_reads_match_memory),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
