@@ -16,6 +16,9 @@
 static const struct mm_cmd *const commands[] = {
 	&cmd_info,
 	&cmd_deps,
+	&cmd_load,
+	&cmd_unload,
+	&cmd_list,
 	NULL,
 };
 
