@@ -295,6 +295,18 @@ t_vermagic() {
 	$M unload hello
 }
 
+t_modversion() {
+	r $M load $D/hello-badcrc.ko
+	want_rc 1 "load"
+	has "built against a different kernel: its version (CRC) differs from this kernel's for __fentry__" "$err" "explanation"
+	has "disagrees about version of symbol" "$err" "kernel log line"
+	not_loaded hello "after load"
+	r $M load --force-modversion $D/hello-badcrc.ko
+	want_rc 0 "--force-modversion"
+	grep '^hello ' /proc/modules | grep -q 'F' || note "no F taint: $(grep '^hello ' /proc/modules)"
+	$M unload hello
+}
+
 t_bad_arch() {
 	r $M load $D/hello-aarch64.ko
 	want_rc 1 "load"
@@ -375,6 +387,7 @@ scenario real_module
 scenario dep_chain
 scenario unknown_symbol
 scenario vermagic
+scenario modversion
 scenario bad_arch
 scenario signature
 scenario builtin
