@@ -28,11 +28,16 @@ note() { problems="$problems${problems:+; }$*"; }
 oneline() { echo "$1" | head -c 600 | tr '\n' '|'; }
 verbose=
 grep -q mymod.verbose /proc/cmdline && verbose=1
+# A mymod built with sanitizers (build-asan) stops at the first error.
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=abort_on_error=1
 # r CMD...: run it; $out, $err, $rc. With mymod.verbose, show them all.
 r() {
 	out=$("$@" 2>/tmp/err)
 	rc=$?
 	err=$(cat /tmp/err)
+	case $err in
+	*"runtime error:"* | *Sanitizer*) note "sanitizer report from $*: $(oneline "$err")" ;;
+	esac
 	if [ -n "$verbose" ]; then
 		echo "MYMOD-LOG \$ $* => $rc"
 		[ -z "$out" ] || echo "$out" | sed 's/^/MYMOD-LOG   /'
