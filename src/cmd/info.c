@@ -992,8 +992,9 @@ out:
  * them: the arguments are split between worker processes, each printing
  * into memory files that the parent copies out in argument order (the
  * parent prints the first part itself).
- * Processes, not threads: each maps its module files into its own
- * address space, so one unmapping a file does not stall the others.
+ * Processes, not threads: nothing below (libelf, libkmod, the layers'
+ * caches) has to be thread-safe, and each part's output stays whole in
+ * its own memory file.
  */
 static int run_split(struct info_run *r, char **args, size_t nargs, size_t nworkers)
 {
