@@ -454,8 +454,6 @@ static int run_chain(const struct chain_step *steps, size_t n, char **params, in
 			failed = steps[i].name;
 		}
 	}
-	for (size_t i = 0; i < MM_ARRAY_SIZE(sigs); i++)
-		sigaction(sigs[i], &old[i], NULL);
 	if (failed && lo->no_rollback) {
 		char *s = NULL;
 
@@ -467,6 +465,9 @@ static int run_chain(const struct chain_step *steps, size_t n, char **params, in
 	} else if (failed) {
 		rollback(failed, ours, nours);
 	}
+	/* Only now: a second signal must not cut the rollback short. */
+	for (size_t i = 0; i < MM_ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &old[i], NULL);
 	free(ours);
 	return failed ? MM_EXIT_FAIL : MM_EXIT_OK;
 }
