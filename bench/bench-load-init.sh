@@ -1,6 +1,6 @@
 #!/bin/busybox sh
 # PID 1 of the benchmark VM (bench/bench-load.sh): loads and unloads hello
-# N times per round with mymod and with kmod's tools, alternately, and
+# (and hello_user's chain: hello, loop, hello_user) N times per round with mymod and with kmod's tools, alternately, and
 # prints each round as "MYMOD-BENCH <case> <tool> <round> <seconds>".
 /bin/busybox mkdir -p /proc /sys /dev /tmp
 /bin/busybox mount -t proc proc /proc
@@ -39,6 +39,8 @@ while [ $r -le "$rounds" ]; do
 	bench name kmod "$K/modprobe hello" "$K/modprobe -r hello"
 	bench xz mymod "$M load /data/hello.ko.xz" "$M unload hello"
 	bench xz kmod "$K/insmod /data/hello.ko.xz" "$K/rmmod hello"
+	bench chain mymod "$M load --with-deps hello_user" "$M unload --with-deps hello_user"
+	bench chain kmod "$K/modprobe hello_user" "$K/modprobe -r hello_user"
 	r=$((r + 1))
 done
 echo "MYMOD-BENCH-DONE"

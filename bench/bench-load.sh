@@ -7,6 +7,9 @@
 #   file  mymod load FILE.ko / unload    vs  insmod FILE.ko / rmmod
 #   name  mymod load NAME / unload       vs  modprobe NAME / modprobe -r
 #   xz    mymod load FILE.ko.xz / unload vs  insmod FILE.ko.xz / rmmod
+#   chain mymod load --with-deps hello_user / unload --with-deps
+#                                        vs  modprobe hello_user / modprobe -r
+#         (three modules each way: hello, loop, hello_user)
 # Times include starting each program (as a user or script pays it); TCG
 # emulation makes absolute times slow, the ratio is what to read.
 #
@@ -43,8 +46,8 @@ grep '^MYMOD-BENCH ' "$out/console.log" | awk -v n="$n" '
     { t[$2 " " $3] += $5; round[$2 " " $3 " " $4] = $5; nr[$2 " " $3]++ }
     END {
         printf "%-5s %-6s %9s %10s\n", "case", "tool", "total s", "ms/cycle"
-        split("file name xz", cases, " ")
-        for (i = 1; i <= 3; i++) {
+        split("file name xz chain", cases, " ")
+        for (i = 1; i <= 4; i++) {
             c = cases[i]
             for (j = 0; j < 2; j++) {
                 k = c " " (j ? "kmod" : "mymod")

@@ -73,6 +73,18 @@ struct dg_source {
 /* A source reading module directory MT (not owned: close it after the graph). */
 void depgraph_source_modtree(struct dg_source *src, struct modtree *mt);
 
+/*
+ * A source reading the running kernel (the kernel layer): the modules
+ * loaded now, and who holds whom (/sys/module/NAME/holders). A module
+ * needs (DG_DEP) every module it holds, oldest first; every node is
+ * loaded, none has a path. Lookup finds a loaded module by name ('-' and
+ * '_' alike), not by alias. Fails with -ENOSYS when the kernel has no
+ * loadable-module support. Free with depgraph_source_kernel_free() after
+ * the graph.
+ */
+int depgraph_source_kernel(struct dg_source *src);
+void depgraph_source_kernel_free(struct dg_source *src);
+
 struct depgraph *depgraph_new(const struct dg_source *src);
 void depgraph_free(struct depgraph *g);
 

@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include "mymod/cmd.h"
 #include "mymod/depgraph.h"
+#include "mymod/kernel.h"
 #include "mymod/modtree.h"
 #include "mymod/out.h"
 #include "mymod/util.h"
@@ -34,7 +36,7 @@ static const char *const format_names[] = {
 	[FMT_JSON] = "json", [FMT_LIST] = "list", [FMT_MODPROBE] = "modprobe",
 };
 
-enum { OPT_FORMAT = 256 };
+enum { OPT_FORMAT = 256, OPT_LOADED };
 
 /* From how many names on it modules.dep is read whole (see bench/bench-deps.sh). */
 #define PRELOAD_NAMES 64
@@ -47,6 +49,7 @@ static const struct option options[] = {
 	{ "json", no_argument, NULL, 'J' },
 	{ "reverse", no_argument, NULL, 'R' },
 	{ "all", no_argument, NULL, 'a' },
+	{ "loaded", no_argument, NULL, OPT_LOADED },
 	{ "output", required_argument, NULL, 'o' },
 	{ "raw", no_argument, NULL, 'r' },
 	{ "noheadings", no_argument, NULL, 'n' },
@@ -70,6 +73,8 @@ static void usage(void)
 	      "  -J, --json             the same as --format=json\n"
 	      "  -R, --reverse          what depends on MODULE, directly or not\n"
 	      "  -a, --all              the whole module directory as one graph\n"
+	      "      --loaded           the running kernel's graph instead: what is loaded,\n"
+	      "                         and what holds what (/sys/module/*/holders)\n"
 	      "  -o, --output=COLUMNS   the tree's columns (a leading '+' adds to the default)\n"
 	      "  -r, --raw              raw tree output\n"
 	      "  -n, --noheadings       no header line in the tree\n" MM_MODDIR_USAGE
@@ -80,7 +85,7 @@ static void usage(void)
 
 struct deps_opts {
 	enum format format;
-	bool reverse, all;
+	bool reverse, all, loaded;
 	int cols[MM_ARRAY_SIZE(columns) * 2];
 	int ncols;
 	struct out_opts out;
@@ -262,7 +267,8 @@ static int print_probe(struct modtree *mt, struct depgraph *g, const unsigned in
 	return err;
 }
 
-static void print_list(struct depgraph *g, const struct dg_view *v)
+/* Module files in load order; NAMES: the names of modules without one (a kernel graph's). */
+static void print_list(struct depgraph *g, const struct dg_view *v, bool names)
 {
 	unsigned int *ids;
 	size_t n;
@@ -273,6 +279,8 @@ static void print_list(struct depgraph *g, const struct dg_view *v)
 
 		if (nd->path)
 			printf("%s\n", nd->path);
+		else if (names && !nd->builtin)
+			printf("%s\n", nd->name);
 	}
 	free(ids);
 }
@@ -303,10 +311,16 @@ static bool report_cycles(struct depgraph *g, const struct dg_view *v, const cha
 	return ncycles > 0;
 }
 
+/*
+ * MT: the module directory the graph comes from; NULL for the running
+ * kernel's graph (--loaded).
+ */
 static int render(struct depgraph *g, struct dg_view *v, const struct deps_opts *o,
 		  struct modtree *mt)
 {
 	struct json_object *obj;
+	struct utsname u;
+	const char *kver = mt ? modtree_kver(mt) : uname(&u) == 0 ? u.release : NULL;
 
 	depgraph_reduce(g, v);
 	switch (o->format) {
@@ -323,14 +337,15 @@ static int render(struct depgraph *g, struct dg_view *v, const struct deps_opts 
 		return 0;
 	case FMT_JSON:
 		obj = depgraph_json(g, v);
-		json_object_object_add(obj, "kernel", json_object_new_string(modtree_kver(mt)));
-		json_object_object_add(obj, "directory", json_object_new_string(modtree_dir(mt)));
+		json_object_object_add(obj, "kernel", json_object_new_string(kver));
+		json_object_object_add(obj, "directory",
+				       mt ? json_object_new_string(modtree_dir(mt)) : NULL);
 		out_json_print(obj);
 		json_object_put(obj);
 		return 0;
 	case FMT_LIST:
 	case FMT_MODPROBE:
-		print_list(g, v);
+		print_list(g, v, mt == NULL);
 		return 0;
 	}
 	return 0;
@@ -375,6 +390,9 @@ static int parse_args(int argc, char *argv[], struct deps_opts *o)
 		case 'a':
 			o->all = true;
 			break;
+		case OPT_LOADED:
+			o->loaded = true;
+			break;
 		case 'o':
 			cols = optarg;
 			break;
@@ -391,6 +409,9 @@ static int parse_args(int argc, char *argv[], struct deps_opts *o)
 			return mm_usage_error();
 		}
 	}
+	/* A kernel graph's modules have no files: no PATH column unless asked for. */
+	if (o->loaded)
+		o->cols[2] = o->cols[--o->ncols];
 	if (cols) {
 		o->ncols = out_parse_columns(cols, columns, MM_ARRAY_SIZE(columns), o->cols,
 					     MM_ARRAY_SIZE(o->cols), (size_t)o->ncols);
@@ -405,6 +426,10 @@ static int parse_args(int argc, char *argv[], struct deps_opts *o)
 		mm_error("no MODULE given");
 		return mm_usage_error();
 	}
+	if (o->format == FMT_MODPROBE && o->loaded) {
+		mm_error("--format=modprobe shows modprobe's plan: not with --loaded");
+		return mm_usage_error();
+	}
 	if (o->format == FMT_MODPROBE && (o->all || o->reverse)) {
 		mm_error("--format=modprobe shows what MODULE needs: not with --all or --reverse");
 		return mm_usage_error();
@@ -412,8 +437,8 @@ static int parse_args(int argc, char *argv[], struct deps_opts *o)
 	return 0;
 }
 
-/* Look every argument up; those that match nothing are reported. */
-static bool lookup_roots(struct depgraph *g, struct modtree *mt, char **args, int nargs,
+/* Look every argument up in DIR (NULL: among the loaded); those that match nothing are reported. */
+static bool lookup_roots(struct depgraph *g, const char *dir, char **args, int nargs,
 			 unsigned int **rootsp, const char ***viasp, size_t *np)
 {
 	unsigned int *roots = NULL;
@@ -431,11 +456,11 @@ static bool lookup_roots(struct depgraph *g, struct modtree *mt, char **args, in
 			ok = false;
 			continue;
 		}
-		if (nids == 0) {
-			mm_error("%s: no module or alias %s in %s", args[a], args[a],
-				 modtree_dir(mt));
-			ok = false;
-		}
+		if (nids == 0 && dir)
+			mm_error("%s: no module or alias %s in %s", args[a], args[a], dir);
+		else if (nids == 0)
+			mm_error("%s: not loaded", args[a]);
+		ok &= nids > 0;
 		roots = mm_reallocarray(roots, n + nids, sizeof(*roots));
 		vias = mm_reallocarray(vias, n + nids, sizeof(*vias));
 		memcpy(roots + n, ids, nids * sizeof(*ids));
@@ -465,6 +490,26 @@ static size_t unique_roots(const struct depgraph *g, unsigned int *roots, size_t
 	return m;
 }
 
+/*
+ * The running kernel's state of the view's modules, for JSON's "loaded":
+ * in /proc/modules now or not. Left unknown (null) when the kernel has no
+ * loadable-module support.
+ */
+static void mark_loaded(struct depgraph *g, const struct dg_view *v)
+{
+	if (!kernel_has_modules())
+		return;
+	for (size_t i = 0; i < v->n; i++) {
+		enum kernel_mod_state state;
+
+		if (!v->in[i])
+			continue;
+		state = kernel_module_state(depgraph_node(g, (unsigned int)i)->name);
+		depgraph_set_loaded(g, (unsigned int)i,
+				    state != KERNEL_MOD_ABSENT && state != KERNEL_MOD_BUILTIN);
+	}
+}
+
 static int deps_run(int argc, char *argv[])
 {
 	struct deps_opts o = { 0 };
@@ -480,26 +525,34 @@ static int deps_run(int argc, char *argv[])
 	err = parse_args(argc, argv, &o);
 	if (err)
 		return err < 0 ? MM_EXIT_OK : err;
-	if (modtree_open(&mt) < 0) {
+	if (o.loaded) {
+		/* The running kernel's graph: no module directory. */
+		if (depgraph_source_kernel(&src) < 0) {
+			mm_error("%s", mm_errmsg());
+			return MM_EXIT_FAIL;
+		}
+	} else if (modtree_open(&mt) < 0) {
 		mm_error("%s", mm_errmsg());
 		mm_hint("choose the kernel with -k KVER (see ls /lib/modules)");
 		return MM_EXIT_FAIL;
+	} else {
+		/* Without the maps libkmod reads the index files instead: slower, same answers. */
+		modtree_load(mt);
+		/* Reading modules.dep whole costs a few milliseconds: worth it for many names. */
+		if (argc - optind >= PRELOAD_NAMES)
+			modtree_preload_deps(mt);
+		depgraph_source_modtree(&src, mt);
 	}
-	/* Without the maps libkmod reads the index files instead: slower, same answers. */
-	modtree_load(mt);
-	/* Reading modules.dep whole costs a few milliseconds: worth it for many names. */
-	if (argc - optind >= PRELOAD_NAMES)
-		modtree_preload_deps(mt);
-	depgraph_source_modtree(&src, mt);
 	g = depgraph_new(&src);
 	if (o.all) {
 		err = depgraph_everything(g, &v);
 	} else {
-		if (!lookup_roots(g, mt, argv + optind, argc - optind, &roots, &vias, &nroots))
+		if (!lookup_roots(g, mt ? modtree_dir(mt) : NULL, argv + optind, argc - optind,
+				  &roots, &vias, &nroots))
 			status = MM_EXIT_FAIL;
 		if (nroots == 0)
 			goto out;
-		if (o.format == FMT_MODPROBE || (o.format == FMT_LIST && !o.reverse)) {
+		if (mt && (o.format == FMT_MODPROBE || (o.format == FMT_LIST && !o.reverse))) {
 			if (print_probe(mt, g, roots, vias, nroots, o.format == FMT_MODPROBE) < 0)
 				status = MM_EXIT_FAIL;
 			/* The walk does not loop on a cycle; still say there is one. */
@@ -520,8 +573,11 @@ static int deps_run(int argc, char *argv[])
 		status = MM_EXIT_FAIL;
 		goto out;
 	}
-	if (report_cycles(g, &v, modtree_dir(mt)))
+	/* The kernel refuses a holder that would close a cycle: only modules.dep can have one. */
+	if (mt && report_cycles(g, &v, modtree_dir(mt)))
 		status = MM_EXIT_FAIL;
+	if (mt && o.format == FMT_JSON)
+		mark_loaded(g, &v);
 	if (render(g, &v, &o, mt) < 0)
 		status = MM_EXIT_FAIL;
 out:
@@ -533,6 +589,8 @@ out:
 	free(roots);
 	free(vias);
 	depgraph_free(g);
+	if (o.loaded)
+		depgraph_source_kernel_free(&src);
 	modtree_close(mt);
 	return status;
 }

@@ -2,10 +2,12 @@
 /* mymod load: hand a module to the kernel, and explain a refusal. */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "chain.h"
 #include "mymod/cmd.h"
 #include "mymod/kernel.h"
 #include "mymod/ko.h"
@@ -16,6 +18,8 @@ enum {
 	OPT_IGNORE_CONFIG = 256,
 	OPT_FORCE_VERMAGIC,
 	OPT_FORCE_MODVERSION,
+	OPT_WITH_DEPS,
+	OPT_NO_ROLLBACK,
 };
 
 static const struct option options[] = {
@@ -25,6 +29,8 @@ static const struct option options[] = {
 	{ "force-vermagic", no_argument, NULL, OPT_FORCE_VERMAGIC },
 	{ "force-modversion", no_argument, NULL, OPT_FORCE_MODVERSION },
 	{ "force", no_argument, NULL, 'f' },
+	{ "with-deps", no_argument, NULL, OPT_WITH_DEPS },
+	{ "no-rollback", no_argument, NULL, OPT_NO_ROLLBACK },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -43,6 +49,9 @@ static void usage(void)
 	      "      --force-vermagic   ignore the module's version magic (taints the kernel)\n"
 	      "      --force-modversion ignore the symbol versions (taints the kernel)\n"
 	      "  -f, --force            both of the above\n"
+	      "      --with-deps        load what NAME needs first, as modprobe does, and\n"
+	      "                         unload it all again if one of them fails\n"
+	      "      --no-rollback      with --with-deps: keep what was loaded when one fails\n"
 	      "  -v, --verbose          say what was loaded, and how\n" MM_MODDIR_USAGE
 	      "  -h, --help             show this help\n",
 	      stdout);
@@ -53,6 +62,8 @@ struct load_opts {
 	bool dry_run;
 	bool ignore_config;
 	bool verbose;
+	bool with_deps;
+	bool no_rollback;
 };
 
 /* The parameter string: modprobe.d's options first, then the command line's. */
@@ -120,14 +131,61 @@ static void describe(const struct load_opts *lo, struct ko *ko, const char *path
 				(lo->flags & KERNEL_LOAD_FORCE_MODVERSION ? 2 : 0)]);
 }
 
+/* One module handed to the kernel: what became of it, and why when it failed. */
+struct attempt {
+	int err;      /* 0 loaded, else kernel_load()'s -errno */
+	bool already; /* -EEXIST: someone else loaded it meanwhile */
+	struct kernel_explain ex;
+	struct kernel_log *log;
+	const char *const *lines; /* the kernel's messages about it (owned by log) */
+	size_t nlines;
+};
+
+static void attempt_load(struct ko *ko, const char *pstr, const struct load_opts *lo,
+			 struct attempt *a)
+{
+	const char *name = ko_name(ko);
+
+	*a = (struct attempt){ 0 };
+	if (lo->flags)
+		mm_warn("forcing %s past its version checks: this taints the kernel, and a "
+			"mismatched module can crash it",
+			name);
+	if (kernel_log_open(&a->log) < 0)
+		a->log = NULL; /* e.g. dmesg_restrict: explain without the log */
+	a->err = kernel_load(ko, pstr, lo->flags);
+	if (a->err == 0) {
+		warn_from_log(a->log, name);
+		return;
+	}
+	if (a->err == -EEXIST && kernel_module_state(name) == KERNEL_MOD_LIVE) {
+		a->already = true;
+		return;
+	}
+	if (a->log && kernel_log_read(a->log, name, &a->lines, &a->nlines) < 0)
+		a->nlines = 0;
+	kernel_explain_load(a->err, ko, a->lines, a->nlines, &a->ex);
+}
+
+static void attempt_done(struct attempt *a)
+{
+	kernel_explain_free(&a->ex);
+	kernel_log_close(a->log);
+}
+
+static void report_failure(const char *path, const struct attempt *a)
+{
+	mm_error("%s: %s", path, a->ex.what);
+	if (a->ex.hint)
+		mm_hint("%s", a->ex.hint);
+	print_log(a->lines, a->nlines);
+}
+
 static int load_file(const char *path, const char *config, char **params, int nparams,
 		     const struct load_opts *lo)
 {
-	struct kernel_explain ex = { NULL, NULL };
-	struct kernel_log *log = NULL;
-	const char *const *lines = NULL;
+	struct attempt a = { 0 };
 	enum kernel_mod_state state;
-	size_t nlines = 0;
 	struct ko *ko;
 	const char *name;
 	char *pstr = NULL;
@@ -156,33 +214,15 @@ static int load_file(const char *path, const char *config, char **params, int np
 		ret = MM_EXIT_OK;
 		goto out;
 	}
-	if (lo->flags)
-		mm_warn("forcing %s past its version checks: this taints the kernel, and a "
-			"mismatched module can crash it",
-			name);
-	if (kernel_log_open(&log) < 0)
-		log = NULL; /* e.g. dmesg_restrict: explain without the log */
-	err = kernel_load(ko, pstr, lo->flags);
-	if (err == 0) {
-		warn_from_log(log, name);
-		ret = MM_EXIT_OK;
-		goto out;
-	}
-	if (err == -EEXIST && kernel_module_state(name) == KERNEL_MOD_LIVE) {
+	attempt_load(ko, pstr, lo, &a);
+	if (a.already)
 		printf("%s is already loaded\n", name);
+	if (a.err == 0 || a.already)
 		ret = MM_EXIT_OK;
-		goto out;
-	}
-	if (log && kernel_log_read(log, name, &lines, &nlines) < 0)
-		nlines = 0;
-	kernel_explain_load(err, ko, lines, nlines, &ex);
-	mm_error("%s: %s", path, ex.what);
-	if (ex.hint)
-		mm_hint("%s", ex.hint);
-	print_log(lines, nlines);
-	kernel_explain_free(&ex);
+	else
+		report_failure(path, &a);
 out:
-	kernel_log_close(log);
+	attempt_done(&a);
 	free(pstr);
 	ko_close(ko);
 	return ret;
@@ -256,6 +296,238 @@ out:
 	return ret;
 }
 
+/* ---- --with-deps: a chain, loaded as one transaction ---- */
+
+enum step_result { STEP_LOADED, STEP_SKIPPED, STEP_FAILED };
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	interrupted = sig;
+}
+
+/* Load one module of the chain; a required one's failure is an error, a softdep's a warning. */
+static enum step_result load_step(const struct chain_step *s, char **params, int nparams,
+				  const struct load_opts *lo)
+{
+	enum kernel_mod_state state = kernel_module_state(s->name);
+	bool tell = lo->dry_run || lo->verbose;
+	enum step_result res = STEP_FAILED;
+	struct attempt a = { 0 };
+	struct ko *ko = NULL;
+	char *pstr = NULL;
+
+	if (s->builtin || state == KERNEL_MOD_BUILTIN) {
+		if (tell)
+			printf("%s is built into the kernel\n", s->name);
+		return STEP_SKIPPED;
+	}
+	if (state == KERNEL_MOD_LIVE || state == KERNEL_MOD_COMING) {
+		if (tell)
+			printf("%s is already loaded\n", s->name);
+		return STEP_SKIPPED;
+	}
+	if (!s->path || ko_open(s->path, &ko) < 0) {
+		const char *why = s->path ? mm_errmsg() : "no file for it in the module directory";
+
+		if (s->required)
+			mm_error("%s: %s", s->path ? s->path : s->name, why);
+		else
+			mm_warn("%s: not loaded (%s); going on without this soft dependency, as "
+				"modprobe does",
+				s->name, why);
+		return STEP_FAILED;
+	}
+	if (s->install)
+		mm_warn("modprobe.d gives %s an install command, which mymod does not run: loading "
+			"the module itself",
+			s->name);
+	pstr = param_string(s->options, s->root ? params : NULL, s->root ? nparams : 0);
+	if (tell)
+		describe(lo, ko, s->path, pstr);
+	if (lo->dry_run) {
+		res = STEP_SKIPPED;
+		goto out;
+	}
+	attempt_load(ko, pstr, lo, &a);
+	if (a.err == 0) {
+		res = STEP_LOADED;
+	} else if (a.already) {
+		if (lo->verbose)
+			printf("%s is already loaded\n", s->name);
+		res = STEP_SKIPPED;
+	} else if (s->required) {
+		report_failure(s->path, &a);
+	} else {
+		mm_warn("%s: not loaded: %s; going on without this soft dependency, as modprobe "
+			"does",
+			s->name, a.ex.what);
+	}
+out:
+	attempt_done(&a);
+	free(pstr);
+	ko_close(ko);
+	return res;
+}
+
+/* Append NAME to the list *S ("a, b, c"; NULL when empty). */
+static void list_add(char **s, const char *name)
+{
+	char *old = *s;
+
+	*s = mm_asprintf("%s%s%s", old ? old : "", old ? ", " : "", name);
+	free(old);
+}
+
+/* Unload NAME, which this command loaded; wait a little for references it may still drop. */
+static int unload_ours(const char *name)
+{
+	char **holders;
+	size_t nholders = 0;
+	int err = kernel_unload(name, 0);
+
+	if (err != -EWOULDBLOCK)
+		return err;
+	if (kernel_module_holders(name, &holders, &nholders) == 0)
+		kernel_names_free(holders, nholders);
+	if (nholders == 0 && kernel_wait_unused(name, 1000) == 0)
+		err = kernel_unload(name, 0);
+	return err;
+}
+
+/* Unload what this command loaded (OURS), newest first; say what became of each. */
+static void rollback(const char *failed, const char **ours, size_t n)
+{
+	char *done = NULL, *kept = NULL;
+
+	for (size_t i = n; i-- > 0;) {
+		struct kernel_explain ex;
+		int err = unload_ours(ours[i]);
+
+		if (err == 0 || err == -ENOENT) {
+			list_add(&done, ours[i]);
+			continue;
+		}
+		kernel_explain_unload(err, ours[i], &ex);
+		mm_error("ROLLBACK FAILED: %s stays loaded: %s", ours[i], ex.what);
+		if (ex.hint)
+			mm_hint("%s", ex.hint);
+		kernel_explain_free(&ex);
+		list_add(&kept, ours[i]);
+	}
+	if (n == 0)
+		mm_error("%s failed: nothing to roll back (this command had loaded no module)",
+			 failed);
+	else if (!kept)
+		mm_error("%s failed: rolled back: unloaded %s", failed, done);
+	else
+		mm_error("%s failed: ROLLBACK INCOMPLETE: still loaded: %s; unloaded: %s", failed,
+			 kept, done ? done : "none");
+	free(done);
+	free(kept);
+}
+
+/* Load the plan's modules in order; on a required one's failure (or a signal), undo. */
+static int run_chain(const struct chain_step *steps, size_t n, char **params, int nparams,
+		     const struct load_opts *lo)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa = { .sa_handler = on_signal }, old[MM_ARRAY_SIZE(sigs)];
+	const char **ours = mm_reallocarray(NULL, n ? n : 1, sizeof(*ours));
+	const char *failed = NULL;
+	size_t nours = 0;
+
+	/* No SA_RESTART: a signal ends the wait for a load, then the chain is undone. */
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < MM_ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &sa, &old[i]);
+	for (size_t i = 0; i < n && !failed; i++) {
+		enum step_result r = load_step(&steps[i], params, nparams, lo);
+
+		if (r == STEP_LOADED)
+			ours[nours++] = steps[i].name;
+		if (r == STEP_FAILED && steps[i].required)
+			failed = steps[i].name;
+		if (interrupted && !failed) {
+			mm_error("interrupted by %s", strsignal(interrupted));
+			failed = steps[i].name;
+		}
+	}
+	if (failed && lo->no_rollback) {
+		char *s = NULL;
+
+		for (size_t i = 0; i < nours; i++)
+			list_add(&s, ours[i]);
+		mm_error("%s failed: kept what this command loaded (--no-rollback): %s", failed,
+			 s ? s : "nothing");
+		free(s);
+	} else if (failed) {
+		rollback(failed, ours, nours);
+	}
+	/* Only now: a second signal must not cut the rollback short. */
+	for (size_t i = 0; i < MM_ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &old[i], NULL);
+	free(ours);
+	return failed ? MM_EXIT_FAIL : MM_EXIT_OK;
+}
+
+/*
+ * modprobe's way: ARG's modules (a blacklisted one only by its own name),
+ * unless already in the kernel, each with its dependencies and softdeps.
+ */
+static int load_with_deps(const char *arg, char **params, int nparams, const struct load_opts *lo)
+{
+	const struct chain_root *roots;
+	const struct chain_step *steps;
+	struct chain *c = NULL;
+	size_t nroots = 0, nsteps, tried = 0;
+	int err, ret = MM_EXIT_FAIL;
+
+	if (chain_open(arg,
+		       "check the name with 'mymod info'; a file is loaded without --with-deps", &c,
+		       &roots, &nroots) < 0)
+		goto out;
+	for (size_t i = 0; i < nroots; i++) {
+		enum kernel_mod_state state = kernel_module_state(roots[i].name);
+
+		if (roots[i].via && roots[i].blacklisted) {
+			mm_warn("%s: alias of %s, which modprobe.d blacklists: not loaded", arg,
+				roots[i].name);
+			continue;
+		}
+		tried++;
+		/* As modprobe: a module in the kernel already is left as it is, and its deps too.
+		 */
+		if (roots[i].builtin || state == KERNEL_MOD_BUILTIN) {
+			printf("%s is built into the kernel\n", roots[i].name);
+			continue;
+		}
+		if (state == KERNEL_MOD_LIVE || state == KERNEL_MOD_COMING) {
+			printf("%s is already loaded\n", roots[i].name);
+			if (nparams > 0)
+				mm_warn("the parameters given were not applied: unload it first to "
+					"change them");
+			continue;
+		}
+		err = chain_add(c, &roots[i], !lo->ignore_config);
+		if (err < 0) {
+			mm_error("%s: %s", roots[i].name, mm_errmsg());
+			goto out;
+		}
+	}
+	if (!tried) {
+		mm_error("%s: every module it names is blacklisted", arg);
+		mm_hint("load the module by its own name to override the blacklist");
+		goto out;
+	}
+	steps = chain_steps(c, &nsteps);
+	ret = run_chain(steps, nsteps, params, nparams, lo);
+out:
+	chain_free(c);
+	return ret;
+}
+
 static int run(int argc, char *argv[])
 {
 	struct load_opts lo = { 0 };
@@ -283,6 +555,12 @@ static int run(int argc, char *argv[])
 		case 'v':
 			lo.verbose = true;
 			break;
+		case OPT_WITH_DEPS:
+			lo.with_deps = true;
+			break;
+		case OPT_NO_ROLLBACK:
+			lo.no_rollback = true;
+			break;
 		case 'h':
 			usage();
 			return MM_EXIT_OK;
@@ -300,6 +578,18 @@ static int run(int argc, char *argv[])
 			return mm_usage_error();
 		}
 	}
+	if (lo.no_rollback && !lo.with_deps) {
+		mm_error("--no-rollback goes with --with-deps");
+		return mm_usage_error();
+	}
+	if (lo.with_deps && mm_is_path(argv[optind])) {
+		mm_error("--with-deps: '%s' is a file: give a module name or alias, whose "
+			 "dependencies the module directory lists",
+			 argv[optind]);
+		return mm_usage_error();
+	}
+	if (lo.with_deps)
+		return load_with_deps(argv[optind], argv + optind + 1, argc - optind - 1, &lo);
 	if (mm_is_path(argv[optind]))
 		return load_file(argv[optind], NULL, argv + optind + 1, argc - optind - 1, &lo);
 	return load_name(argv[optind], argv + optind + 1, argc - optind - 1, &lo);

@@ -5,14 +5,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chain.h"
 #include "mymod/cmd.h"
 #include "mymod/kernel.h"
 #include "mymod/util.h"
 
+enum { OPT_WITH_DEPS = 256 };
+
 static const struct option options[] = {
-	{ "wait", no_argument, NULL, 'w' },  { "timeout", required_argument, NULL, 't' },
-	{ "force", no_argument, NULL, 'f' }, { "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },  { NULL, 0, NULL, 0 },
+	{ "wait", no_argument, NULL, 'w' },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "force", no_argument, NULL, 'f' },
+	{ "with-deps", no_argument, NULL, OPT_WITH_DEPS },
+	MM_MODDIR_OPTIONS,
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
 };
 
 static void usage(void)
@@ -27,7 +35,9 @@ static void usage(void)
 	      "  -t, --timeout=SECONDS  how long --wait waits (default 10)\n"
 	      "  -f, --force            remove it even if in use or without an exit function\n"
 	      "                         (as rmmod -f: it can crash the kernel, and taints it)\n"
-	      "  -v, --verbose          say what was unloaded\n"
+	      "      --with-deps        then unload what NAME needed (its dependencies and\n"
+	      "                         softdeps) that nothing uses any more, as modprobe -r\n"
+	      "  -v, --verbose          say what was unloaded, and what was kept\n" MM_MODDIR_USAGE
 	      "  -h, --help             show this help\n",
 	      stdout);
 }
@@ -37,6 +47,7 @@ struct unload_opts {
 	bool wait;
 	long timeout_ms;
 	bool verbose;
+	bool with_deps;
 };
 
 static int unload_one(const char *arg, const struct unload_opts *uo)
@@ -75,6 +86,94 @@ out:
 	return ret;
 }
 
+/* ---- --with-deps: NAME, then what only it needed ---- */
+
+/* Unload chain module S if nothing uses it (no holder, reference count 0); else keep it. */
+static void unload_if_unused(const struct chain_step *s, const struct unload_opts *uo)
+{
+	struct kernel_explain ex;
+	char **holders = NULL;
+	size_t nholders = 0;
+	long refcnt;
+	int err;
+
+	if (kernel_module_state(s->name) != KERNEL_MOD_LIVE)
+		return;
+	if (kernel_module_holders(s->name, &holders, &nholders) < 0)
+		nholders = 0;
+	refcnt = kernel_module_refcnt(s->name);
+	if (nholders > 0 || refcnt != 0) {
+		if (uo->verbose && nholders > 0)
+			printf("kept %s: in use by %s%s\n", s->name, holders[0],
+			       nholders > 1 ? " and others" : "");
+		else if (uo->verbose)
+			printf("kept %s: reference count %ld\n", s->name, refcnt);
+		kernel_names_free(holders, nholders);
+		return;
+	}
+	err = kernel_unload(s->name, 0);
+	if (err == 0) {
+		if (uo->verbose)
+			printf("unloaded %s\n", s->name);
+		return;
+	}
+	kernel_explain_unload(err, s->name, &ex);
+	mm_warn("kept %s: %s", s->name, ex.what);
+	kernel_explain_free(&ex);
+}
+
+/*
+ * ROOT's chain (what `load --with-deps` loads for it) newest first: what
+ * was loaded after it (its post softdeps), ROOT itself, then what it
+ * needed, each only when nothing uses it any more.
+ */
+static int unload_chain(struct chain *c, const struct chain_root *root,
+			const struct unload_opts *uo)
+{
+	const struct chain_step *steps;
+	size_t first, n, at;
+	int err;
+
+	/* Not loaded, built in: say so as a plain unload does, and touch nothing else. */
+	if (kernel_module_state(root->name) != KERNEL_MOD_LIVE)
+		return unload_one(root->name, uo);
+	chain_steps(c, &first);
+	err = chain_add(c, root, false);
+	if (err < 0) {
+		mm_error("%s: %s", root->name, mm_errmsg());
+		return MM_EXIT_FAIL;
+	}
+	steps = chain_steps(c, &n);
+	for (at = first; at < n && !steps[at].root; at++)
+		;
+	for (size_t i = n; i-- > at + 1;)
+		unload_if_unused(&steps[i], uo);
+	if (unload_one(root->name, uo) != MM_EXIT_OK)
+		return MM_EXIT_FAIL;
+	for (size_t i = at; i-- > first;)
+		unload_if_unused(&steps[i], uo);
+	return MM_EXIT_OK;
+}
+
+static int unload_with_deps(const char *arg, const struct unload_opts *uo)
+{
+	const struct chain_root *roots;
+	struct chain *c = NULL;
+	size_t nroots = 0;
+	int ret = MM_EXIT_FAIL;
+
+	if (chain_open(arg, "without --with-deps, unload takes the name of any loaded module", &c,
+		       &roots, &nroots) < 0)
+		goto out;
+	ret = MM_EXIT_OK;
+	for (size_t i = 0; i < nroots; i++)
+		if (unload_chain(c, &roots[i], uo) != MM_EXIT_OK)
+			ret = MM_EXIT_FAIL;
+out:
+	chain_free(c);
+	return ret;
+}
+
 static int run(int argc, char *argv[])
 {
 	struct unload_opts uo = { .timeout_ms = 10000 };
@@ -82,7 +181,9 @@ static int run(int argc, char *argv[])
 	char *end;
 	double secs;
 
-	while ((c = getopt_long(argc, argv, "wt:fvh", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "wt:fvh" MM_MODDIR_SHORTOPTS, options, NULL)) != -1) {
+		if (mm_moddir_opt(c, optarg))
+			continue;
 		switch (c) {
 		case 'w':
 			uo.wait = true;
@@ -101,6 +202,9 @@ static int run(int argc, char *argv[])
 		case 'v':
 			uo.verbose = true;
 			break;
+		case OPT_WITH_DEPS:
+			uo.with_deps = true;
+			break;
 		case 'h':
 			usage();
 			return MM_EXIT_OK;
@@ -113,7 +217,8 @@ static int run(int argc, char *argv[])
 		return mm_usage_error();
 	}
 	for (int i = optind; i < argc; i++)
-		if (unload_one(argv[i], &uo) != MM_EXIT_OK)
+		if ((uo.with_deps ? unload_with_deps(argv[i], &uo) : unload_one(argv[i], &uo)) !=
+		    MM_EXIT_OK)
 			ret = MM_EXIT_FAIL;
 	return ret;
 }

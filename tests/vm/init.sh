@@ -376,6 +376,153 @@ t_modules_disabled() {
 	has EPERM "$err" "errno name"
 }
 
+# The modules loaded now that were not in BEFORE (a sorted name list).
+new_since() { loaded | grep -vxF "$1"; }
+nvme_chain="crc64
+crc64_rocksoft
+crc_t10dif
+crct10dif_common
+crct10dif_generic
+nvme
+nvme_core
+t10_pi"
+
+t_with_deps() {
+	base=$(loaded)
+	r $M load --with-deps --dry-run hello_user
+	want_rc 0 "dry run"
+	eq "dry run: nothing loaded" "$base" "$(loaded)"
+	has "would load hello ($X/hello.ko) with finit_module, parameters: whom=config count=4" "$out" "dry run: hello, blacklisted, with its options"
+	has "would load loop (" "$out" "dry run: the softdep"
+	has "would load hello_user ($X/hello_user.ko)" "$out" "dry run: hello_user"
+	r $M load --with-deps hello_user
+	want_rc 0 "load --with-deps"
+	mine=$(new_since "$base")
+	eq "loaded" "hello
+hello_user
+loop" "$mine"
+	eq "config options of the dependency" config "$(param hello whom)"
+	r $M unload --with-deps hello_user
+	want_rc 0 "unload --with-deps"
+	eq "after unload --with-deps" "$base" "$(loaded)"
+	# kmod's modprobe, the same question: the same modules.
+	$K/modprobe hello_user || note "kmod modprobe failed"
+	eq "kmod modprobe loads the same" "$mine" "$(new_since "$base")"
+	$K/modprobe -r hello_user
+	# A blacklisted module named by an alias is refused, as by modprobe.
+	r $M load --with-deps greeter
+	want_rc 1 "load --with-deps greeter"
+	has "blacklist" "$err" "load --with-deps greeter"
+	eq "greeter: nothing loaded" "$base" "$(loaded)"
+	# A module in use outside the chain stays: an open /dev/loop0 holds loop.
+	$M load --with-deps hello_user
+	exec 3</dev/loop0
+	r $M unload --with-deps -v hello_user
+	want_rc 0 "unload --with-deps, loop in use"
+	has "kept loop: reference count 1" "$out" "unload --with-deps -v"
+	is_loaded loop || note "loop was unloaded while in use"
+	not_loaded hello "unload --with-deps, loop in use"
+	exec 3<&-
+	$M unload loop
+}
+
+t_with_deps_rollback() {
+	base=$(loaded)
+	r $M load --with-deps -n hello_chain_fail
+	want_rc 0 "dry run"
+	eq "dry run: nothing loaded" "$base" "$(loaded)"
+	r $M load --with-deps hello_chain_fail
+	want_rc 1 "load --with-deps hello_chain_fail"
+	has "init function failed" "$err" "explanation"
+	has "hello_chain_fail: failing on purpose" "$err" "kernel log"
+	has "hello_chain_fail failed: rolled back: unloaded loop, hello" "$err" "rollback report"
+	eq "rolled back" "$base" "$(loaded)"
+	# A parameter for NAME only; a bad one fails NAME, and the chain is undone.
+	r $M load --with-deps hello_chain_fail fail=maybe
+	want_rc 1 "fail=maybe"
+	has EINVAL "$err" "fail=maybe"
+	has "rolled back" "$err" "fail=maybe"
+	eq "rolled back after a bad parameter" "$base" "$(loaded)"
+	r $M load --with-deps hello_chain_fail fail=0
+	want_rc 0 "fail=0"
+	eq "fail=0: the chain" "hello
+hello_chain_fail
+loop" "$(new_since "$base")"
+	eq "fail=0: hello's options from modprobe.d only" 4 "$(param hello count)"
+	$M unload --with-deps hello_chain_fail
+	eq "unloaded" "$base" "$(loaded)"
+	# What was loaded before stays loaded.
+	$M load loop
+	r $M load --with-deps hello_chain_fail
+	want_rc 1 "loop loaded before"
+	has "rolled back: unloaded hello" "$err" "loop loaded before"
+	is_loaded loop || note "loop, loaded before, was rolled back"
+	$M unload loop
+	r $M load --with-deps --no-rollback hello_chain_fail
+	want_rc 1 "--no-rollback"
+	has "kept what this command loaded (--no-rollback): hello, loop" "$err" "--no-rollback"
+	eq "--no-rollback keeps them" "hello
+loop" "$(new_since "$base")"
+	$M unload loop hello
+	# A rollback that cannot finish: pin=1 keeps a reference on hello.
+	r $M load --with-deps hello_chain_fail pin=1
+	want_rc 1 "pin=1"
+	has "ROLLBACK FAILED: hello stays loaded" "$err" "pin=1"
+	has "ROLLBACK INCOMPLETE: still loaded: hello; unloaded: loop" "$err" "pin=1"
+	is_loaded hello || note "pin=1: hello was unloaded"
+	$M unload --force hello 2>/dev/null
+}
+
+t_with_deps_nvme() {
+	base=$(loaded)
+	r $M load --with-deps nvme
+	want_rc 0 "load --with-deps nvme"
+	mine=$(new_since "$base")
+	eq "nvme's chain" "$nvme_chain" "$mine"
+	r $M deps --reverse --loaded -r -n -o NAME crc64
+	want_rc 0 "deps --reverse --loaded"
+	eq "deps --reverse --loaded crc64" "crc64
+crc64_rocksoft
+t10_pi
+nvme_core
+nvme" "$out"
+	r $M deps --json nvme
+	has '"name": "nvme",
+      "path": "/lib/modules/'"$KVER"'/kernel/drivers/nvme/host/nvme.ko",
+      "builtin": false,
+      "loaded": true' "$out" "deps --json: loaded"
+	r $M unload --with-deps nvme
+	want_rc 0 "unload --with-deps nvme"
+	eq "after unload --with-deps nvme" "$base" "$(loaded)"
+	# kmod's modprobe loads the same set; kmod 30's modprobe -r checks nvme's
+	# dependencies once, in load order, so it unloads only nvme and nvme_core.
+	$K/modprobe nvme || note "kmod modprobe nvme failed"
+	eq "kmod modprobe nvme loads the same" "$mine" "$(new_since "$base")"
+	$K/modprobe -r nvme
+	eq "kmod modprobe -r nvme" "$(echo "$nvme_chain" | grep -vx -e nvme -e nvme_core)" "$(new_since "$base")"
+	r $M unload --with-deps t10_pi
+	want_rc 0 "unload --with-deps t10_pi"
+	eq "after unload --with-deps t10_pi" "$base" "$(loaded)"
+	# crc64 loaded by hand first: unused once nvme's chain goes, so it goes too
+	# (modprobe -r does not know who loaded a module either).
+	$M load crc64
+	$M load --with-deps nvme
+	r $M unload --with-deps nvme
+	want_rc 0 "crc64 first"
+	not_loaded crc64 "crc64 first"
+	# A module in use outside the chain stays: nvme_fabrics holds nvme_core.
+	$M load --with-deps nvme
+	$M load --with-deps nvme_fabrics
+	r $M unload --with-deps -v nvme
+	want_rc 0 "nvme_fabrics loaded"
+	has "kept nvme_core: in use by nvme_fabrics" "$out" "nvme_fabrics loaded"
+	not_loaded nvme "nvme_fabrics loaded"
+	eq "nvme_fabrics keeps the rest" "$( (echo "$nvme_chain" | grep -vx nvme; echo nvme_fabrics) | sort)" \
+		"$(new_since "$base")"
+	$M unload --with-deps nvme_fabrics
+	eq "after unload --with-deps nvme_fabrics" "$base" "$(loaded)"
+}
+
 scenario load_params
 scenario list
 scenario already_loaded
@@ -398,6 +545,9 @@ scenario signature
 scenario builtin
 scenario dry_run
 scenario force_unload
+scenario with_deps
+scenario with_deps_nvme
+scenario with_deps_rollback # last but two: pin=1 taints the kernel (forced unload)
 scenario lockdown         # these two last: they cannot be undone
 scenario modules_disabled
 

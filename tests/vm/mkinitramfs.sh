@@ -16,8 +16,12 @@ PATH=$PATH:/usr/sbin:/sbin
 root=$out/root
 mods=$root/lib/modules/$VM_KVER
 
-# The real modules: loop (parameters), and a dependency chain.
-real_modules="loop crct10dif_common crc_t10dif crc64 crc64_rocksoft t10_pi"
+# The real modules: loop (parameters), a dependency chain, nvme with
+# everything modprobe would load for it (its softdeps' aliases included),
+# and nvme_fabrics, another user of nvme_core.
+real_modules="loop crct10dif_common crc_t10dif crc64 crc64_rocksoft t10_pi nvme_fabrics
+$(modprobe -S "$VM_KVER" --show-depends --ignore-install nvme | awk '$1 == "insmod" { print $2 }' |
+    sed 's|.*/||; s|\.ko.*||' | sort -u)"
 
 rm -rf "$root"
 mkdir -p "$root"/bin "$root"/usr/bin "$root"/kmod "$root"/etc/modprobe.d "$root"/data \
@@ -39,7 +43,8 @@ for tool in insmod rmmod modprobe lsmod modinfo; do
     ln -s /usr/bin/kmod "$root/kmod/$tool"
 done
 
-cp "$FIXTURES"/hello.ko "$FIXTURES"/hello_user.ko "$FIXTURES"/hello_fail.ko "$mods/extra/"
+cp "$FIXTURES"/hello.ko "$FIXTURES"/hello_user.ko "$FIXTURES"/hello_fail.ko \
+    "$FIXTURES"/hello_chain_fail.ko "$mods/extra/"
 for m in $real_modules; do
     rel=$(modinfo -k "$VM_KVER" -n "$m" | sed "s|^$hostmods/||")
     case $rel in
