@@ -40,7 +40,7 @@ const char *ko_comp_name(enum ko_comp comp);
  * ELF header and section header table.
  */
 int ko_open(const char *path, struct ko **kop);
-/* The same on an open descriptor, which the struct ko takes over. */
+/* The same on an open descriptor, which the struct ko takes over (closed on failure too). */
 int ko_open_fd(int fd, const char *path, struct ko **kop);
 /* The same on bytes in memory (fuzzing, tests); DATA is copied. */
 int ko_open_mem(const void *data, size_t len, const char *name, struct ko **kop);
@@ -75,7 +75,7 @@ struct ko_section {
 /* Every section header but the null one, in file order. */
 int ko_sections(struct ko *ko, const struct ko_section **secs, size_t *n);
 
-/* One .modinfo entry "key=value", in file order. */
+/* One .modinfo entry "key=value", in file order (entries without '=' are skipped). */
 struct ko_modinfo {
 	const char *key;
 	const char *value;
@@ -88,6 +88,10 @@ const char *ko_modinfo_get(struct ko *ko, const char *key);
  * A parameter: every entry of the __param section (struct kernel_param,
  * read through its relocations), joined with .modinfo's parm= and
  * parmtype= text; plus any parameter .modinfo names that __param lacks.
+ * Order: as .modinfo first names them, then __param-only entries in
+ * section order. default_value is what sysfs would show before any
+ * option is applied (ints in decimal, hexint 0x.., bool Y/N, arrays
+ * comma-joined), NULL for custom ops or when it cannot be read.
  */
 struct ko_param {
 	const char *name;

@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Parameters: the __param section (an array of struct kernel_param,
+ * pointers resolved through the relocations that target it), joined with
+ * .modinfo's parm= and parmtype= text. Initial values are read from the
+ * variables the entries point to.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ko-internal.h"
+#include "mymod/util.h"
+
+/* struct kernel_param, struct kparam_string, struct kparam_array offsets. */
+struct layout {
+	size_t size, name, ops, perm, arg;
+	size_t str_string;
+	size_t arr_max, arr_elemsize, arr_num, arr_ops, arr_elem;
+};
+
+static const struct layout layout64 = {
+	.size = 40,
+	.name = 0,
+	.ops = 16,
+	.perm = 24,
+	.arg = 32,
+	.str_string = 8,
+	.arr_max = 0,
+	.arr_elemsize = 4,
+	.arr_num = 8,
+	.arr_ops = 16,
+	.arr_elem = 24,
+};
+
+static const struct layout layout32 = {
+	.size = 20,
+	.name = 0,
+	.ops = 8,
+	.perm = 12,
+	.arg = 16,
+	.str_string = 4,
+	.arr_max = 0,
+	.arr_elemsize = 4,
+	.arr_num = 8,
+	.arr_ops = 12,
+	.arr_elem = 16,
+};
+
+/* Longest default value built (an array of many elements stops here). */
+#define MAX_VALUE 4096
+/* Most elements read from one array parameter. */
+#define MAX_ELEMS 1024
+
+/* The name of the symbol a resolved pointer designates, NULL when unknown. */
+static const char *ref_symbol(struct ko *ko, const struct ko_ref *ref)
+{
+	if (!ref->reloc)
+		return NULL;
+	if (ref->symtype != STT_SECTION && *ref->symname && ref->addend == 0)
+		return ref->symname;
+	if (ref->shndx == SHN_UNDEF || ref->shndx >= ko->shnum)
+		return NULL;
+	return ko_symbol_at(ko, ref->shndx, ref->off);
+}
+
+/* The string a pointer at IDX+OFF designates; NULL when none or unreadable. */
+static const char *ptr_string(struct ko *ko, size_t idx, uint64_t off, bool *null)
+{
+	struct ko_ref ref;
+
+	*null = false;
+	if (ko_resolve(ko, idx, off, &ref) < 0)
+		return NULL;
+	if (!ref.reloc) {
+		*null = ref.inplace == 0;
+		return NULL;
+	}
+	return ko_sec_string(ko, ref.shndx, ref.off);
+}
+
+enum vkind { V_NONE, V_INT, V_UINT, V_HEX, V_BOOL, V_INVBOOL, V_CHARP };
+
+static const struct {
+	const char *ops;
+	enum vkind kind;
+	int size; /* bytes; 0: the class's long */
+} scalar_ops[] = {
+	{ "param_ops_byte", V_UINT, 1 },       { "param_ops_short", V_INT, 2 },
+	{ "param_ops_ushort", V_UINT, 2 },     { "param_ops_int", V_INT, 4 },
+	{ "param_ops_uint", V_UINT, 4 },       { "param_ops_long", V_INT, 0 },
+	{ "param_ops_ulong", V_UINT, 0 },      { "param_ops_ullong", V_UINT, 8 },
+	{ "param_ops_hexint", V_HEX, 4 },      { "param_ops_bint", V_INT, 4 },
+	{ "param_ops_bool", V_BOOL, 1 },       { "param_ops_bool_enable_only", V_BOOL, 1 },
+	{ "param_ops_invbool", V_INVBOOL, 1 }, { "param_ops_charp", V_CHARP, 0 },
+};
+
+static enum vkind kind_of(const struct ko *ko, const char *ops, size_t *size)
+{
+	if (!ops)
+		return V_NONE;
+	for (size_t i = 0; i < MM_ARRAY_SIZE(scalar_ops); i++) {
+		if (strcmp(ops, scalar_ops[i].ops) == 0) {
+			*size = scalar_ops[i].size ? (size_t)scalar_ops[i].size : ko->ptrsize;
+			if (scalar_ops[i].kind == V_CHARP)
+				*size = ko->ptrsize;
+			return scalar_ops[i].kind;
+		}
+	}
+	return V_NONE;
+}
+
+static int64_t sext(uint64_t v, size_t size)
+{
+	unsigned int shift = (unsigned int)(64 - 8 * size);
+
+	return size >= 8 ? (int64_t)v : (int64_t)(v << shift) >> shift;
+}
+
+/* Append the value of one variable at IDX+OFF to OUT as sysfs prints it. */
+static bool format_value(struct ko *ko, enum vkind kind, size_t size, size_t idx, uint64_t off,
+			 char *out, size_t outsz)
+{
+	const uint8_t *p;
+	uint64_t v;
+	bool zero, null;
+	const char *s;
+
+	if (kind == V_CHARP) {
+		s = ptr_string(ko, idx, off, &null);
+		if (!s && !null)
+			return false;
+		snprintf(out, outsz, "%s", s ? s : "(null)");
+		return true;
+	}
+	p = ko_sec_bytes(ko, idx, off, size, &zero);
+	if (!p)
+		return false;
+	switch (size) {
+	case 1:
+		v = p[0];
+		break;
+	case 2:
+		v = ko_rd16(ko, p);
+		break;
+	case 4:
+		v = ko_rd32(ko, p);
+		break;
+	case 8:
+		v = ko_rd64(ko, p);
+		break;
+	default:
+		return false;
+	}
+	switch (kind) {
+	case V_INT:
+		snprintf(out, outsz, "%" PRId64, sext(v, size));
+		break;
+	case V_UINT:
+		snprintf(out, outsz, "%" PRIu64, v);
+		break;
+	case V_HEX:
+		snprintf(out, outsz, "0x%" PRIx64, v);
+		break;
+	case V_BOOL:
+		snprintf(out, outsz, "%c", v ? 'Y' : 'N');
+		break;
+	case V_INVBOOL:
+		snprintf(out, outsz, "%c", v ? 'N' : 'Y');
+		break;
+	default:
+		return false;
+	}
+	return true;
+}
+
+/* A pointer field: where it points (a defined section), false when not. */
+static bool follow(struct ko *ko, size_t idx, uint64_t off, size_t *tidx, uint64_t *toff)
+{
+	struct ko_ref ref;
+
+	if (ko_resolve(ko, idx, off, &ref) < 0 || !ref.reloc || ref.shndx == SHN_UNDEF ||
+	    ref.shndx >= ko->shnum)
+		return false;
+	*tidx = ref.shndx;
+	*toff = ref.off;
+	return true;
+}
+
+static char *string_value(struct ko *ko, const struct layout *l, size_t idx, uint64_t off)
+{
+	const uint8_t *p;
+	uint32_t maxlen;
+	size_t sidx;
+	uint64_t soff;
+	const GElf_Shdr *sh;
+	bool zero;
+
+	p = ko_sec_bytes(ko, idx, off, 4, &zero);
+	if (!p || !follow(ko, idx, off + l->str_string, &sidx, &soff))
+		return NULL;
+	maxlen = ko_rd32(ko, p);
+	sh = &ko->shdrs[sidx];
+	if (soff > sh->sh_size)
+		return NULL;
+	if (sh->sh_type == SHT_NOBITS)
+		return mm_strdup("");
+	if (maxlen > sh->sh_size - soff)
+		maxlen = (uint32_t)(sh->sh_size - soff);
+	return mm_strndup((const char *)ko->image + sh->sh_offset + soff, maxlen);
+}
+
+static char *array_value(struct ko *ko, const struct layout *l, size_t idx, uint64_t off)
+{
+	const uint8_t *p;
+	uint32_t max, elemsize, num;
+	size_t nidx, eidx, esize;
+	uint64_t noff, eoff;
+	struct ko_ref ref;
+	enum vkind kind;
+	char *out;
+	size_t len = 0;
+	bool zero;
+
+	p = ko_sec_bytes(ko, idx, off, l->arr_elem + ko->ptrsize, &zero);
+	if (!p)
+		return NULL;
+	max = ko_rd32(ko, p + l->arr_max);
+	elemsize = ko_rd32(ko, p + l->arr_elemsize);
+	num = max;
+	if (follow(ko, idx, off + l->arr_num, &nidx, &noff)) {
+		const uint8_t *q = ko_sec_bytes(ko, nidx, noff, 4, &zero);
+
+		if (!q)
+			return NULL;
+		num = ko_rd32(ko, q);
+		if (num > max)
+			num = max;
+	}
+	if (ko_resolve(ko, idx, off + l->arr_ops, &ref) < 0)
+		return NULL;
+	kind = kind_of(ko, ref_symbol(ko, &ref), &esize);
+	if (kind == V_NONE || elemsize != esize || num > MAX_ELEMS ||
+	    !follow(ko, idx, off + l->arr_elem, &eidx, &eoff))
+		return NULL;
+	out = mm_malloc(MAX_VALUE);
+	out[0] = '\0';
+	for (uint32_t i = 0; i < num; i++) {
+		char v[MAX_VALUE];
+
+		if (!format_value(ko, kind, esize, eidx, eoff + (uint64_t)i * elemsize, v,
+				  sizeof(v)) ||
+		    len + strlen(v) + 2 > MAX_VALUE) {
+			free(out);
+			return NULL;
+		}
+		len += (size_t)snprintf(out + len, MAX_VALUE - len, "%s%s", i ? "," : "", v);
+	}
+	return out;
+}
+
+/* The printable initial value of the variable ARG+ARGOFF for OPS, or NULL. */
+static const char *default_value(struct ko *ko, const struct layout *l, const char *ops,
+				 size_t aidx, uint64_t aoff)
+{
+	char buf[MAX_VALUE];
+	enum vkind kind;
+	size_t size;
+	char *v;
+
+	if (!ops)
+		return NULL;
+	if (strcmp(ops, "param_ops_string") == 0)
+		v = string_value(ko, l, aidx, aoff);
+	else if (strcmp(ops, "param_array_ops") == 0)
+		v = array_value(ko, l, aidx, aoff);
+	else if ((kind = kind_of(ko, ops, &size)) != V_NONE &&
+		 format_value(ko, kind, size, aidx, aoff, buf, sizeof(buf)))
+		v = mm_strdup(buf);
+	else
+		v = NULL;
+	return v ? ko_keep(ko, v) : NULL;
+}
+
+static struct ko_param *param_get(struct ko *ko, const char *name, size_t len, size_t *cap)
+{
+	struct ko_param *p;
+
+	for (size_t i = 0; i < ko->nparams; i++)
+		if (strncmp(ko->params[i].name, name, len) == 0 && !ko->params[i].name[len])
+			return &ko->params[i];
+	if (ko->nparams == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		ko->params = mm_reallocarray(ko->params, *cap, sizeof(*ko->params));
+	}
+	p = &ko->params[ko->nparams++];
+	*p = (struct ko_param){ .name = ko_strndup(ko, name, len), .perm = -1 };
+	return p;
+}
+
+/* parm=NAME:desc and parmtype=NAME:type, in file order. */
+static void join_modinfo(struct ko *ko, size_t *cap)
+{
+	for (size_t i = 0; i < ko->nmodinfo; i++) {
+		const char *key = ko->modinfo[i].key, *val = ko->modinfo[i].value;
+		const char *colon = strchr(val, ':');
+		bool desc = strcmp(key, "parm") == 0;
+		struct ko_param *p;
+
+		if ((!desc && strcmp(key, "parmtype") != 0) || !colon || colon == val)
+			continue;
+		p = param_get(ko, val, (size_t)(colon - val), cap);
+		if (desc && !p->description)
+			p->description = colon + 1;
+		else if (!desc && !p->type)
+			p->type = colon + 1;
+	}
+}
+
+static int walk_param(struct ko *ko, size_t *cap)
+{
+	const struct layout *l = ko->elfclass == 64 ? &layout64 : &layout32;
+	size_t idx = ko_find_section(ko, "__param");
+	const GElf_Shdr *sh;
+	int err;
+
+	if (!idx)
+		return 0;
+	sh = &ko->shdrs[idx];
+	if (sh->sh_type == SHT_NOBITS)
+		return 0;
+	if (sh->sh_size % l->size)
+		return mm_fail(ENOEXEC, "__param section size %llu is not a multiple of %zu",
+			       (unsigned long long)sh->sh_size, l->size);
+	for (uint64_t off = 0; off < sh->sh_size; off += l->size) {
+		const uint8_t *e = ko_sec_bytes(ko, idx, off, l->size, NULL);
+		struct ko_ref nref, oref;
+		const char *name, *ops;
+		struct ko_param *p;
+		size_t aidx;
+		uint64_t aoff;
+
+		err = ko_resolve(ko, idx, off + l->name, &nref);
+		if (err < 0)
+			return err;
+		name = nref.reloc ? ko_sec_string(ko, nref.shndx, nref.off) : NULL;
+		if (!name)
+			return mm_fail(ENOEXEC, "__param entry %llu has no readable name",
+				       (unsigned long long)(off / l->size));
+		err = ko_resolve(ko, idx, off + l->ops, &oref);
+		if (err < 0)
+			return err;
+		ops = ref_symbol(ko, &oref);
+		p = param_get(ko, name, strlen(name), cap);
+		p->ops = ops;
+		p->perm = ko_rd16(ko, e + l->perm);
+		if (follow(ko, idx, off + l->arg, &aidx, &aoff))
+			p->default_value = default_value(ko, l, ops, aidx, aoff);
+	}
+	return 0;
+}
+
+/*
+ * Order: as .modinfo first names them (declaration order), then entries
+ * of __param that .modinfo does not name, in section order.
+ */
+int ko_params(struct ko *ko, const struct ko_param **params, size_t *n)
+{
+	size_t cap = 0;
+	int err;
+
+	if (ko->have_params)
+		goto out;
+	err = ko_load_modinfo(ko);
+	if (err < 0)
+		return err;
+	join_modinfo(ko, &cap);
+	err = walk_param(ko, &cap);
+	if (err < 0) {
+		free(ko->params);
+		ko->params = NULL;
+		ko->nparams = 0;
+		return err;
+	}
+	if (ko->params)
+		ko_keep(ko, ko->params);
+	ko->have_params = true;
+out:
+	*params = ko->params;
+	*n = ko->nparams;
+	return 0;
+}

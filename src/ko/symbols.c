@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Exported symbols (__ksymtab*), imported symbols, __versions. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ko-internal.h"
+#include "mymod/util.h"
+
+#define KSYMTAB_PREFIX	 "__ksymtab_"
+#define KSTRTABNS_PREFIX "__kstrtabns_"
+/* struct modversion_info: an unsigned long and the rest of 64 bytes of name. */
+#define MODVERSION_SIZE 64
+
+struct named {
+	const char *name;
+	size_t idx;
+};
+
+static int named_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct named *)a)->name, ((const struct named *)b)->name);
+}
+
+/*
+ * The namespace of export NAME whose __ksymtab entry is at IDX+OFF: the
+ * string at __kstrtabns_NAME (up to 6.3), else the entry's namespace
+ * field through its relocation (struct kernel_symbol, newer kernels).
+ */
+static const char *export_ns(struct ko *ko, const struct named *ns, size_t nns, const char *name,
+			     size_t idx, uint64_t off, uint64_t entsize)
+{
+	struct named key = { .name = name }, *hit;
+	struct ko_ref ref;
+	const char *s = NULL;
+	GElf_Sym sym;
+	size_t shndx;
+
+	hit = bsearch(&key, ns, nns, sizeof(*ns), named_cmp);
+	if (hit) {
+		if (ko_symbol(ko, hit->idx, &sym, &shndx, NULL))
+			s = ko_sec_string(ko, shndx, sym.st_value);
+	} else if (entsize == 12 || entsize == 3 * ko->ptrsize) {
+		/* { value, name, namespace }: PREL32 offsets or pointers. */
+		if (ko_resolve(ko, idx, off + entsize / 3 * 2, &ref) == 0 && ref.reloc)
+			s = ko_sec_string(ko, ref.shndx, ref.off);
+	}
+	return s && *s ? s : NULL;
+}
+
+int ko_exports(struct ko *ko, const struct ko_export **exports, size_t *n)
+{
+	size_t ksymtab = ko_find_section(ko, "__ksymtab");
+	size_t ksymtab_gpl = ko_find_section(ko, "__ksymtab_gpl");
+	struct named *ns = NULL;
+	size_t nns = 0, nexp = 0, cnt[2] = { 0, 0 };
+	int err;
+
+	if (ko->have_exports)
+		goto out;
+	err = ko_load_symtab(ko);
+	if (err < 0)
+		return err;
+	if (!ko->symtab || (!ksymtab && !ksymtab_gpl))
+		goto done;
+	ko->exports = ko_keep(ko, mm_calloc(ko->nsyms, sizeof(*ko->exports)));
+	ns = mm_calloc(ko->nsyms, sizeof(*ns));
+	for (size_t i = 1; i < ko->nsyms; i++) {
+		GElf_Sym sym;
+		size_t shndx;
+		const char *name;
+
+		if (!ko_symbol(ko, i, &sym, &shndx, &name))
+			continue;
+		if (strncmp(name, KSTRTABNS_PREFIX, strlen(KSTRTABNS_PREFIX)) == 0) {
+			ns[nns++] = (struct named){ name + strlen(KSTRTABNS_PREFIX), i };
+		} else if (strncmp(name, KSYMTAB_PREFIX, strlen(KSYMTAB_PREFIX)) == 0 && shndx &&
+			   (shndx == ksymtab || shndx == ksymtab_gpl) &&
+			   GELF_ST_TYPE(sym.st_info) != STT_SECTION) {
+			cnt[shndx == ksymtab_gpl]++;
+			ko->exports[nexp].name = name + strlen(KSYMTAB_PREFIX);
+			ko->exports[nexp].gpl = shndx == ksymtab_gpl;
+			/* The entry's offset, until the namespaces are filled in. */
+			ko->exports[nexp].ns = (const char *)(uintptr_t)sym.st_value;
+			nexp++;
+		}
+	}
+	qsort(ns, nns, sizeof(*ns), named_cmp);
+	for (size_t i = 0; i < nexp; i++) {
+		struct ko_export *e = &ko->exports[i];
+		size_t idx = e->gpl ? ksymtab_gpl : ksymtab;
+		uint64_t entsize = cnt[e->gpl] ? ko->shdrs[idx].sh_size / cnt[e->gpl] : 0;
+
+		e->ns = export_ns(ko, ns, nns, e->name, idx, (uint64_t)(uintptr_t)e->ns, entsize);
+	}
+	free(ns);
+done:
+	ko->nexports = nexp;
+	ko->have_exports = true;
+out:
+	*exports = ko->exports;
+	*n = ko->nexports;
+	return 0;
+}
+
+int ko_versions(struct ko *ko, const struct ko_version **versions, size_t *n)
+{
+	size_t idx, count;
+	const GElf_Shdr *sh;
+
+	if (ko->have_versions)
+		goto out;
+	idx = ko_find_section(ko, "__versions");
+	sh = idx ? &ko->shdrs[idx] : NULL;
+	if (sh && sh->sh_type != SHT_NOBITS) {
+		if (sh->sh_size % MODVERSION_SIZE)
+			return mm_fail(ENOEXEC,
+				       "__versions section size %llu is not a multiple of %d",
+				       (unsigned long long)sh->sh_size, MODVERSION_SIZE);
+		count = sh->sh_size / MODVERSION_SIZE;
+		ko->versions = ko_keep(ko, mm_calloc(count, sizeof(*ko->versions)));
+		for (size_t i = 0; i < count; i++) {
+			const uint8_t *e =
+				ko_sec_bytes(ko, idx, i * MODVERSION_SIZE, MODVERSION_SIZE, NULL);
+			const char *name = (const char *)e + ko->ptrsize;
+			size_t max = MODVERSION_SIZE - ko->ptrsize;
+
+			ko->versions[i].crc = (uint32_t)ko_rdptr(ko, e);
+			ko->versions[i].name =
+				memchr(name, '\0', max) ? name : ko_strndup(ko, name, max);
+		}
+		ko->nversions = count;
+	}
+	ko->have_versions = true;
+out:
+	*versions = ko->versions;
+	*n = ko->nversions;
+	return 0;
+}
+
+static int version_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct ko_version *)a)->name, ((const struct ko_version *)b)->name);
+}
+
+int ko_imports(struct ko *ko, const struct ko_import **imports, size_t *n)
+{
+	const struct ko_version *vers;
+	struct ko_version *sorted = NULL;
+	size_t nvers, nimp = 0;
+	int err;
+
+	if (ko->have_imports)
+		goto out;
+	err = ko_load_symtab(ko);
+	if (err < 0)
+		return err;
+	err = ko_versions(ko, &vers, &nvers);
+	if (err < 0)
+		return err;
+	if (!ko->symtab)
+		goto done;
+	if (nvers) {
+		sorted = mm_calloc(nvers, sizeof(*sorted));
+		memcpy(sorted, vers, nvers * sizeof(*sorted));
+		qsort(sorted, nvers, sizeof(*sorted), version_cmp);
+	}
+	ko->imports = ko_keep(ko, mm_calloc(ko->nsyms, sizeof(*ko->imports)));
+	for (size_t i = 1; i < ko->nsyms; i++) {
+		struct ko_version key, *hit;
+		GElf_Sym sym;
+		size_t shndx;
+		const char *name;
+
+		if (!ko_symbol(ko, i, &sym, &shndx, &name) || sym.st_shndx != SHN_UNDEF || !*name)
+			continue;
+		key.name = name;
+		hit = nvers ? bsearch(&key, sorted, nvers, sizeof(*sorted), version_cmp) : NULL;
+		ko->imports[nimp++] = (struct ko_import){
+			.name = name,
+			.has_crc = hit != NULL,
+			.crc = hit ? hit->crc : 0,
+		};
+	}
+	free(sorted);
+done:
+	ko->nimports = nimp;
+	ko->have_imports = true;
+out:
+	*imports = ko->imports;
+	*n = ko->nimports;
+	return 0;
+}
