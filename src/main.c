@@ -14,6 +14,9 @@
 
 /* The table of contents. Adding a command is a file in src/cmd/ and a line here. */
 static const struct mm_cmd *const commands[] = {
+	&cmd_load,
+	&cmd_unload,
+	&cmd_list,
 	&cmd_check,
 	NULL,
 };

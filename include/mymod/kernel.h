@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * kernel: the running kernel's module interface.
+ *
+ * The only layer that makes module system calls (finit_module,
+ * init_module, delete_module) or reads /proc/modules, /sys/module,
+ * /proc/sys/kernel, /sys/kernel/security and /dev/kmsg. Every path comes
+ * from mm_syspath(), so MYMOD_SYSROOT can point the layer at a fake tree.
+ *
+ * Functions that can fail return 0 or a negative errno and describe the
+ * failure with mm_fail(), except the three system-call wrappers
+ * (kernel_load, kernel_unload, and kernel_wait_unused's final answer),
+ * whose errno is explained by kernel_explain_load()/kernel_explain_unload().
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "mymod/ko.h"
+
+/* ---- What is loaded ---- */
+
+enum kernel_mod_state {
+	KERNEL_MOD_ABSENT,  /* neither loaded nor built in (as far as /sys/module says) */
+	KERNEL_MOD_BUILTIN, /* /sys/module/NAME without initstate */
+	KERNEL_MOD_LIVE,
+	KERNEL_MOD_COMING, /* its init function is running */
+	KERNEL_MOD_GOING,  /* being removed */
+};
+
+/* "absent", "builtin", "Live", "Loading", "Unloading" (the last three as /proc/modules says). */
+const char *kernel_mod_state_name(enum kernel_mod_state state);
+
+/* A loaded module: a line of /proc/modules, completed from /sys/module/NAME. */
+struct kernel_module {
+	char *name;
+	unsigned long size;      /* bytes */
+	long refcnt;             /* -1 when the kernel cannot unload ("-") */
+	char **used_by;          /* the modules that hold it */
+	size_t nused_by;
+	enum kernel_mod_state state;
+	char *taint;             /* letters, e.g. "OE"; "" when none */
+	unsigned long long addr; /* load address; 0 when hidden (not root) */
+	char *version;           /* /sys/module/NAME/version, NULL when none */
+	char *srcversion;        /* /sys/module/NAME/srcversion, NULL when none */
+};
+
+/* Does the running kernel support loadable modules (has /proc/modules)? */
+bool kernel_has_modules(void);
+
+/*
+ * Every loaded module, in /proc/modules order (most recent first). Fails
+ * with -ENOSYS and a plain message when the kernel has no loadable-module
+ * support.
+ */
+int kernel_modules(struct kernel_module **mods, size_t *n);
+void kernel_modules_free(struct kernel_module *mods, size_t n);
+
+/* NAME's state ('-' and '_' alike), from /sys/module/NAME. */
+enum kernel_mod_state kernel_module_state(const char *name);
+
+/* NAME's reference count (/sys/module/NAME/refcnt), or -errno. */
+long kernel_module_refcnt(const char *name);
+
+/* The modules holding NAME (/sys/module/NAME/holders). Free with kernel_names_free(). */
+int kernel_module_holders(const char *name, char ***holders, size_t *n);
+void kernel_names_free(char **names, size_t n);
+
+/* ---- What stops any load ---- */
+
+/* /proc/sys/kernel/modules_disabled is 1: no module can be loaded until reboot. */
+bool kernel_modules_disabled(void);
+
+/* The lockdown mode ("integrity", "confidentiality"), or NULL when none or unknown. Free it. */
+char *kernel_lockdown(void);
+
+/* ---- Loading ---- */
+
+enum {
+	KERNEL_LOAD_FORCE_VERMAGIC = 1 << 0,   /* MODULE_INIT_IGNORE_VERMAGIC */
+	KERNEL_LOAD_FORCE_MODVERSION = 1 << 1, /* MODULE_INIT_IGNORE_MODVERSIONS */
+};
+
+enum kernel_load_method {
+	KERNEL_LOAD_FINIT,            /* finit_module on the file's descriptor */
+	KERNEL_LOAD_FINIT_COMPRESSED, /* the same, and the kernel decompresses */
+	KERNEL_LOAD_INIT,             /* init_module on the image decompressed in memory */
+	KERNEL_LOAD_FINIT_MEMFD,      /* finit_module on a memfd holding that image (for flags) */
+};
+
+/* "finit_module", "finit_module (compressed)", "init_module", "finit_module (memfd)". */
+const char *kernel_load_method_name(enum kernel_load_method method);
+
+/* Can the kernel decompress COMP itself? (/sys/module/compression) */
+bool kernel_can_decompress(enum ko_comp comp);
+
+/*
+ * How kernel_load() hands KO to the kernel: the file's descriptor when it
+ * is uncompressed or the kernel can decompress it, else the image ko
+ * decompressed (init_module, or a memfd when FLAGS need finit_module).
+ */
+enum kernel_load_method kernel_load_method(struct ko *ko, unsigned int flags);
+
+/*
+ * Load KO with the parameter string PARAMS ("a=1 b=2", may be "").
+ * Returns 0 or the system call's -errno, which may be the module's init
+ * function's own error; no message: kernel_explain_load() gives it.
+ */
+int kernel_load(struct ko *ko, const char *params, unsigned int flags);
+
+/* ---- Unloading ---- */
+
+enum {
+	KERNEL_UNLOAD_FORCE = 1 << 0, /* O_TRUNC: remove even if in use (rmmod -f) */
+};
+
+/* delete_module(NAME, O_NONBLOCK [| O_TRUNC]). Returns 0 or -errno, no message. */
+int kernel_unload(const char *name, unsigned int flags);
+
+/*
+ * Wait until NAME's reference count is 0 (or it is gone), polling, for
+ * at most TIMEOUT_MS. Returns 0, -ETIMEDOUT, or another -errno.
+ */
+int kernel_wait_unused(const char *name, long timeout_ms);
+
+/* ---- The kernel log ---- */
+
+struct kernel_log;
+
+/*
+ * Open /dev/kmsg (non-blocking) and move to its end, so that
+ * kernel_log_read() returns only what the kernel logs afterwards. Fails
+ * with -errno (e.g. -EPERM under dmesg_restrict): a load goes on without.
+ */
+int kernel_log_open(struct kernel_log **logp);
+
+/*
+ * The messages logged since kernel_log_open() that concern module NAME:
+ * those naming it as a word, and the loader's own that name no module
+ * (invalid ELF header, lockdown). Text only, in order; owned by LOG until
+ * the next call or kernel_log_close().
+ */
+int kernel_log_read(struct kernel_log *log, const char *name, const char *const **lines,
+		    size_t *n);
+void kernel_log_close(struct kernel_log *log);
+
+/* ---- Explaining a failure ---- */
+
+struct kernel_explain {
+	char *what; /* the failure in words, one line, e.g. "hello_fail's init function failed: ENODEV (No such device)" */
+	char *hint; /* what to do, one line; NULL when there is nothing better to say */
+};
+
+/* "ENODEV"; "E<number>" for an unknown one. */
+const char *kernel_errno_name(int err);
+
+/*
+ * Explain a failed load: ERR (positive or negative errno) as kernel_load()
+ * returned it for KO (may be NULL), with LOG the kernel_log_read() lines
+ * (may be empty). Reads vermagic and the ELF header from KO, the running
+ * kernel's release, modules_disabled and lockdown as the errno needs.
+ * Free with kernel_explain_free().
+ */
+void kernel_explain_load(int err, struct ko *ko, const char *const *log, size_t nlog,
+			 struct kernel_explain *ex);
+
+/* Explain a failed unload of NAME; reads its holders and reference count. */
+void kernel_explain_unload(int err, const char *name, struct kernel_explain *ex);
+
+void kernel_explain_free(struct kernel_explain *ex);

@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* mymod list: what is loaded, as util-linux's tools print tables. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mymod/cmd.h"
+#include "mymod/kernel.h"
+#include "mymod/out.h"
+#include "mymod/util.h"
+
+enum {
+	COL_NAME,
+	COL_SIZE,
+	COL_REFCNT,
+	COL_USEDBY,
+	COL_STATE,
+	COL_TAINT,
+	COL_ADDR,
+	COL_VERSION,
+	COL_SRCVERSION,
+};
+
+static const struct out_col columns[] = {
+	[COL_NAME] = { "NAME", 0.2, SCOLS_FL_NOEXTREMES, "module name", SCOLS_JSON_STRING },
+	[COL_SIZE] = { "SIZE", 7, SCOLS_FL_RIGHT, "size in memory, in bytes", SCOLS_JSON_NUMBER },
+	[COL_REFCNT] = { "REFCNT", 6, SCOLS_FL_RIGHT, "reference count (- when it cannot be unloaded)",
+			 SCOLS_JSON_NUMBER },
+	[COL_USEDBY] = { "USED-BY", 0.3, SCOLS_FL_TRUNC, "modules that use it",
+			 SCOLS_JSON_ARRAY_STRING },
+	[COL_STATE] = { "STATE", 9, 0, "Live, Loading or Unloading", SCOLS_JSON_STRING },
+	[COL_TAINT] = { "TAINT", 5, 0, "taint flags (O out-of-tree, E unsigned, F forced, ...)",
+			SCOLS_JSON_STRING },
+	[COL_ADDR] = { "ADDRESS", 18, 0, "load address (0 unless root)", SCOLS_JSON_STRING },
+	[COL_VERSION] = { "VERSION", 0.1, 0, "MODULE_VERSION", SCOLS_JSON_STRING },
+	[COL_SRCVERSION] = { "SRCVERSION", 0.1, 0, "checksum of its source", SCOLS_JSON_STRING },
+};
+
+static const int default_columns[] = { COL_NAME,  COL_SIZE,  COL_REFCNT,
+				       COL_USEDBY, COL_STATE, COL_TAINT };
+
+static const struct option options[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "json", no_argument, NULL, 'J' },
+	{ "raw", no_argument, NULL, 'r' },
+	{ "noheadings", no_argument, NULL, 'n' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void usage(void)
+{
+	fputs("Usage: mymod list [OPTIONS]\n"
+	      "\n"
+	      "List the modules loaded into the running kernel.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -o, --output=LIST      the columns to print (+LIST adds to the default)\n"
+	      "  -J, --json             print JSON\n"
+	      "  -r, --raw              print raw output (no alignment)\n"
+	      "  -n, --noheadings       do not print the header line\n"
+	      "  -h, --help             show this help\n",
+	      stdout);
+	out_columns_help(stdout, columns, MM_ARRAY_SIZE(columns));
+}
+
+static char *used_by(const struct kernel_module *m, bool json)
+{
+	char *s = mm_strdup("");
+
+	for (size_t i = 0; i < m->nused_by; i++) {
+		char *old = s;
+
+		s = mm_asprintf("%s%s%s", old, i ? (json ? "\n" : ",") : "", m->used_by[i]);
+		free(old);
+	}
+	return s;
+}
+
+static char *cell(const struct kernel_module *m, int col, bool json)
+{
+	switch (col) {
+	case COL_NAME:
+		return mm_strdup(m->name);
+	case COL_SIZE:
+		return mm_asprintf("%lu", m->size);
+	case COL_REFCNT:
+		return m->refcnt < 0 ? (json ? NULL : mm_strdup("-")) : mm_asprintf("%ld", m->refcnt);
+	case COL_USEDBY:
+		return used_by(m, json);
+	case COL_STATE:
+		return mm_strdup(kernel_mod_state_name(m->state));
+	case COL_TAINT:
+		return mm_strdup(m->taint);
+	case COL_ADDR:
+		return mm_asprintf("0x%016llx", m->addr);
+	case COL_VERSION:
+		return m->version ? mm_strdup(m->version) : NULL;
+	case COL_SRCVERSION:
+		return m->srcversion ? mm_strdup(m->srcversion) : NULL;
+	}
+	return NULL;
+}
+
+static int print_table(const struct kernel_module *mods, size_t n, const int *ids, size_t nids,
+		       const struct out_opts *opts)
+{
+	struct libscols_table *tb = out_table_new(columns, ids, nids, opts);
+	int ret = MM_EXIT_FAIL;
+
+	if (!tb)
+		return MM_EXIT_FAIL;
+	for (size_t i = 0; i < n; i++) {
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+
+		if (!ln) {
+			mm_error("cannot add a line: out of memory");
+			goto out;
+		}
+		for (size_t c = 0; c < nids; c++) {
+			char *data = cell(&mods[i], ids[c], opts->json);
+
+			if (data && scols_line_refer_data(ln, c, data) < 0) {
+				free(data);
+				mm_error("cannot fill a cell: out of memory");
+				goto out;
+			}
+		}
+	}
+	if (scols_print_table(tb) < 0) {
+		mm_error("cannot print the table");
+		goto out;
+	}
+	ret = MM_EXIT_OK;
+out:
+	scols_unref_table(tb);
+	return ret;
+}
+
+static int run(int argc, char *argv[])
+{
+	struct out_opts opts = { .json_name = "modules" };
+	int ids[MM_ARRAY_SIZE(columns) * 2];
+	size_t nids = MM_ARRAY_SIZE(default_columns);
+	const char *output = NULL;
+	struct kernel_module *mods;
+	size_t n;
+	int c, ret, err;
+
+	while ((c = getopt_long(argc, argv, "o:Jrnh", options, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			output = optarg;
+			break;
+		case 'J':
+			opts.json = true;
+			break;
+		case 'r':
+			opts.raw = true;
+			break;
+		case 'n':
+			opts.noheadings = true;
+			break;
+		case 'h':
+			usage();
+			return MM_EXIT_OK;
+		default:
+			return mm_usage_error();
+		}
+	}
+	if (optind < argc) {
+		mm_error("unexpected argument '%s'", argv[optind]);
+		return mm_usage_error();
+	}
+	memcpy(ids, default_columns, sizeof(default_columns));
+	if (output) {
+		int r = out_parse_columns(output, columns, MM_ARRAY_SIZE(columns), ids,
+					  MM_ARRAY_SIZE(ids), nids);
+
+		if (r < 0)
+			return MM_EXIT_USAGE;
+		nids = (size_t)r;
+	}
+	err = kernel_modules(&mods, &n);
+	if (err < 0) {
+		mm_error("%s", mm_errmsg());
+		return MM_EXIT_FAIL;
+	}
+	ret = print_table(mods, n, ids, nids, &opts);
+	kernel_modules_free(mods, n);
+	return ret;
+}
+
+const struct mm_cmd cmd_list = {
+	.name = "list",
+	.run = run,
+	.summary = "list the loaded modules",
+};

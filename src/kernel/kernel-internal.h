@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Shared inside the kernel layer only. */
+#pragma once
+
+#include <stddef.h>
+
+/* NAME with '-' turned into '_', as the kernel names modules. Free it. */
+char *kernel_modname(const char *name);
+
+/* The sysroot path of /sys/module/NAME[/ATTR] into BUF; NULL if too long. */
+char *kernel_modpath(char *buf, size_t len, const char *name, const char *attr);
+
+/* The first line of /sys/module/NAME/ATTR, without its newline. -errno. */
+int kernel_sysfile(const char *name, const char *attr, char **value);

@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* What is loaded: /proc/modules and /sys/module. */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kernel-internal.h"
+#include "mymod/kernel.h"
+#include "mymod/util.h"
+
+const char *kernel_mod_state_name(enum kernel_mod_state state)
+{
+	switch (state) {
+	case KERNEL_MOD_BUILTIN:
+		return "builtin";
+	case KERNEL_MOD_LIVE:
+		return "Live";
+	case KERNEL_MOD_COMING:
+		return "Loading";
+	case KERNEL_MOD_GOING:
+		return "Unloading";
+	case KERNEL_MOD_ABSENT:
+		break;
+	}
+	return "absent";
+}
+
+char *kernel_modname(const char *name)
+{
+	char *s = mm_strdup(name);
+
+	for (char *p = s; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	return s;
+}
+
+char *kernel_modpath(char *buf, size_t len, const char *name, const char *attr)
+{
+	char rel[PATH_MAX];
+	char *mod = kernel_modname(name);
+	int n;
+
+	n = snprintf(rel, sizeof(rel), "/sys/module/%s%s%s", mod, attr ? "/" : "", attr ? attr : "");
+	free(mod);
+	if (n < 0 || (size_t)n >= sizeof(rel))
+		return NULL;
+	return mm_syspath(buf, len, rel);
+}
+
+int kernel_sysfile(const char *name, const char *attr, char **value)
+{
+	char path[PATH_MAX];
+	char *buf;
+	int err;
+
+	if (!kernel_modpath(path, sizeof(path), name, attr))
+		return -ENAMETOOLONG;
+	err = mm_read_file(path, &buf, NULL);
+	if (err < 0)
+		return err;
+	buf[strcspn(buf, "\n")] = '\0';
+	*value = buf;
+	return 0;
+}
+
+bool kernel_has_modules(void)
+{
+	char path[PATH_MAX];
+
+	return mm_syspath(path, sizeof(path), "/proc/modules") && access(path, F_OK) == 0;
+}
+
+static enum kernel_mod_state state_from_proc(const char *s)
+{
+	if (strcmp(s, "Live") == 0)
+		return KERNEL_MOD_LIVE;
+	if (strcmp(s, "Loading") == 0)
+		return KERNEL_MOD_COMING;
+	if (strcmp(s, "Unloading") == 0)
+		return KERNEL_MOD_GOING;
+	return KERNEL_MOD_ABSENT;
+}
+
+static void split_used_by(struct kernel_module *m, char *deps)
+{
+	char *save = NULL;
+
+	if (strcmp(deps, "-") == 0)
+		return;
+	for (char *t = strtok_r(deps, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		m->used_by = mm_reallocarray(m->used_by, m->nused_by + 1, sizeof(*m->used_by));
+		m->used_by[m->nused_by++] = mm_strdup(t);
+	}
+}
+
+static void module_free(struct kernel_module *m)
+{
+	free(m->name);
+	kernel_names_free(m->used_by, m->nused_by);
+	free(m->taint);
+	free(m->version);
+	free(m->srcversion);
+}
+
+/* "name size refcnt deps state addr [(taint)]" */
+static int parse_line(char *line, struct kernel_module *m)
+{
+	char *f[7] = { NULL };
+	char *save = NULL, *end;
+	size_t nf = 0;
+
+	for (char *t = strtok_r(line, " \t", &save); t && nf < MM_ARRAY_SIZE(f);
+	     t = strtok_r(NULL, " \t", &save))
+		f[nf++] = t;
+	if (nf < 6)
+		return -EINVAL;
+	memset(m, 0, sizeof(*m));
+	m->name = mm_strdup(f[0]);
+	errno = 0;
+	m->size = strtoul(f[1], &end, 10);
+	if (errno || *end)
+		goto bad;
+	if (strcmp(f[2], "-") == 0) {
+		m->refcnt = -1;
+	} else {
+		m->refcnt = strtol(f[2], &end, 10);
+		if (errno || *end)
+			goto bad;
+	}
+	split_used_by(m, f[3]);
+	m->state = state_from_proc(f[4]);
+	if (m->state == KERNEL_MOD_ABSENT)
+		goto bad;
+	m->addr = strtoull(f[5], &end, 16);
+	if (errno || *end)
+		goto bad;
+	if (f[6] && f[6][0] == '(' && f[6][strlen(f[6]) - 1] == ')')
+		m->taint = mm_strndup(f[6] + 1, strlen(f[6]) - 2);
+	else
+		m->taint = mm_strdup("");
+	if (kernel_sysfile(m->name, "version", &m->version) < 0)
+		m->version = NULL;
+	if (kernel_sysfile(m->name, "srcversion", &m->srcversion) < 0)
+		m->srcversion = NULL;
+	return 0;
+bad:
+	module_free(m);
+	return -EINVAL;
+}
+
+int kernel_modules(struct kernel_module **modsp, size_t *np)
+{
+	struct kernel_module *mods = NULL;
+	char path[PATH_MAX];
+	char *buf = NULL, *line, *save = NULL;
+	size_t n = 0, lineno = 0;
+	int err;
+
+	if (!mm_syspath(path, sizeof(path), "/proc/modules"))
+		return mm_fail(ENAMETOOLONG, "path too long");
+	err = mm_read_file(path, &buf, NULL);
+	if (err == -ENOENT)
+		return mm_fail(ENOSYS,
+			       "this kernel has no loadable-module support (no %s): nothing can be "
+			       "loaded and nothing is",
+			       path);
+	if (err < 0)
+		return mm_fail(err, "cannot read %s: %s", path, strerror(-err));
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		lineno++;
+		mods = mm_reallocarray(mods, n + 1, sizeof(*mods));
+		if (parse_line(line, &mods[n]) < 0) {
+			err = mm_fail(EINVAL, "%s: line %zu: not a module line", path, lineno);
+			goto out;
+		}
+		n++;
+	}
+out:
+	free(buf);
+	if (err < 0) {
+		kernel_modules_free(mods, n);
+		return err;
+	}
+	*modsp = mods;
+	*np = n;
+	return 0;
+}
+
+void kernel_modules_free(struct kernel_module *mods, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		module_free(&mods[i]);
+	free(mods);
+}
+
+enum kernel_mod_state kernel_module_state(const char *name)
+{
+	enum kernel_mod_state state = KERNEL_MOD_ABSENT;
+	char *s;
+	int err;
+
+	err = kernel_sysfile(name, "initstate", &s);
+	if (err == -ENOENT) {
+		char path[PATH_MAX];
+		struct stat st;
+
+		/* A directory without initstate is a built-in module's. */
+		if (kernel_modpath(path, sizeof(path), name, NULL) && stat(path, &st) == 0 &&
+		    S_ISDIR(st.st_mode))
+			return KERNEL_MOD_BUILTIN;
+		return KERNEL_MOD_ABSENT;
+	}
+	if (err < 0)
+		return KERNEL_MOD_ABSENT;
+	if (strcmp(s, "live") == 0)
+		state = KERNEL_MOD_LIVE;
+	else if (strcmp(s, "coming") == 0 || strcmp(s, "unformed") == 0)
+		state = KERNEL_MOD_COMING;
+	else if (strcmp(s, "going") == 0)
+		state = KERNEL_MOD_GOING;
+	free(s);
+	return state;
+}
+
+long kernel_module_refcnt(const char *name)
+{
+	char *s, *end;
+	long r;
+	int err;
+
+	err = kernel_sysfile(name, "refcnt", &s);
+	if (err < 0)
+		return err;
+	errno = 0;
+	r = strtol(s, &end, 10);
+	if (errno || end == s || *end)
+		r = -EINVAL;
+	free(s);
+	return r;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int kernel_module_holders(const char *name, char ***holdersp, size_t *np)
+{
+	char path[PATH_MAX];
+	char **holders = NULL;
+	struct dirent *de;
+	size_t n = 0;
+	DIR *d;
+
+	if (!kernel_modpath(path, sizeof(path), name, "holders"))
+		return mm_fail(ENAMETOOLONG, "path too long");
+	d = opendir(path);
+	if (!d)
+		return mm_fail(errno, "cannot read %s: %s", path, strerror(errno));
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		holders = mm_reallocarray(holders, n + 1, sizeof(*holders));
+		holders[n++] = mm_strdup(de->d_name);
+	}
+	closedir(d);
+	if (n)
+		qsort(holders, n, sizeof(*holders), cmp_names);
+	*holdersp = holders;
+	*np = n;
+	return 0;
+}
+
+void kernel_names_free(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
