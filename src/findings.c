@@ -11,6 +11,7 @@
 #include <sys/utsname.h>
 
 #include "mymod/findings.h"
+#include "mymod/kernel.h"
 #include "mymod/ko.h"
 #include "mymod/modtree.h"
 #include "mymod/util.h"
@@ -646,8 +647,8 @@ static void check_import(struct import_ctx *c, const struct ko_import *im, struc
 			fd = add(f, FINDING_BLOCKER, "unresolved", ENOENT,
 				 "%s: exported by module %s (%s), which is not in the tree",
 				 im->name, src.listed, modtree_symvers_path(c->t->symvers));
-			hint(fd, "install module %s for %s and run depmod %s", src.listed,
-			     c->t->kver, c->t->kver);
+			hint(fd, "install module %s into %s and run depmod %s", src.listed,
+			     modtree_dir(c->t->mt), c->t->kver);
 		} else if (!c->t->symvers) {
 			c->unknown++;
 			return;
@@ -658,9 +659,9 @@ static void check_import(struct import_ctx *c, const struct ko_import *im, struc
 				 "the tree exports it",
 				 im->name);
 			hint(fd,
-			     "install the module that exports %s into /lib/modules/%s and run "
-			     "depmod %s, or rebuild against this kernel",
-			     im->name, c->t->kver, c->t->kver);
+			     "install the module that exports %s into %s and run depmod %s, or "
+			     "rebuild this one against %s's headers",
+			     im->name, modtree_dir(c->t->mt), c->t->kver, c->t->kver);
 		}
 		about(fd, im->name, NULL);
 		return;
@@ -694,13 +695,17 @@ static void report_needs(struct import_ctx *c, struct findings *f)
 {
 	for (size_t i = 0; i < c->nneeds; i++) {
 		struct need *nd = &c->needs[i];
+		bool loaded = c->t->running && kernel_module_state(nd->module) == KERNEL_MOD_LIVE;
 		struct finding *fd;
 
-		fd = add(f, FINDING_INFO, "dependency", ENOENT,
-			 "needs module %s for %zu symbol%s (%s%s)", nd->module, nd->count,
-			 nd->count == 1 ? "" : "s", nd->first, nd->count > 3 ? ", ..." : "");
+		fd = add(f, FINDING_INFO, "dependency", loaded ? 0 : ENOENT,
+			 "needs module %s%s for %zu symbol%s (%s%s)", nd->module,
+			 loaded ? " (loaded)" : "", nd->count, nd->count == 1 ? "" : "s", nd->first,
+			 nd->count > 3 ? ", ..." : "");
 		about(fd, NULL, nd->module);
-		hint(fd, "load %s first (mymod load --with-deps and modprobe do)", nd->module);
+		if (!loaded)
+			hint(fd, "load %s first (mymod load --with-deps and modprobe do)",
+			     nd->module);
 		free(nd->first);
 	}
 	free(c->needs);
@@ -814,6 +819,89 @@ static void check_taints(struct findings_target *t, struct ko *ko, struct findin
 	}
 }
 
+/* modules.builtin of another kernel: a module of that name is part of it. */
+static void check_builtin(struct findings_target *t, struct ko *ko, struct findings *f)
+{
+	const char *name = ko_name(ko);
+	struct modtree_mod *mods;
+	struct finding *fd;
+	size_t n;
+
+	if (modtree_lookup(t->mt, name, &mods, &n) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (!mods[i].builtin || strcmp(mods[i].name, name) != 0)
+			continue;
+		fd = add(f, FINDING_WARNING, "kernel-state", 0,
+			 "a module named %s is built into %s: loading another fails if the "
+			 "built-in one has a /sys/module entry",
+			 name, t->kver);
+		about(fd, NULL, "builtin");
+		hint(fd, "nothing, if the built-in one will do");
+	}
+	modtree_mods_free(mods, n);
+}
+
+/* The running kernel's own state: add_unformed_module(), mod_sysfs_init(), may_init_module(). */
+static void check_kernel_state(struct findings_target *t, struct ko *ko, struct findings *f)
+{
+	const char *name = ko_name(ko);
+	enum kernel_mod_state state;
+	struct finding *fd;
+	char *lockdown;
+
+	if (!kernel_has_modules()) {
+		fd = add(f, FINDING_BLOCKER, "kernel-state", ENOSYS,
+			 "the running kernel has no loadable-module support (no /proc/modules)");
+		about(fd, NULL, "modules");
+		hint(fd, "build the module into the kernel, or boot a kernel with CONFIG_MODULES");
+		return;
+	}
+	if (kernel_modules_disabled()) {
+		fd = add(f, FINDING_BLOCKER, "kernel-state", EPERM,
+			 "module loading is disabled (/proc/sys/kernel/modules_disabled is 1)");
+		about(fd, NULL, "modules_disabled");
+		hint(fd, "reboot: modules_disabled cannot be reset while the kernel runs");
+	}
+	lockdown = kernel_lockdown();
+	if (lockdown) {
+		const struct ko_signature *sig;
+
+		if (ko_signature(ko, &sig) == 0 && !sig) {
+			fd = add(f, FINDING_BLOCKER, "signature", EPERM,
+				 "unsigned, and the kernel is locked down (%s): it loads only "
+				 "signed modules",
+				 lockdown);
+			about(fd, NULL, "lockdown");
+			hint(fd, "sign the module with a key the kernel trusts (enrolled with "
+				 "mokutil under Secure Boot)");
+		} else {
+			fd = add(f, FINDING_INFO, "kernel-state", 0,
+				 "the kernel is locked down (%s): the signature must verify",
+				 lockdown);
+			about(fd, NULL, "lockdown");
+		}
+		free(lockdown);
+	}
+	state = kernel_module_state(name);
+	if (state == KERNEL_MOD_LIVE || state == KERNEL_MOD_COMING || state == KERNEL_MOD_GOING) {
+		fd = add(f, FINDING_BLOCKER, "kernel-state", EEXIST, "%s is already loaded (%s)",
+			 name, kernel_mod_state_name(state));
+		about(fd, NULL, "loaded");
+		hint(fd,
+		     "nothing, if the loaded one will do; else unload it first (mymod unload "
+		     "%s)",
+		     name);
+	} else if (state == KERNEL_MOD_BUILTIN) {
+		fd = add(f, FINDING_BLOCKER, "kernel-state", EINVAL,
+			 "a module named %s is built into the running kernel", name);
+		about(fd, NULL, "builtin");
+		hint(fd, "nothing: the kernel has it; a separate module needs a kernel built "
+			 "without it");
+	}
+	(void)t;
+}
+
 static char *hex(const uint8_t *p, size_t len)
 {
 	char *s = mm_malloc(len * 2 + 1);
@@ -913,6 +1001,10 @@ int findings_check(struct findings_target *t, struct ko *ko, struct findings *ou
 	check_license(ko, out);
 	check_taints(t, ko, out);
 	check_signature(t, ko, out);
+	if (t->running)
+		check_kernel_state(t, ko, out);
+	else
+		check_builtin(t, ko, out);
 	sort_findings(out);
 	return 0;
 }

@@ -206,12 +206,36 @@ struct modtree_symvers {
 	char *buf;
 	struct modtree_symver *syms;
 	size_t n;
+	size_t *slots; /* open addressing: index + 1 into syms, 0 when empty */
+	size_t mask;
 };
 
-static int symver_cmp(const void *a, const void *b)
+static size_t symver_hash(const char *s)
 {
-	return strcmp(((const struct modtree_symver *)a)->name,
-		      ((const struct modtree_symver *)b)->name);
+	size_t h = 14695981039346656037ULL; /* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* A table of at least twice as many slots as symbols; the first entry of a name wins. */
+static void symvers_index(struct modtree_symvers *sv)
+{
+	size_t size = 16;
+
+	while (size < sv->n * 2)
+		size *= 2;
+	sv->slots = mm_calloc(size, sizeof(*sv->slots));
+	sv->mask = size - 1;
+	for (size_t i = 0; i < sv->n; i++) {
+		size_t h = symver_hash(sv->syms[i].name) & sv->mask;
+
+		while (sv->slots[h] && strcmp(sv->syms[sv->slots[h] - 1].name, sv->syms[i].name))
+			h = (h + 1) & sv->mask;
+		if (!sv->slots[h])
+			sv->slots[h] = i + 1;
+	}
 }
 
 /*
@@ -221,8 +245,11 @@ static int symver_cmp(const void *a, const void *b)
 static int symvers_parse(struct modtree_symvers *sv)
 {
 	char *line = sv->buf;
-	size_t lineno = 0;
+	size_t lineno = 0, cap = 1;
 
+	for (const char *p = sv->buf; (p = strchr(p, '\n')); p++)
+		cap++;
+	sv->syms = mm_reallocarray(NULL, cap, sizeof(*sv->syms));
 	while (*line) {
 		char *next = strchr(line, '\n');
 		char *f[5];
@@ -243,7 +270,6 @@ static int symvers_parse(struct modtree_symvers *sv)
 		if (nf < 4)
 			return mm_fail(EINVAL, "%s:%zu: not a Module.symvers line", sv->path,
 				       lineno);
-		sv->syms = mm_reallocarray(sv->syms, sv->n + 1, sizeof(*sv->syms));
 		s = &sv->syms[sv->n++];
 		errno = 0;
 		s->crc = (unsigned int)strtoul(f[0], &end, 16);
@@ -264,7 +290,7 @@ static int symvers_parse(struct modtree_symvers *sv)
 		s->ns = nf > 4 && *f[4] ? f[4] : NULL;
 		line = next;
 	}
-	qsort(sv->syms, sv->n, sizeof(*sv->syms), symver_cmp);
+	symvers_index(sv);
 	return 0;
 }
 
@@ -275,7 +301,7 @@ int modtree_symvers_open(struct modtree *mt, struct modtree_symvers **svp)
 	int err;
 
 	sv->path = mm_asprintf("%s/build/Module.symvers", mt->dir);
-	err = read_text_gz(sv->path, &sv->buf, &len);
+	err = mm_read_file(sv->path, &sv->buf, &len);
 	if (err == -ENOENT) {
 		free(sv->path);
 		sv->path = mm_asprintf("%s/boot/symvers-%s.gz", mm_cfg.basedir, mt->kver);
@@ -304,6 +330,7 @@ void modtree_symvers_close(struct modtree_symvers *sv)
 	if (!sv)
 		return;
 	free(sv->syms);
+	free(sv->slots);
 	free(sv->buf);
 	free(sv->path);
 	free(sv);
@@ -317,9 +344,12 @@ const char *modtree_symvers_path(const struct modtree_symvers *sv)
 const struct modtree_symver *modtree_symvers_find(const struct modtree_symvers *sv,
 						  const char *name)
 {
-	struct modtree_symver key = { .name = name };
+	size_t h = symver_hash(name) & sv->mask;
 
-	return bsearch(&key, sv->syms, sv->n, sizeof(*sv->syms), symver_cmp);
+	for (; sv->slots[h]; h = (h + 1) & sv->mask)
+		if (strcmp(sv->syms[sv->slots[h] - 1].name, name) == 0)
+			return &sv->syms[sv->slots[h] - 1];
+	return NULL;
 }
 
 struct kconfig_opt {

@@ -1,0 +1,74 @@
+#!/bin/sh
+# mymod check on the reference modules, against the 6.1 tree and against
+# a tree of their own (depmod -b), compared with depmod -e where both answer.
+. "$SRCDIR/tests/lib.sh"
+. "$SRCDIR/tests/cli/check-common.sh"
+
+hello=$FIXTURES/hello.ko
+user=$FIXTURES/hello_user.ko
+
+# hello: nothing blocks; out-of-tree and unsigned are warnings.
+run check -k "$KVER" "$hello"
+assert_eq "hello: exit status" 0 "$rc"
+assert_contains "hello: verdict" "(hello) on $KVER: loads, with 2 warnings" "$out"
+assert_contains "hello: out-of-tree" "warning out-of-tree:" "$out"
+assert_contains "hello: unsigned" "warning signature: unsigned" "$out"
+assert_contains "hello: what to do" "what to do:" "$out"
+assert_contains "hello: vermagic source" "matches the kernel's (from module $MODDIR/kernel/" "$out"
+case "$out" in *blocker*) fail "hello: a blocker: $out" ;; esac
+run check -k "$KVER" --json "$hello"
+assert_eq "hello --json: exit status" 0 "$rc"
+assert_eq "hello --json: findings" "warning out-of-tree -
+warning signature -
+info vermagic -" "$(printf '%s' "$out" | findings)"
+
+# hello_user: hello is not in the 6.1 tree, so its three symbols are unknown.
+run check -k "$KVER" "$user"
+assert_eq "hello_user: exit status" 1 "$rc"
+assert_contains "hello_user: verdict" "will not load: 3 blockers" "$out"
+for sym in hello_greet hello_count hello_whom; do
+    assert_contains "hello_user: $sym" "blocker unresolved: $sym: unknown symbol: the kernel does not export it and no module in the tree exports it" "$out"
+done
+run check -k "$KVER" --json "$user"
+assert_eq "hello_user --json: blockers" "unresolved hello_count
+unresolved hello_greet
+unresolved hello_whom" "$(printf '%s' "$out" | blockers)"
+
+# The same as kmod's depmod says on a tree holding only hello_user.
+mktree "$TMP/alone" "$user"
+run -b "$TMP/alone" check -k "$KVER" --json "$TMP/alone/lib/modules/$KVER/extra/hello_user.ko"
+assert_eq "hello_user alone: mymod vs depmod -e" "$(depmod_says "$TMP/alone")" \
+    "$(printf '%s' "$out" | mymod_says)"
+assert_contains "hello_user alone: vermagic from the headers" \
+    "\"vermagic_source\": \"the headers (utsrelease.h, $TMP/alone/lib/modules/$KVER/build/.config)\"" "$out"
+
+# With hello in the tree, hello_user resolves: hello is named as its dependency.
+mktree "$TMP/both" "$hello" "$user"
+run -b "$TMP/both" check -k "$KVER" hello_user
+assert_eq "hello_user with hello: exit status" 0 "$rc"
+assert_contains "hello_user with hello: dependency" \
+    "info    dependency: needs module hello for 3 symbols (hello_count, hello_whom, hello_greet)" "$out"
+assert_eq "hello_user with hello: depmod -e agrees" "" "$(depmod_says "$TMP/both")"
+
+# hello_whom is in hello's namespace HELLO (hello.ko's own __ksymtab says so,
+# Module.symvers of the kernel does not know hello): a copy of hello_user
+# that does not import it is refused.
+python3 "$CRAFT" modinfo "$user" "$TMP/hello_user.ko" import_ns HELLO HELLX
+run -b "$TMP/both" check -k "$KVER" --json "$TMP/hello_user.ko"
+assert_eq "hello_user without import_ns: exit status" 1 "$rc"
+assert_eq "hello_user without import_ns: blockers" "namespace hello_whom" \
+    "$(printf '%s' "$out" | blockers)"
+
+# Several modules at once: one blocked module fails the whole run.
+run -b "$TMP/both" check -k "$KVER" -q hello hello_user "$user"
+assert_eq "three modules, none blocked: exit status" 0 "$rc"
+run check -k "$KVER" -q "$hello" "$user"
+assert_eq "two modules, one blocked: exit status" 1 "$rc"
+assert_contains "two modules: hello" "(hello) on $KVER: loads" "$out"
+assert_contains "two modules: hello_user" "(hello_user) on $KVER: will not load" "$out"
+
+# hello_fail loads (its init fails later, which no check can see).
+run check -k "$KVER" "$FIXTURES/hello_fail.ko"
+assert_eq "hello_fail: exit status" 0 "$rc"
+
+finish
