@@ -37,8 +37,9 @@ int modtree_open(struct modtree **mtp)
 	}
 	mt->ctx = kmod_new(mt->dir, NULL);
 	if (!mt->ctx) {
+		mm_fail(ENOMEM, "cannot read module directory %s", mt->dir);
 		free(mt);
-		return mm_fail(ENOMEM, "cannot read module directory %s", mt->dir);
+		return -ENOMEM;
 	}
 	kmod_set_log_priority(mt->ctx, 0);
 	mt->kver = mm_strdup(mm_kver());

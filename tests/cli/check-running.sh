@@ -1,0 +1,73 @@
+#!/bin/sh
+# mymod check against the running kernel: its state comes from /proc and
+# /sys, here a fake tree (MYMOD_SYSROOT) beside a module directory named
+# after the running release (-b), so nothing depends on the host's kernel.
+. "$SRCDIR/tests/lib.sh"
+. "$SRCDIR/tests/cli/check-common.sh"
+
+running=$(uname -r)
+root=$TMP/root
+sys=$TMP/sys
+mkdir -p "$root/lib/modules/$running/extra" "$sys/proc/sys/kernel" "$sys/sys/module" \
+    "$sys/sys/kernel/security"
+ln -s "$MODDIR/build" "$root/lib/modules/$running/build"
+cp "$FIXTURES/hello.ko" "$FIXTURES/hello_user.ko" "$root/lib/modules/$running/extra/"
+depmod -b "$root" "$running" 2>/dev/null || fail "depmod -b $root $running"
+
+# check_running ARGS...: mymod check on the running kernel, as root would see it.
+check_running() {
+    MYMOD_SYSROOT=$sys run -b "$root" -k "$running" check "$@"
+}
+
+# A kernel without loadable-module support (as the host's own).
+check_running --json hello
+assert_eq "no /proc/modules: exit status" 1 "$rc"
+assert_contains "no /proc/modules: running" '"running": true' "$out"
+assert_eq "no /proc/modules: blockers" "kernel-state -" "$(printf '%s' "$out" | blockers)"
+assert_contains "no /proc/modules: errno" '"errno": "ENOSYS"' "$out"
+
+: >"$sys/proc/modules"
+echo 0 >"$sys/proc/sys/kernel/modules_disabled"
+echo "[none] integrity confidentiality" >"$sys/sys/kernel/security/lockdown"
+check_running hello
+assert_eq "nothing loaded: exit status" 0 "$rc"
+assert_contains "nothing loaded: verdict" "(hello) on $running: loads, with 2 warnings" "$out"
+check_running --json hello_user
+assert_eq "hello not loaded: exit status" 0 "$rc"
+assert_contains "hello not loaded: dependency" "needs module hello for 3 symbols" "$out"
+assert_contains "hello not loaded: dependency errno" '"errno": "ENOENT"' "$out"
+
+echo 1 >"$sys/proc/sys/kernel/modules_disabled"
+check_running --json hello
+assert_eq "modules_disabled: exit status" 1 "$rc"
+assert_eq "modules_disabled: blockers" "kernel-state -" "$(printf '%s' "$out" | blockers)"
+assert_contains "modules_disabled: errno" '"errno": "EPERM"' "$out"
+echo 0 >"$sys/proc/sys/kernel/modules_disabled"
+
+echo "none [integrity] confidentiality" >"$sys/sys/kernel/security/lockdown"
+check_running hello
+assert_eq "lockdown, unsigned: exit status" 1 "$rc"
+assert_contains "lockdown, unsigned: finding" \
+    "blocker signature: unsigned, and the kernel is locked down (integrity)" "$out"
+echo "[none] integrity confidentiality" >"$sys/sys/kernel/security/lockdown"
+
+# hello is loaded: hello cannot be loaded again; hello_user's dependency is met.
+echo "hello 16384 0 - Live 0x0000000000000000 (OE)" >"$sys/proc/modules"
+mkdir -p "$sys/sys/module/hello"
+echo live >"$sys/sys/module/hello/initstate"
+check_running hello
+assert_eq "hello loaded: exit status" 1 "$rc"
+assert_contains "hello loaded: finding" "blocker kernel-state: hello is already loaded (Live)" "$out"
+check_running --json hello_user
+assert_eq "hello loaded, hello_user: exit status" 0 "$rc"
+assert_contains "hello loaded, hello_user: dependency" "needs module hello (loaded) for 3 symbols" "$out"
+
+# A built-in module of the same name: /sys/module/hello without initstate.
+: >"$sys/proc/modules"
+rm "$sys/sys/module/hello/initstate"
+check_running --json "$FIXTURES/hello.ko"
+assert_eq "hello built in: exit status" 1 "$rc"
+assert_eq "hello built in: blockers" "kernel-state -" "$(printf '%s' "$out" | blockers)"
+assert_contains "hello built in: message" "a module named hello is built into the running kernel" "$out"
+
+finish
