@@ -92,7 +92,8 @@ static int unxz(const uint8_t *in, size_t inlen, struct outbuf *o)
 	lzma_ret lr;
 	int err = 0;
 
-	lr = lzma_stream_decoder(&ls, UINT64_MAX, LZMA_CONCATENATED);
+	/* The dictionary is allocated up front: a header must not ask for gigabytes. */
+	lr = lzma_stream_decoder(&ls, KO_MAX_IMAGE, LZMA_CONCATENATED);
 	if (lr != LZMA_OK)
 		return mm_fail(ENOMEM, "xz: cannot initialise liblzma");
 	ls.next_in = in;
@@ -110,7 +111,9 @@ static int unxz(const uint8_t *in, size_t inlen, struct outbuf *o)
 			err = mm_fail(EBADMSG, "xz: %s",
 				      lr == LZMA_BUF_ERROR   ? "unexpected end of compressed data"
 				      : lr == LZMA_MEM_ERROR ? "out of memory"
-							     : "corrupt compressed data");
+				      : lr == LZMA_MEMLIMIT_ERROR
+					      ? "the stream needs more memory than allowed"
+					      : "corrupt compressed data");
 			goto out;
 		}
 	}

@@ -254,10 +254,13 @@ int ko_resolve(struct ko *ko, size_t idx, uint64_t off, struct ko_ref *ref)
 	struct ko_reloc key = { .offset = off }, *r;
 	const uint8_t *p;
 	GElf_Sym sym;
+	bool zero;
 	int err;
 
 	memset(ref, 0, sizeof(*ref));
-	p = ko_sec_bytes(ko, idx, off, ko->ptrsize, NULL);
+	p = ko_sec_bytes(ko, idx, off, ko->ptrsize, &zero);
+	if (zero)
+		return 0; /* .bss: a NULL pointer, nothing relocates it */
 	if (!p)
 		return mm_fail(ENOEXEC, "pointer at offset %llu of section %zu (%s) is outside it",
 			       (unsigned long long)off, idx, ko->scnnames[idx]);

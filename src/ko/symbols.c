@@ -53,6 +53,7 @@ int ko_exports(struct ko *ko, const struct ko_export **exports, size_t *n)
 	size_t ksymtab = ko_find_section(ko, "__ksymtab");
 	size_t ksymtab_gpl = ko_find_section(ko, "__ksymtab_gpl");
 	struct named *ns = NULL;
+	uint64_t *entry = NULL;
 	size_t nns = 0, nexp = 0, cnt[2] = { 0, 0 };
 	int err;
 
@@ -65,6 +66,7 @@ int ko_exports(struct ko *ko, const struct ko_export **exports, size_t *n)
 		goto done;
 	ko->exports = ko_keep(ko, mm_calloc(ko->nsyms, sizeof(*ko->exports)));
 	ns = mm_calloc(ko->nsyms, sizeof(*ns));
+	entry = mm_calloc(ko->nsyms, sizeof(*entry));
 	for (size_t i = 1; i < ko->nsyms; i++) {
 		GElf_Sym sym;
 		size_t shndx;
@@ -80,9 +82,7 @@ int ko_exports(struct ko *ko, const struct ko_export **exports, size_t *n)
 			cnt[shndx == ksymtab_gpl]++;
 			ko->exports[nexp].name = name + strlen(KSYMTAB_PREFIX);
 			ko->exports[nexp].gpl = shndx == ksymtab_gpl;
-			/* The entry's offset, until the namespaces are filled in. */
-			ko->exports[nexp].ns = (const char *)(uintptr_t)sym.st_value;
-			nexp++;
+			entry[nexp++] = sym.st_value;
 		}
 	}
 	qsort(ns, nns, sizeof(*ns), named_cmp);
@@ -91,8 +91,9 @@ int ko_exports(struct ko *ko, const struct ko_export **exports, size_t *n)
 		size_t idx = e->gpl ? ksymtab_gpl : ksymtab;
 		uint64_t entsize = cnt[e->gpl] ? ko->shdrs[idx].sh_size / cnt[e->gpl] : 0;
 
-		e->ns = export_ns(ko, ns, nns, e->name, idx, (uint64_t)(uintptr_t)e->ns, entsize);
+		e->ns = export_ns(ko, ns, nns, e->name, idx, entry[i], entsize);
 	}
+	free(entry);
 	free(ns);
 done:
 	ko->nexports = nexp;

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Helpers shared by the ko unit tests. */
+#pragma once
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+/* cmocka needs the three above first. */
+#include <cmocka.h>
+
+#include "mymod/ko.h"
+
+/* $FIXTURES/NAME (fails the test when FIXTURES is unset); static buffer. */
+const char *fixture(const char *name);
+/* The kernel release the tests use (kver.sh), static buffer. */
+const char *test_kver(void);
+/* A whole file into a malloc'ed buffer; fails the test on error. */
+uint8_t *slurp(const char *path, size_t *len);
+/* The first line of a shell command's output, or all of it; malloc'ed, trailing newline removed. */
+char *cmd_output(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Write LEN bytes to a new temporary file; returns its malloc'ed path. */
+char *write_temp(const void *data, size_t len, const char *suffix);
+
+/* NULL-tolerant string equality. */
+#define assert_str_or_null(a, b) _assert_str_or_null((a), (b), __FILE__, __LINE__)
+void _assert_str_or_null(const char *a, const char *b, const char *file, int line);
+
+const struct ko_param *find_param(const struct ko_param *p, size_t n, const char *name);
+
+/* Compression of whole buffers, as the tools would write them. */
+uint8_t *gzip_buf(const void *in, size_t len, size_t *outlen);
+uint8_t *xz_buf(const void *in, size_t len, size_t *outlen);
+uint8_t *zstd_buf(const void *in, size_t len, size_t *outlen);

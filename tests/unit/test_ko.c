@@ -1,0 +1,516 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The ko layer on real modules: the Kbuild reference module hello.ko, a
+ * signed Debian module, compressed copies, and one C source compiled for
+ * three foreign architectures. Expected values come from the sources
+ * (tests/fixtures/hello.c, tests/fixtures/foreign/foreign.c) or from
+ * independent tools (kmod's modinfo and modprobe, binutils).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kotest.h"
+#include "mymod/util.h"
+
+static struct ko *open_ok(const char *path)
+{
+	struct ko *ko = NULL;
+	int err = ko_open(path, &ko);
+
+	if (err < 0)
+		fail_msg("ko_open %s: %s", path, mm_errmsg());
+	return ko;
+}
+
+struct pexp {
+	const char *name, *type, *ops;
+	int perm;
+	const char *desc, *value;
+};
+
+/* tests/fixtures/hello.c */
+static const struct pexp hello_params[] = {
+	{ "whom", "charp", "param_ops_charp", 0644, "Whom to greet", "world" },
+	{ "count", "int", "param_ops_int", 0444, "How many times to greet", "3" },
+	{ "loud", "bool", "param_ops_bool", 0, "Greet in capitals (perm 0: not in sysfs)", "N" },
+	{ "levels", "array of int", "param_array_ops", 0644, "Up to four levels", "1,2,3,4" },
+	{ "greeting", "string", "param_ops_string", 0600, "The greeting word", "hello" },
+	{ "mode", NULL, "hello_mode_ops", 0644, NULL, NULL },
+};
+
+/* tests/fixtures/foreign/foreign.c */
+static const struct pexp foreign_params[] = {
+	{ "whom", "charp", "param_ops_charp", 0644, "Whom to greet", "world" },
+	{ "count", "int", "param_ops_int", 0444, "How many times", "-7" },
+	{ "loud", "bool", "param_ops_bool", 0, NULL, "Y" },
+	{ "levels", "array of int", "param_array_ops", 0644, "Up to four levels", "10,20,30" },
+	{ "greeting", "string", "param_ops_string", 0600, "The greeting word", "hi" },
+	{ "mask", "hexint", "param_ops_hexint", 0644, NULL, "0xbeef" },
+	{ "port", "ushort", "param_ops_ushort", 0444, NULL, "65535" },
+	{ "offset", "long", "param_ops_long", 0644, NULL, "-5" },
+	{ "zeroed", "int", "param_ops_int", 0644, NULL, "0" },
+	{ "mode", NULL, "foreign_mode_ops", 0644, NULL, NULL },
+	{ "only_doc", NULL, NULL, -1, "Documented but not a parameter", NULL },
+};
+
+static void check_params(struct ko *ko, const struct pexp *exp, size_t nexp)
+{
+	const struct ko_param *p;
+	size_t n;
+
+	if (ko_params(ko, &p, &n) < 0)
+		fail_msg("ko_params: %s", mm_errmsg());
+	assert_int_equal(n, nexp);
+	for (size_t i = 0; i < nexp; i++) {
+		const struct ko_param *q = find_param(p, n, exp[i].name);
+
+		assert_str_or_null(q->type, exp[i].type);
+		assert_str_or_null(q->ops, exp[i].ops);
+		assert_int_equal(q->perm, exp[i].perm);
+		assert_str_or_null(q->description, exp[i].desc);
+		assert_str_or_null(q->default_value, exp[i].value);
+	}
+}
+
+static void check_hello_modinfo(struct ko *ko)
+{
+	const struct ko_modinfo *kv;
+	size_t n, nparm = 0;
+
+	assert_int_equal(ko_modinfo(ko, &kv, &n), 0);
+	assert_true(n > 10);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(kv[i].key, "parm") == 0)
+			nparm++;
+	assert_int_equal(nparm, 5);
+	assert_string_equal(ko_modinfo_get(ko, "license"), "GPL");
+	assert_string_equal(ko_modinfo_get(ko, "version"), "1.2.3");
+	assert_string_equal(ko_modinfo_get(ko, "alias"), "greeter");
+	assert_string_equal(ko_modinfo_get(ko, "author"), "mymod developers");
+	assert_string_equal(ko_modinfo_get(ko, "depends"), "");
+	assert_null(ko_modinfo_get(ko, "no-such-key"));
+	assert_string_equal(ko_name(ko), "hello");
+}
+
+/* Each key's values as kmod's modinfo -F prints them (parm is reformatted by kmod). */
+static void test_hello_modinfo_vs_kmod(void **state)
+{
+	const char *path = fixture("hello.ko");
+	struct ko *ko = open_ok(path);
+	const struct ko_modinfo *kv;
+	size_t n;
+
+	check_hello_modinfo(ko);
+	assert_int_equal(ko_modinfo(ko, &kv, &n), 0);
+	for (size_t i = 0; i < n; i++) {
+		char *exp, *got;
+
+		if (strcmp(kv[i].key, "parm") == 0 || strcmp(kv[i].key, "parmtype") == 0)
+			continue;
+		got = mm_strdup("");
+		for (size_t j = 0; j < n; j++) {
+			char *s;
+
+			if (strcmp(kv[j].key, kv[i].key) != 0)
+				continue;
+			s = mm_asprintf("%s%s%s", got, *got ? "\n" : "", kv[j].value);
+			free(got);
+			got = s;
+		}
+		exp = cmd_output("modinfo -F '%s' '%s'", kv[i].key, path);
+		assert_string_equal(got, exp);
+		free(exp);
+		free(got);
+	}
+	ko_close(ko);
+}
+
+static void test_hello_params(void **state)
+{
+	struct ko *ko = open_ok(fixture("hello.ko"));
+
+	check_params(ko, hello_params, MM_ARRAY_SIZE(hello_params));
+	ko_close(ko);
+}
+
+static void test_hello_exports(void **state)
+{
+	struct ko *ko = open_ok(fixture("hello.ko"));
+	const struct ko_export *e;
+	size_t n;
+	int seen = 0;
+
+	assert_int_equal(ko_exports(ko, &e, &n), 0);
+	assert_int_equal(n, 3);
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(e[i].name, "hello_greet") == 0) {
+			assert_false(e[i].gpl);
+			assert_null(e[i].ns);
+			seen |= 1;
+		} else if (strcmp(e[i].name, "hello_count") == 0) {
+			assert_true(e[i].gpl);
+			assert_null(e[i].ns);
+			seen |= 2;
+		} else if (strcmp(e[i].name, "hello_whom") == 0) {
+			assert_true(e[i].gpl);
+			assert_str_or_null(e[i].ns, "HELLO");
+			seen |= 4;
+		}
+	}
+	assert_int_equal(seen, 7);
+	ko_close(ko);
+}
+
+/* __versions exactly as modprobe --dump-modversions prints it. */
+static void check_versions_vs_modprobe(const char *path)
+{
+	struct ko *ko = open_ok(path);
+	const struct ko_version *v;
+	char *exp, *got = mm_strdup("");
+	size_t n;
+
+	assert_int_equal(ko_versions(ko, &v, &n), 0);
+	assert_true(n > 0);
+	for (size_t i = 0; i < n; i++) {
+		char *s = mm_asprintf("%s0x%08x\t%s\n", got, v[i].crc, v[i].name);
+
+		free(got);
+		got = s;
+	}
+	exp = cmd_output("modprobe --dump-modversions '%s'", path);
+	got[strlen(got) - 1] = '\0';
+	assert_string_equal(got, exp);
+	free(exp);
+	free(got);
+	ko_close(ko);
+}
+
+/* Imports: the undefined symbols binutils' nm lists, with __versions CRCs. */
+static void check_imports_vs_nm(const char *path)
+{
+	struct ko *ko = open_ok(path);
+	const struct ko_import *im;
+	const struct ko_version *v;
+	char *exp, *got = mm_strdup(""), *sorted;
+	size_t n, nv, ncrc = 0;
+
+	assert_int_equal(ko_imports(ko, &im, &n), 0);
+	assert_int_equal(ko_versions(ko, &v, &nv), 0);
+	for (size_t i = 0; i < n; i++) {
+		char *s = mm_asprintf("%s%s\n", got, im[i].name);
+
+		free(got);
+		got = s;
+		for (size_t j = 0; j < nv; j++) {
+			if (strcmp(v[j].name, im[i].name) == 0) {
+				assert_true(im[i].has_crc);
+				assert_int_equal(im[i].crc, v[j].crc);
+				ncrc++;
+			}
+		}
+	}
+	assert_true(ncrc > 0);
+	exp = cmd_output("nm -u '%s' | awk '{print $2}' | sort", path);
+	sorted = cmd_output("printf '%%s' '%s' | sort", got);
+	assert_string_equal(sorted, exp);
+	free(sorted);
+	free(exp);
+	free(got);
+	ko_close(ko);
+}
+
+static void test_hello_versions_imports(void **state)
+{
+	check_versions_vs_modprobe(fixture("hello.ko"));
+	check_imports_vs_nm(fixture("hello.ko"));
+}
+
+static void test_hello_elf(void **state)
+{
+	const char *path = fixture("hello.ko");
+	struct ko *ko = open_ok(path);
+	const struct ko_elf_info *ei;
+	const struct ko_section *secs;
+	char *bid, *nsec;
+	size_t n;
+	bool modinfo = false;
+
+	assert_int_equal(ko_elf_info(ko, &ei), 0);
+	assert_int_equal(ei->elfclass, 64);
+	assert_false(ei->big_endian);
+	assert_string_equal(ei->machine_name, "x86_64");
+	assert_true(ei->rela);
+	bid = cmd_output("readelf -n '%s' | sed -n 's/.*Build ID: *//p'", path);
+	assert_str_or_null(ei->build_id, bid);
+	free(bid);
+
+	assert_int_equal(ko_sections(ko, &secs, &n), 0);
+	nsec = cmd_output("readelf -h '%s' | sed -n 's/.*Number of section headers: *//p'", path);
+	assert_int_equal(n + 1, strtoul(nsec, NULL, 10));
+	free(nsec);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(secs[i].name, ".modinfo") == 0 && secs[i].size > 0)
+			modinfo = true;
+	assert_true(modinfo);
+	assert_true(ko_fd(ko) >= 0);
+	assert_int_equal(ko_compression(ko), KO_COMP_NONE);
+	assert_string_equal(ko_path(ko), path);
+	ko_close(ko);
+}
+
+static void check_same_as_plain(struct ko *plain, struct ko *comp)
+{
+	const struct ko_modinfo *a, *b;
+	const struct ko_param *pa, *pb;
+	size_t na, nb, la, lb;
+	const void *ia, *ib;
+
+	assert_int_equal(ko_modinfo(plain, &a, &na), 0);
+	assert_int_equal(ko_modinfo(comp, &b, &nb), 0);
+	assert_int_equal(na, nb);
+	for (size_t i = 0; i < na; i++) {
+		assert_string_equal(a[i].key, b[i].key);
+		assert_string_equal(a[i].value, b[i].value);
+	}
+	check_params(comp, hello_params, MM_ARRAY_SIZE(hello_params));
+	assert_int_equal(ko_params(plain, &pa, &na), 0);
+	assert_int_equal(ko_params(comp, &pb, &nb), 0);
+	assert_int_equal(na, nb);
+	ia = ko_elf_image(plain, &la);
+	ib = ko_elf_image(comp, &lb);
+	assert_int_equal(la, lb);
+	assert_memory_equal(ia, ib, la);
+}
+
+static void test_compressed(void **state)
+{
+	static const struct {
+		enum ko_comp comp;
+		const char *suffix;
+		uint8_t *(*compress)(const void *, size_t, size_t *);
+	} kinds[] = {
+		{ KO_COMP_GZIP, ".ko.gz", gzip_buf },
+		{ KO_COMP_XZ, ".ko.xz", xz_buf },
+		{ KO_COMP_ZSTD, ".ko.zst", zstd_buf },
+	};
+	const char *path = fixture("hello.ko");
+	struct ko *plain = open_ok(path);
+	size_t len;
+	uint8_t *data = slurp(path, &len);
+
+	for (size_t i = 0; i < MM_ARRAY_SIZE(kinds); i++) {
+		size_t clen, flen;
+		uint8_t *c = kinds[i].compress(data, len, &clen);
+		char *tmp = write_temp(c, clen, kinds[i].suffix);
+		/* Detected by content: a misleading name changes nothing. */
+		char *tmp2 = write_temp(c, clen, ".ko");
+		struct ko *ko = open_ok(tmp), *ko2 = open_ok(tmp2), *km = NULL;
+		const void *fd;
+
+		assert_int_equal(ko_compression(ko), kinds[i].comp);
+		assert_int_equal(ko_compression(ko2), kinds[i].comp);
+		assert_string_equal(ko_comp_name(ko_compression(ko)),
+				    kinds[i].comp == KO_COMP_GZIP ? "gzip"
+				    : kinds[i].comp == KO_COMP_XZ ? "xz"
+								  : "zstd");
+		fd = ko_file_data(ko, &flen);
+		assert_int_equal(flen, clen);
+		assert_memory_equal(fd, c, clen);
+		check_same_as_plain(plain, ko);
+		check_same_as_plain(plain, ko2);
+		assert_int_equal(ko_open_mem(c, clen, "mem.ko", &km), 0);
+		assert_int_equal(ko_fd(km), -1);
+		check_same_as_plain(plain, km);
+		assert_string_equal(ko_name(ko), "hello");
+		ko_close(km);
+		ko_close(ko2);
+		ko_close(ko);
+		unlink(tmp);
+		unlink(tmp2);
+		free(tmp);
+		free(tmp2);
+		free(c);
+	}
+	free(data);
+	ko_close(plain);
+}
+
+static void hex(char *out, const uint8_t *p, size_t n)
+{
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		sprintf(out + 3 * i, "%02X%s", p[i], i + 1 < n ? ":" : "");
+}
+
+/* A Debian-signed module: what kmod's modinfo shows of the signature. */
+static void test_signature_vs_kmod(void **state)
+{
+	char *path = mm_asprintf("/lib/modules/%s/kernel/drivers/block/loop.ko", test_kver());
+	struct ko *ko, *hello;
+	const struct ko_signature *s;
+	char *exp, buf[4096];
+
+	if (access(path, R_OK) != 0)
+		fail_msg("%s is missing (apt-get install linux-image-amd64)", path);
+	ko = open_ok(path);
+	assert_int_equal(ko_signature(ko, &s), 0);
+	assert_non_null(s);
+	exp = cmd_output("modinfo -F sig_id '%s'", path);
+	assert_str_or_null(s->id_type, exp);
+	free(exp);
+	exp = cmd_output("modinfo -F signer '%s'", path);
+	assert_str_or_null(s->signer, exp);
+	free(exp);
+	exp = cmd_output("modinfo -F sig_hashalgo '%s'", path);
+	assert_str_or_null(s->hash_algo, exp);
+	free(exp);
+	exp = cmd_output("modinfo -F sig_key '%s'", path);
+	assert_true(s->key_id_len * 3 < sizeof(buf));
+	hex(buf, s->key_id, s->key_id_len);
+	assert_string_equal(buf, exp);
+	free(exp);
+	exp = cmd_output("modinfo -F signature '%s' | tr -d ' \\t\\n'", path);
+	assert_true(s->sig_len * 3 < sizeof(buf));
+	hex(buf, s->sig, s->sig_len);
+	assert_string_equal(buf, exp);
+	free(exp);
+	assert_string_equal(s->algo, "rsa");
+	check_versions_vs_modprobe(path);
+	ko_close(ko);
+
+	/* The Kbuild fixture is not signed. */
+	hello = open_ok(fixture("hello.ko"));
+	assert_int_equal(ko_signature(hello, &s), 0);
+	assert_null(s);
+	ko_close(hello);
+	free(path);
+}
+
+static void check_foreign(const char *file, int elfclass, bool be, const char *machine, bool rela)
+{
+	struct ko *ko = open_ok(fixture(file));
+	const struct ko_elf_info *ei;
+	const struct ko_export *e;
+	const struct ko_version *v;
+	const struct ko_import *im;
+	const struct ko_modinfo *kv;
+	size_t n;
+	int seen = 0;
+
+	assert_int_equal(ko_elf_info(ko, &ei), 0);
+	assert_int_equal(ei->elfclass, elfclass);
+	assert_int_equal(ei->big_endian, be);
+	assert_string_equal(ei->machine_name, machine);
+	assert_int_equal(ei->rela, rela);
+	assert_str_or_null(ei->build_id, "0123456789abcdef");
+
+	/* Empty padding and the entry without '=' are skipped. */
+	assert_int_equal(ko_modinfo(ko, &kv, &n), 0);
+	assert_int_equal(n, 18);
+	for (size_t i = 0; i < n; i++)
+		assert_true(strchr(kv[i].key, ' ') == NULL && *kv[i].key);
+	assert_string_equal(ko_modinfo_get(ko, "version"), "0.9");
+	assert_string_equal(ko_modinfo_get(ko, "license"), "GPL");
+
+	check_params(ko, foreign_params, MM_ARRAY_SIZE(foreign_params));
+
+	assert_int_equal(ko_exports(ko, &e, &n), 0);
+	assert_int_equal(n, 3);
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(e[i].name, "foreign_greet") == 0 && !e[i].gpl && !e[i].ns)
+			seen |= 1;
+		if (strcmp(e[i].name, "foreign_count") == 0 && e[i].gpl && !e[i].ns)
+			seen |= 2;
+		if (strcmp(e[i].name, "foreign_whom") == 0 && e[i].gpl && e[i].ns &&
+		    strcmp(e[i].ns, "FOREIGN") == 0)
+			seen |= 4;
+	}
+	assert_int_equal(seen, 7);
+
+	assert_int_equal(ko_versions(ko, &v, &n), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(v[0].name, "module_layout");
+	assert_int_equal(v[0].crc, 0x12345678);
+	assert_string_equal(v[1].name, "printk");
+	assert_int_equal(v[1].crc, 0x9abcdef0);
+	assert_string_equal(v[2].name, "param_ops_int");
+	assert_int_equal(v[2].crc, 0x0badf00d);
+
+	seen = 0;
+	assert_int_equal(ko_imports(ko, &im, &n), 0);
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(im[i].name, "printk") == 0 && im[i].has_crc && im[i].crc == 0x9abcdef0)
+			seen |= 1;
+		if (strcmp(im[i].name, "param_ops_charp") == 0 && !im[i].has_crc)
+			seen |= 2;
+		if (strcmp(im[i].name, "foreign_greet") == 0)
+			seen |= 4; /* defined here: not an import */
+	}
+	assert_int_equal(seen, 3);
+	ko_close(ko);
+}
+
+static void test_foreign_arm(void **state)
+{
+	check_foreign("foreign/foreign-arm.o", 32, false, "ARM", false);
+}
+
+static void test_foreign_s390x(void **state)
+{
+	check_foreign("foreign/foreign-s390x.o", 64, true, "S390", true);
+}
+
+static void test_foreign_aarch64(void **state)
+{
+	check_foreign("foreign/foreign-aarch64.o", 64, false, "AArch64", true);
+}
+
+static void test_name_from_path(void **state)
+{
+	size_t len;
+	uint8_t *data = slurp(fixture("foreign/foreign-arm.o"), &len);
+	struct ko *ko;
+
+	assert_int_equal(ko_open_mem(data, len, "some/dir/my-mod.ko", &ko), 0);
+	assert_string_equal(ko_name(ko), "my_mod");
+	ko_close(ko);
+	free(data);
+}
+
+static void test_open_fd(void **state)
+{
+	int fd = open(fixture("hello.ko"), O_RDONLY | O_CLOEXEC);
+	struct ko *ko;
+
+	assert_true(fd >= 0);
+	assert_int_equal(ko_open_fd(fd, "hello.ko", &ko), 0);
+	assert_int_equal(ko_fd(ko), fd);
+	check_params(ko, hello_params, MM_ARRAY_SIZE(hello_params));
+	ko_close(ko);
+	/* ko_close closed it. */
+	assert_int_equal(fcntl(fd, F_GETFD), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hello_modinfo_vs_kmod),
+		cmocka_unit_test(test_hello_params),
+		cmocka_unit_test(test_hello_exports),
+		cmocka_unit_test(test_hello_versions_imports),
+		cmocka_unit_test(test_hello_elf),
+		cmocka_unit_test(test_compressed),
+		cmocka_unit_test(test_signature_vs_kmod),
+		cmocka_unit_test(test_foreign_arm),
+		cmocka_unit_test(test_foreign_s390x),
+		cmocka_unit_test(test_foreign_aarch64),
+		cmocka_unit_test(test_name_from_path),
+		cmocka_unit_test(test_open_fd),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
