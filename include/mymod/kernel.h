@@ -35,15 +35,15 @@ const char *kernel_mod_state_name(enum kernel_mod_state state);
 /* A loaded module: a line of /proc/modules, completed from /sys/module/NAME. */
 struct kernel_module {
 	char *name;
-	unsigned long size;      /* bytes */
-	long refcnt;             /* -1 when the kernel cannot unload ("-") */
-	char **used_by;          /* the modules that hold it */
+	unsigned long size; /* bytes */
+	long refcnt;	    /* -1 when the kernel cannot unload ("-") */
+	char **used_by;	    /* the modules that hold it */
 	size_t nused_by;
 	enum kernel_mod_state state;
-	char *taint;             /* letters, e.g. "OE"; "" when none */
+	char *taint;		 /* letters, e.g. "OE"; "" when none */
 	unsigned long long addr; /* load address; 0 when hidden (not root) */
-	char *version;           /* /sys/module/NAME/version, NULL when none */
-	char *srcversion;        /* /sys/module/NAME/srcversion, NULL when none */
+	char *version;		 /* /sys/module/NAME/version, NULL when none */
+	char *srcversion;	 /* /sys/module/NAME/srcversion, NULL when none */
 };
 
 /* Does the running kernel support loadable modules (has /proc/modules)? */
@@ -83,9 +83,9 @@ enum {
 };
 
 enum kernel_load_method {
-	KERNEL_LOAD_FINIT,            /* finit_module on the file's descriptor */
+	KERNEL_LOAD_FINIT,	      /* finit_module on the file's descriptor */
 	KERNEL_LOAD_FINIT_COMPRESSED, /* the same, and the kernel decompresses */
-	KERNEL_LOAD_INIT,             /* init_module on the image decompressed in memory */
+	KERNEL_LOAD_INIT,	      /* init_module on the image decompressed in memory */
 	KERNEL_LOAD_FINIT_MEMFD,      /* finit_module on a memfd holding that image (for flags) */
 };
 
@@ -141,14 +141,14 @@ int kernel_log_open(struct kernel_log **logp);
  * (invalid ELF header, lockdown). Text only, in order; owned by LOG until
  * the next call or kernel_log_close().
  */
-int kernel_log_read(struct kernel_log *log, const char *name, const char *const **lines,
-		    size_t *n);
+int kernel_log_read(struct kernel_log *log, const char *name, const char *const **lines, size_t *n);
 void kernel_log_close(struct kernel_log *log);
 
 /* ---- Explaining a failure ---- */
 
 struct kernel_explain {
-	char *what; /* the failure in words, one line, e.g. "hello_fail's init function failed: ENODEV (No such device)" */
+	char *what; /* the failure in words, one line, e.g. "hello_fail's init function failed:
+		       ENODEV (No such device)" */
 	char *hint; /* what to do, one line; NULL when there is nothing better to say */
 };
 

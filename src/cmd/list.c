@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* mymod list: what is loaded, as util-linux's tools print tables. */
+#include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,10 +26,9 @@ enum {
 static const struct out_col columns[] = {
 	[COL_NAME] = { "NAME", 0.2, SCOLS_FL_NOEXTREMES, "module name", SCOLS_JSON_STRING },
 	[COL_SIZE] = { "SIZE", 7, SCOLS_FL_RIGHT, "size in memory, in bytes", SCOLS_JSON_NUMBER },
-	[COL_REFCNT] = { "REFCNT", 6, SCOLS_FL_RIGHT, "reference count (- when it cannot be unloaded)",
-			 SCOLS_JSON_NUMBER },
-	[COL_USEDBY] = { "USED-BY", 0.3, SCOLS_FL_TRUNC, "modules that use it",
-			 SCOLS_JSON_ARRAY_STRING },
+	[COL_REFCNT] = { "REFCNT", 6, SCOLS_FL_RIGHT,
+			 "reference count (- when it cannot be unloaded)", SCOLS_JSON_NUMBER },
+	[COL_USEDBY] = { "USED-BY", 0.3, SCOLS_FL_TRUNC, "modules that use it", SCOLS_JSON_STRING },
 	[COL_STATE] = { "STATE", 9, 0, "Live, Loading or Unloading", SCOLS_JSON_STRING },
 	[COL_TAINT] = { "TAINT", 5, 0, "taint flags (O out-of-tree, E unsigned, F forced, ...)",
 			SCOLS_JSON_STRING },
@@ -37,16 +37,13 @@ static const struct out_col columns[] = {
 	[COL_SRCVERSION] = { "SRCVERSION", 0.1, 0, "checksum of its source", SCOLS_JSON_STRING },
 };
 
-static const int default_columns[] = { COL_NAME,  COL_SIZE,  COL_REFCNT,
+static const int default_columns[] = { COL_NAME,   COL_SIZE,  COL_REFCNT,
 				       COL_USEDBY, COL_STATE, COL_TAINT };
 
 static const struct option options[] = {
-	{ "output", required_argument, NULL, 'o' },
-	{ "json", no_argument, NULL, 'J' },
-	{ "raw", no_argument, NULL, 'r' },
-	{ "noheadings", no_argument, NULL, 'n' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+	{ "output", required_argument, NULL, 'o' }, { "json", no_argument, NULL, 'J' },
+	{ "raw", no_argument, NULL, 'r' },	    { "noheadings", no_argument, NULL, 'n' },
+	{ "help", no_argument, NULL, 'h' },	    { NULL, 0, NULL, 0 },
 };
 
 static void usage(void)
@@ -65,20 +62,20 @@ static void usage(void)
 	out_columns_help(stdout, columns, MM_ARRAY_SIZE(columns));
 }
 
-static char *used_by(const struct kernel_module *m, bool json)
+static char *used_by(const struct kernel_module *m)
 {
 	char *s = mm_strdup("");
 
 	for (size_t i = 0; i < m->nused_by; i++) {
 		char *old = s;
 
-		s = mm_asprintf("%s%s%s", old, i ? (json ? "\n" : ",") : "", m->used_by[i]);
+		s = mm_asprintf("%s%s%s", old, i ? "," : "", m->used_by[i]);
 		free(old);
 	}
 	return s;
 }
 
-static char *cell(const struct kernel_module *m, int col, bool json)
+static char *cell(const struct kernel_module *m, int col)
 {
 	switch (col) {
 	case COL_NAME:
@@ -86,9 +83,9 @@ static char *cell(const struct kernel_module *m, int col, bool json)
 	case COL_SIZE:
 		return mm_asprintf("%lu", m->size);
 	case COL_REFCNT:
-		return m->refcnt < 0 ? (json ? NULL : mm_strdup("-")) : mm_asprintf("%ld", m->refcnt);
+		return m->refcnt < 0 ? mm_strdup("-") : mm_asprintf("%ld", m->refcnt);
 	case COL_USEDBY:
-		return used_by(m, json);
+		return used_by(m);
 	case COL_STATE:
 		return mm_strdup(kernel_mod_state_name(m->state));
 	case COL_TAINT:
@@ -119,7 +116,7 @@ static int print_table(const struct kernel_module *mods, size_t n, const int *id
 			goto out;
 		}
 		for (size_t c = 0; c < nids; c++) {
-			char *data = cell(&mods[i], ids[c], opts->json);
+			char *data = cell(&mods[i], ids[c]);
 
 			if (data && scols_line_refer_data(ln, c, data) < 0) {
 				free(data);
@@ -138,9 +135,58 @@ out:
 	return ret;
 }
 
+/* A JSON value with the column's type: numbers, arrays and null where they belong. */
+static struct json_object *json_value(const struct kernel_module *m, int col)
+{
+	struct json_object *arr;
+	char *s;
+
+	switch (col) {
+	case COL_SIZE:
+		return json_object_new_uint64(m->size);
+	case COL_REFCNT:
+		return m->refcnt < 0 ? NULL : json_object_new_int64(m->refcnt);
+	case COL_USEDBY:
+		arr = json_object_new_array();
+		for (size_t i = 0; i < m->nused_by; i++)
+			json_object_array_add(arr, json_object_new_string(m->used_by[i]));
+		return arr;
+	default:
+		s = cell(m, col);
+		arr = s ? json_object_new_string(s) : NULL;
+		free(s);
+		return arr;
+	}
+}
+
+/* --json: {"modules": [{"name": ..., ...}]}, keys the chosen columns in lower case. */
+static int print_json(const struct kernel_module *mods, size_t n, const int *ids, size_t nids)
+{
+	struct json_object *root = json_object_new_object(), *arr = json_object_new_array();
+
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *obj = json_object_new_object();
+
+		for (size_t c = 0; c < nids; c++) {
+			char key[32];
+			size_t k;
+
+			for (k = 0; columns[ids[c]].name[k] && k < sizeof(key) - 1; k++)
+				key[k] = (char)tolower((unsigned char)columns[ids[c]].name[k]);
+			key[k] = '\0';
+			json_object_object_add(obj, key, json_value(&mods[i], ids[c]));
+		}
+		json_object_array_add(arr, obj);
+	}
+	json_object_object_add(root, "modules", arr);
+	out_json_print(root);
+	json_object_put(root);
+	return MM_EXIT_OK;
+}
+
 static int run(int argc, char *argv[])
 {
-	struct out_opts opts = { .json_name = "modules" };
+	struct out_opts opts = { 0 };
 	int ids[MM_ARRAY_SIZE(columns) * 2];
 	size_t nids = MM_ARRAY_SIZE(default_columns);
 	const char *output = NULL;
@@ -187,7 +233,10 @@ static int run(int argc, char *argv[])
 		mm_error("%s", mm_errmsg());
 		return MM_EXIT_FAIL;
 	}
-	ret = print_table(mods, n, ids, nids, &opts);
+	if (opts.json)
+		ret = print_json(mods, n, ids, nids);
+	else
+		ret = print_table(mods, n, ids, nids, &opts);
 	kernel_modules_free(mods, n);
 	return ret;
 }

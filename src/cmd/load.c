@@ -128,8 +128,8 @@ static int load_file(const char *path, const char *config, char **params, int np
 	method = kernel_load_method(ko, lo->flags);
 	if (lo->dry_run || lo->verbose)
 		printf("%s %s (%s) with %s%s%s%s%s%s\n", lo->dry_run ? "would load" : "loading",
-		       name, path, kernel_load_method_name(method),
-		       *pstr ? ", parameters: " : "", pstr,
+		       name, path, kernel_load_method_name(method), *pstr ? ", parameters: " : "",
+		       pstr,
 		       method == KERNEL_LOAD_INIT || method == KERNEL_LOAD_FINIT_MEMFD
 			       ? ", decompressed in memory from "
 			       : "",
@@ -140,8 +140,9 @@ static int load_file(const char *path, const char *config, char **params, int np
 			       ? (lo->flags & KERNEL_LOAD_FORCE_MODVERSION
 					  ? ", ignoring vermagic and symbol versions"
 					  : ", ignoring vermagic")
-			       : (lo->flags & KERNEL_LOAD_FORCE_MODVERSION ? ", ignoring symbol versions"
-									  : ""));
+			       : (lo->flags & KERNEL_LOAD_FORCE_MODVERSION
+					  ? ", ignoring symbol versions"
+					  : ""));
 	if (lo->dry_run) {
 		ret = MM_EXIT_OK;
 		goto out;

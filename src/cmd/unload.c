@@ -10,12 +10,9 @@
 #include "mymod/util.h"
 
 static const struct option options[] = {
-	{ "wait", no_argument, NULL, 'w' },
-	{ "timeout", required_argument, NULL, 't' },
-	{ "force", no_argument, NULL, 'f' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+	{ "wait", no_argument, NULL, 'w' },  { "timeout", required_argument, NULL, 't' },
+	{ "force", no_argument, NULL, 'f' }, { "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },  { NULL, 0, NULL, 0 },
 };
 
 static void usage(void)

@@ -93,9 +93,9 @@ static unsigned int host_machine(const char *machine)
 		const char *prefix;
 		unsigned int em;
 	} map[] = {
-		{ "x86_64", EM_X86_64 }, { "i", EM_386 },      { "aarch64", EM_AARCH64 },
-		{ "arm", EM_ARM },       { "s390", EM_S390 },  { "ppc", EM_PPC64 },
-		{ "riscv", EM_RISCV },   { "mips", EM_MIPS },  { "loongarch", 258 },
+		{ "x86_64", EM_X86_64 },   { "i", EM_386 },	{ "aarch64", EM_AARCH64 },
+		{ "arm", EM_ARM },	   { "s390", EM_S390 }, { "ppc", EM_PPC64 },
+		{ "riscv", EM_RISCV },	   { "mips", EM_MIPS }, { "loongarch", 258 },
 		{ "sparc64", EM_SPARCV9 },
 	};
 
@@ -149,7 +149,8 @@ static void explain_format(struct ko *ko, const char *name, const char *const *l
 
 		if (strlen(u.release) != rlen || strncmp(vermagic, u.release, rlen) != 0) {
 			set(&ex->what,
-			    "invalid module format: %s was built for kernel %.*s, this kernel is %s",
+			    "invalid module format: %s was built for kernel %.*s, this kernel is "
+			    "%s",
 			    name, (int)rlen, vermagic, u.release);
 			set(&ex->hint, "rebuild it against the headers of the running kernel (%s)",
 			    u.release);
@@ -205,22 +206,20 @@ static void explain_signature(int err, struct ko *ko, const char *name, const ch
 	const struct ko_signature *sig = NULL;
 
 	if (ko && ko_signature(ko, &sig) == 0 && !sig) {
-		set(&ex->what,
-		    "%s: %s carries no signature and this kernel only loads signed modules",
-		    kernel_errno_name(err), name);
+		set(&ex->what, "%s carries no signature and this kernel only loads signed modules",
+		    name);
 		set(&ex->hint, "sign it with a key the kernel trusts (scripts/sign-file)");
 		return;
 	}
 	if (find_line(log, n, "unavailable key") || err == ENOKEY) {
-		set(&ex->what, "%s: %s is signed with a key this kernel does not trust",
-		    kernel_errno_name(err), name);
+		set(&ex->what, "%s is signed with a key this kernel does not trust", name);
 		set(&ex->hint, "sign it with a key in the kernel's keyrings, or enroll its key");
 		return;
 	}
 	set(&ex->what,
-	    "%s: %s's signature does not verify: the file was changed after it was signed, or "
+	    "%s's signature does not verify: the file was changed after it was signed, or "
 	    "the signature is damaged",
-	    kernel_errno_name(err), name);
+	    name);
 	set(&ex->hint, "use the file as it was signed, or sign the changed file again (a copy "
 		       "without the appended signature loads where signatures are not enforced)");
 }
@@ -275,8 +274,20 @@ static bool explain_from_log(int err, const char *name, const char *const *log, 
 		char *value = quoted(line, ":", '`', '\'');
 		char *param = quoted(line, "invalid for parameter", '`', '\'');
 
-		set(&ex->what, "%s: parameter '%s' of %s: invalid value '%s'",
-		    kernel_errno_name(err), param ? param : "?", name, value ? value : "");
+		set(&ex->what, "parameter '%s' of %s: invalid value '%s'", param ? param : "?",
+		    name, value ? value : "");
+		set(&ex->hint, "'mymod info %s' lists its parameters and their types", name);
+		free(value);
+		free(param);
+		return true;
+	}
+	line = find_line(log, n, "too large for parameter");
+	if (line) {
+		char *value = quoted(line, ":", '`', '\'');
+		char *param = quoted(line, "too large for parameter", '`', '\'');
+
+		set(&ex->what, "parameter '%s' of %s: value '%s' is too long", param ? param : "?",
+		    name, value ? value : "");
 		set(&ex->hint, "'mymod info %s' lists its parameters and their types", name);
 		free(value);
 		free(param);
@@ -284,8 +295,8 @@ static bool explain_from_log(int err, const char *name, const char *const *log, 
 	}
 	line = find_line(log, n, "from namespace");
 	if (line) {
-		set(&ex->what, "%s: %s uses a symbol from a namespace it does not import: %s",
-		    kernel_errno_name(err), name, line);
+		set(&ex->what, "%s uses a symbol from a namespace it does not import: %s", name,
+		    line);
 		set(&ex->hint, "add MODULE_IMPORT_NS() for that namespace to the module's source");
 		return true;
 	}
@@ -294,16 +305,15 @@ static bool explain_from_log(int err, const char *name, const char *const *log, 
 		line = find_line(log, n, "no symbol version for");
 	if (line) {
 		set(&ex->what,
-		    "%s: %s was built against a different kernel (symbol versions differ): %s",
-		    kernel_errno_name(err), name, line);
+		    "%s was built against a different kernel (symbol versions differ): %s", name,
+		    line);
 		set(&ex->hint, "rebuild it against the running kernel's headers; "
 			       "--force-modversion loads it anyway and taints the kernel");
 		return true;
 	}
 	syms = unknown_symbols(log, n);
 	if (syms) {
-		set(&ex->what, "%s: %s needs symbols that no loaded module provides: %s",
-		    kernel_errno_name(err), name, syms);
+		set(&ex->what, "%s needs symbols that no loaded module provides: %s", name, syms);
 		set(&ex->hint, "load the modules it depends on first ('mymod deps %s' lists them)",
 		    name);
 		free(syms);
@@ -312,14 +322,11 @@ static bool explain_from_log(int err, const char *name, const char *const *log, 
 	return false;
 }
 
-void kernel_explain_load(int err, struct ko *ko, const char *const *log, size_t n,
+static void explain_load(int err, struct ko *ko, const char *const *log, size_t n,
 			 struct kernel_explain *ex)
 {
 	const char *name = ko ? ko_name(ko) : "the module";
 
-	if (err < 0)
-		err = -err;
-	ex->what = ex->hint = NULL;
 	if (explain_from_log(err, name, log, n, ex))
 		return;
 	if (err == ENOEXEC) {
@@ -346,26 +353,25 @@ void kernel_explain_load(int err, struct ko *ko, const char *const *log, size_t 
 		explain_signature(err, ko, name, log, n, ex);
 		return;
 	case EBUSY:
-		set(&ex->what, "EBUSY: a module called %s is being loaded or removed right now", name);
+		set(&ex->what, "a module called %s is being loaded or removed right now", name);
 		set(&ex->hint, "wait for that to finish and try again");
 		return;
 	case ETXTBSY:
-		set(&ex->what, "ETXTBSY: the module file is open for writing by another process");
+		set(&ex->what, "the module file is open for writing by another process");
 		set(&ex->hint, "wait until it is written completely");
 		return;
 	case ENOSYS:
-		set(&ex->what, "ENOSYS: this kernel has no loadable-module support");
+		set(&ex->what, "this kernel has no loadable-module support");
 		return;
 	case EFBIG:
 	case EFAULT:
 	case ENOMEM:
-		set(&ex->what, "%s: the kernel could not take %s: %s", kernel_errno_name(err), name,
-		    strerror(err));
+		set(&ex->what, "the kernel could not take %s: %s", name, strerror(err));
 		set(&ex->hint, "the module may be too large, or memory is short");
 		return;
 	case ENOENT:
 		set(&ex->what,
-		    "ENOENT: %s needs a symbol that no loaded module provides, or its init "
+		    "%s needs a symbol that no loaded module provides, or its init "
 		    "function returned ENOENT",
 		    name);
 		set(&ex->hint, "the kernel log says which symbols ('dmesg'); load its "
@@ -373,15 +379,14 @@ void kernel_explain_load(int err, struct ko *ko, const char *const *log, size_t 
 		return;
 	case EINVAL:
 		set(&ex->what,
-		    "EINVAL: the kernel refused a parameter or the module, or %s's init function "
+		    "the kernel refused a parameter or the module, or %s's init function "
 		    "returned EINVAL",
 		    name);
 		set(&ex->hint, "the kernel log says which ('dmesg')");
 		return;
 	}
 	if (loader_errno(err)) {
-		set(&ex->what, "%s: the kernel refused %s: %s", kernel_errno_name(err), name,
-		    strerror(err));
+		set(&ex->what, "the kernel refused %s: %s", name, strerror(err));
 		return;
 	}
 	explain_init(err, name, ex);
@@ -411,24 +416,21 @@ static void explain_in_use(const char *name, struct kernel_explain *ex)
 	if (n) {
 		char *list = join(holders, n);
 
-		set(&ex->what, "%s is in use by %s (reference count %ld)", name, list, refcnt);
+		set(&ex->what, "%s is in use by %s, reference count %ld", name, list, refcnt);
 		set(&ex->hint, "unload %s first", list);
 		free(list);
 	} else {
-		set(&ex->what, "%s is in use (reference count %ld)", name, refcnt);
+		set(&ex->what, "%s is in use, reference count %ld", name, refcnt);
 		set(&ex->hint, "stop what uses it (an open device, a mount), or --wait for it; "
 			       "--force removes it anyway, at the risk of a crash");
 	}
 	kernel_names_free(holders, n);
 }
 
-void kernel_explain_unload(int err, const char *name, struct kernel_explain *ex)
+static void explain_unload(int err, const char *name, struct kernel_explain *ex)
 {
 	enum kernel_mod_state state = kernel_module_state(name);
 
-	if (err < 0)
-		err = -err;
-	ex->what = ex->hint = NULL;
 	switch (err) {
 	case ENOENT:
 		if (state == KERNEL_MOD_BUILTIN) {
@@ -448,19 +450,57 @@ void kernel_explain_unload(int err, const char *name, struct kernel_explain *ex)
 			set(&ex->hint, "wait for that to finish and try again");
 			return;
 		}
-		set(&ex->what, "%s cannot be unloaded: it has an init function but no exit "
-			       "function", name);
+		set(&ex->what,
+		    "%s cannot be unloaded: it has an init function but no exit "
+		    "function",
+		    name);
 		set(&ex->hint, "--force removes it anyway, at the risk of a crash");
 		return;
 	case EPERM:
 		explain_eperm(ex, NULL, 0);
+		return;
+	case ENOSYS:
+		set(&ex->what, "this kernel has no loadable-module support: %s cannot be unloaded",
+		    name);
 		return;
 	case ETIMEDOUT:
 		explain_in_use(name, ex);
 		set(&ex->hint, "it was still in use when --timeout ran out");
 		return;
 	}
-	set(&ex->what, "%s: cannot unload %s: %s", kernel_errno_name(err), name, strerror(err));
+	set(&ex->what, "cannot unload %s: %s", name, strerror(err));
+}
+
+/* Every explanation names the errno, once: "... (ENOENT)". */
+static void name_errno(int err, struct kernel_explain *ex)
+{
+	const char *name = kernel_errno_name(err);
+	char *what;
+
+	if (strstr(ex->what, name))
+		return;
+	what = mm_asprintf("%s (%s)", ex->what, name);
+	free(ex->what);
+	ex->what = what;
+}
+
+void kernel_explain_load(int err, struct ko *ko, const char *const *log, size_t n,
+			 struct kernel_explain *ex)
+{
+	if (err < 0)
+		err = -err;
+	ex->what = ex->hint = NULL;
+	explain_load(err, ko, log, n, ex);
+	name_errno(err, ex);
+}
+
+void kernel_explain_unload(int err, const char *name, struct kernel_explain *ex)
+{
+	if (err < 0)
+		err = -err;
+	ex->what = ex->hint = NULL;
+	explain_unload(err, name, ex);
+	name_errno(err, ex);
 }
 
 void kernel_explain_free(struct kernel_explain *ex)

@@ -47,19 +47,26 @@ int kernel_log_open(struct kernel_log **logp)
 	return 0;
 }
 
-/* A record is "prio,seq,usec,flags[,...];text\n[ KEY=VALUE\n]...": keep the text. */
-static void add_record(struct kernel_log *log, const char *rec, size_t len)
+/*
+ * A record is "prio,seq,usec,flags[,...];text\n" followed by " KEY=VALUE\n"
+ * lines; /dev/kmsg returns one per read, a plain file (tests) several.
+ * Keep the texts.
+ */
+static void add_records(struct kernel_log *log, const char *buf)
 {
-	const char *text = memchr(rec, ';', len);
-	size_t tlen;
+	while (*buf) {
+		size_t len = strcspn(buf, "\n");
+		const char *text = memchr(buf, ';', len);
 
-	if (!text)
-		return;
-	text++;
-	tlen = (size_t)(rec + len - text);
-	tlen = strcspn(text, "\n") < tlen ? strcspn(text, "\n") : tlen;
-	log->msgs = mm_reallocarray(log->msgs, log->nmsgs + 1, sizeof(*log->msgs));
-	log->msgs[log->nmsgs++] = mm_strndup(text, tlen);
+		if (buf[0] != ' ' && text) {
+			text++;
+			log->msgs = mm_reallocarray(log->msgs, log->nmsgs + 1, sizeof(*log->msgs));
+			log->msgs[log->nmsgs++] = mm_strndup(text, (size_t)(buf + len - text));
+		}
+		buf += len;
+		if (*buf == '\n')
+			buf++;
+	}
 }
 
 static bool is_name_char(char c)
@@ -116,7 +123,7 @@ int kernel_log_read(struct kernel_log *log, const char *name, const char *const 
 		if (r == 0)
 			break;
 		rec[r] = '\0';
-		add_record(log, rec, (size_t)r);
+		add_records(log, rec);
 	}
 	free(log->lines);
 	log->lines = mm_calloc(log->nmsgs + 1, sizeof(*log->lines));

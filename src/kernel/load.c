@@ -164,7 +164,8 @@ int kernel_load(struct ko *ko, const char *params, unsigned int flags)
 			return err;
 		break; /* a kernel without finit_module: init_module below */
 	case KERNEL_LOAD_FINIT_COMPRESSED:
-		return sys_finit(ko_fd(ko), params, init_flags(flags) | MODULE_INIT_COMPRESSED_FILE);
+		return sys_finit(ko_fd(ko), params,
+				 init_flags(flags) | MODULE_INIT_COMPRESSED_FILE);
 	case KERNEL_LOAD_FINIT_MEMFD:
 		image = ko_elf_image(ko, &len);
 		fd = image_memfd(image, len);

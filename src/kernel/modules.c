@@ -45,7 +45,8 @@ char *kernel_modpath(char *buf, size_t len, const char *name, const char *attr)
 	char *mod = kernel_modname(name);
 	int n;
 
-	n = snprintf(rel, sizeof(rel), "/sys/module/%s%s%s", mod, attr ? "/" : "", attr ? attr : "");
+	n = snprintf(rel, sizeof(rel), "/sys/module/%s%s%s", mod, attr ? "/" : "",
+		     attr ? attr : "");
 	free(mod);
 	if (n < 0 || (size_t)n >= sizeof(rel))
 		return NULL;
@@ -165,10 +166,7 @@ int kernel_modules(struct kernel_module **modsp, size_t *np)
 		return mm_fail(ENAMETOOLONG, "path too long");
 	err = mm_read_file(path, &buf, NULL);
 	if (err == -ENOENT)
-		return mm_fail(ENOSYS,
-			       "this kernel has no loadable-module support (no %s): nothing can be "
-			       "loaded and nothing is",
-			       path);
+		return mm_fail(ENOSYS, "this kernel has no loadable-module support (no %s)", path);
 	if (err < 0)
 		return mm_fail(err, "cannot read %s: %s", path, strerror(-err));
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {

@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The kernel layer without a kernel: explanations of failed loads and
+ * unloads (from errno, the module file and kernel log lines), and the kernel
+ * log reader, on a fake sysroot (MYMOD_SYSROOT's tree) in a temporary
+ * directory. Loads themselves run in the vm suite.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "kotest.h"
+#include "mymod/kernel.h"
+#include "mymod/util.h"
+
+static char sysroot[] = "/tmp/mymod-kernel-XXXXXX";
+
+static void put(const char *rel, const char *text)
+{
+	char *path = mm_asprintf("%s%s", sysroot, rel);
+	char *dir = mm_strdup(path);
+	char *cmd;
+	FILE *f;
+
+	*strrchr(dir, '/') = '\0';
+	cmd = mm_asprintf("mkdir -p '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	free(cmd);
+	free(dir);
+	free(path);
+}
+
+static int setup(void **state)
+{
+	if (!mkdtemp(sysroot))
+		return -1;
+	mm_cfg.sysroot = sysroot;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char *cmd = mm_asprintf("rm -rf '%s'", sysroot);
+	int r = system(cmd);
+
+	free(cmd);
+	return r;
+}
+
+static struct ko *hello(void)
+{
+	struct ko *ko = NULL;
+
+	if (ko_open(fixture("hello.ko"), &ko) < 0)
+		fail_msg("ko_open hello.ko: %s", mm_errmsg());
+	return ko;
+}
+
+/* Explain ERR for hello.ko with LOG; check what and hint contain the texts. */
+static void expect_load(int err, struct ko *ko, const char *const *log, size_t n, const char *what,
+			const char *hint)
+{
+	struct kernel_explain ex;
+
+	kernel_explain_load(err, ko, log, n, &ex);
+	assert_non_null(ex.what);
+	if (!strstr(ex.what, what))
+		fail_msg("what: [%s] lacks [%s]", ex.what, what);
+	if (hint && (!ex.hint || !strstr(ex.hint, hint)))
+		fail_msg("hint: [%s] lacks [%s]", ex.hint ? ex.hint : "(none)", hint);
+	kernel_explain_free(&ex);
+}
+
+static void test_init_failed(void **state)
+{
+	struct ko *ko = hello();
+	const char *log[] = { "hello: no device here" };
+
+	expect_load(-ENODEV, ko, log, 1, "hello's init function failed: ENODEV (No such device)",
+		    "no device to drive");
+	expect_load(EIO, ko, NULL, 0, "hello's init function failed: EIO (Input/output error)",
+		    NULL);
+	ko_close(ko);
+}
+
+static void test_bad_parameter(void **state)
+{
+	struct ko *ko = hello();
+	const char *log[] = { "hello: `abc' invalid for parameter `count'" };
+	const char *big[] = {
+		"hello: `aaaaaaaaaaaaaaaaaaaaaaa' too large for parameter `greeting'"
+	};
+
+	expect_load(-EINVAL, ko, log, 1, "parameter 'count' of hello: invalid value 'abc' (EINVAL)",
+		    "mymod info hello");
+	expect_load(-ENOSPC, ko, big, 1,
+		    "parameter 'greeting' of hello: value 'aaaaaaaaaaaaaaaaaaaaaaa' is too long "
+		    "(ENOSPC)",
+		    NULL);
+	ko_close(ko);
+}
+
+static void test_unknown_symbols(void **state)
+{
+	struct ko *ko = hello();
+	const char *log[] = {
+		"hello: Unknown symbol foo_bar (err -2)",
+		"something else entirely",
+		"hello: Unknown symbol baz (err -2)",
+	};
+
+	expect_load(-ENOENT, ko, log, 3,
+		    "hello needs symbols that no loaded module provides: foo_bar, baz (ENOENT)",
+		    "mymod deps hello");
+	/* Without the log (not readable), say what it may be. */
+	expect_load(-ENOENT, ko, NULL, 0, "needs a symbol that no loaded module provides", "dmesg");
+	ko_close(ko);
+}
+
+static void test_vermagic(void **state)
+{
+	struct ko *ko = hello();
+	const char *log[] = { "hello: version magic '6.1.0-56-amd64 SMP preempt mod_unloax "
+			      "modversions ' should be '6.1.0-56-amd64 SMP preempt mod_unload "
+			      "modversions '" };
+	const char *crc[] = { "hello: disagrees about version of symbol module_layout" };
+	struct utsname u;
+	char *want;
+
+	expect_load(-ENOEXEC, ko, log, 1,
+		    "vermagic '6.1.0-56-amd64 SMP preempt mod_unloax modversions ' does not match "
+		    "this kernel's '6.1.0-56-amd64 SMP preempt mod_unload modversions '",
+		    "--force-vermagic");
+	expect_load(-ENOEXEC, ko, crc, 1, "symbol versions differ", "--force-modversion");
+	/* No log: the file's vermagic against uname's release. */
+	uname(&u);
+	if (strcmp(u.release, test_kver()) != 0) {
+		want = mm_asprintf("hello was built for kernel %s, this kernel is %s", test_kver(),
+				   u.release);
+		expect_load(-ENOEXEC, ko, NULL, 0, want, NULL);
+		free(want);
+	}
+	ko_close(ko);
+}
+
+static void test_machine(void **state)
+{
+	size_t len;
+	uint8_t *data = slurp(fixture("hello.ko"), &len);
+	const char *log[] = { "Invalid architecture in ELF header: 183" };
+	struct ko *ko = NULL;
+
+	data[18] = 183; /* e_machine: EM_AARCH64 */
+	data[19] = 0;
+	assert_int_equal(ko_open_mem(data, len, "hello-arm.ko", &ko), 0);
+	expect_load(-ENOEXEC, ko, log, 1,
+		    "is built for AArch64 (ELF machine 183), this kernel runs on", "build it for");
+	ko_close(ko);
+	free(data);
+}
+
+static void test_eperm(void **state)
+{
+	struct ko *ko = hello();
+
+	if (geteuid() != 0) {
+		expect_load(-EPERM, ko, NULL, 0, "needs root (CAP_SYS_MODULE) (EPERM)", "root");
+		ko_close(ko);
+		return;
+	}
+	put("/proc/sys/kernel/modules_disabled", "1\n");
+	expect_load(-EPERM, ko, NULL, 0, "module loading is disabled", "reboot");
+	put("/proc/sys/kernel/modules_disabled", "0\n");
+	put("/sys/kernel/security/lockdown", "none [integrity] confidentiality\n");
+	expect_load(-EPERM, ko, NULL, 0, "locked down (integrity)", "sign the module");
+	put("/sys/kernel/security/lockdown", "[none] integrity confidentiality\n");
+	expect_load(-EPERM, ko, NULL, 0, "operation not permitted", NULL);
+	ko_close(ko);
+}
+
+static void test_signature(void **state)
+{
+	struct ko *ko = hello(); /* unsigned */
+
+	expect_load(-EKEYREJECTED, ko, NULL, 0,
+		    "hello carries no signature and this kernel only loads signed modules", NULL);
+	ko_close(ko);
+}
+
+static void test_already_loaded(void **state)
+{
+	struct ko *ko = hello();
+
+	put("/sys/module/hello/initstate", "live\n");
+	expect_load(-EEXIST, ko, NULL, 0, "hello is already loaded (EEXIST)", NULL);
+	put("/sys/module/hello/initstate", "going\n");
+	expect_load(-EBUSY, ko, NULL, 0, "being loaded or removed", "try again");
+	ko_close(ko);
+}
+
+static void expect_unload(int err, const char *name, const char *what, const char *hint)
+{
+	struct kernel_explain ex;
+
+	kernel_explain_unload(err, name, &ex);
+	if (!strstr(ex.what, what))
+		fail_msg("what: [%s] lacks [%s]", ex.what, what);
+	if (hint && (!ex.hint || !strstr(ex.hint, hint)))
+		fail_msg("hint: [%s] lacks [%s]", ex.hint ? ex.hint : "(none)", hint);
+	kernel_explain_free(&ex);
+}
+
+static void test_unload(void **state)
+{
+	put("/sys/module/crc_t10dif/initstate", "live\n");
+	put("/sys/module/crc_t10dif/refcnt", "2\n");
+	put("/sys/module/crc_t10dif/holders/t10_pi", "");
+	put("/sys/module/crc_t10dif/holders/nvme_core", "");
+	expect_unload(-EWOULDBLOCK, "crc-t10dif",
+		      "crc-t10dif is in use by nvme_core, t10_pi, reference count 2 (EAGAIN)",
+		      "unload nvme_core, t10_pi first");
+	expect_unload(-ETIMEDOUT, "crc_t10dif", "reference count 2 (ETIMEDOUT)", "--timeout");
+	put("/sys/module/crc_t10dif/initstate", "going\n");
+	expect_unload(-EBUSY, "crc_t10dif", "crc_t10dif is being removed right now", NULL);
+	put("/sys/module/noexit/initstate", "live\n");
+	expect_unload(-EBUSY, "noexit", "no exit function", "--force");
+	expect_unload(-ENOENT, "absent", "absent is not loaded (ENOENT)", "mymod list");
+	put("/sys/module/zswap/parameters/enabled", "Y\n");
+	expect_unload(-ENOENT, "zswap", "zswap is built into the kernel", NULL);
+}
+
+static void test_state(void **state)
+{
+	char **holders;
+	size_t n;
+
+	put("/sys/module/a_b/initstate", "coming\n");
+	assert_int_equal(kernel_module_state("a-b"), KERNEL_MOD_COMING);
+	assert_string_equal(kernel_mod_state_name(KERNEL_MOD_COMING), "Loading");
+	put("/sys/module/builtin_one/parameters/x", "1\n");
+	assert_int_equal(kernel_module_state("builtin_one"), KERNEL_MOD_BUILTIN);
+	assert_int_equal(kernel_module_state("nothing"), KERNEL_MOD_ABSENT);
+	put("/sys/module/a_b/refcnt", "7\n");
+	assert_int_equal(kernel_module_refcnt("a_b"), 7);
+	assert_int_equal(kernel_module_refcnt("nothing"), -ENOENT);
+	put("/sys/module/a_b/holders/zz", "");
+	put("/sys/module/a_b/holders/aa", "");
+	assert_int_equal(kernel_module_holders("a_b", &holders, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(holders[0], "aa");
+	assert_string_equal(holders[1], "zz");
+	kernel_names_free(holders, n);
+}
+
+static void test_compression(void **state)
+{
+	char *path;
+
+	put("/sys/module/compression", "zstd\n");
+	assert_true(kernel_can_decompress(KO_COMP_ZSTD));
+	assert_false(kernel_can_decompress(KO_COMP_XZ));
+	assert_true(kernel_can_decompress(KO_COMP_NONE));
+	path = mm_asprintf("%s/sys/module/compression", sysroot);
+	unlink(path);
+	free(path);
+	assert_false(kernel_can_decompress(KO_COMP_ZSTD));
+}
+
+static void append(const char *rel, const char *text)
+{
+	char *path = mm_asprintf("%s%s", sysroot, rel);
+	FILE *f = fopen(path, "a");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	free(path);
+}
+
+static void test_log(void **state)
+{
+	struct kernel_log *log;
+	const char *const *lines;
+	size_t n;
+
+	put("/dev/kmsg", "6,100,5000,-;hello: before the call\n");
+	assert_int_equal(kernel_log_open(&log), 0);
+	append("/dev/kmsg", "6,101,5001,-;hello: `abc' invalid for parameter `count'\n"
+			    " SUBSYSTEM=module\n"
+			    "6,102,5002,-;hello_user: about itself\n"
+			    "3,103,5003,-;Invalid architecture in ELF header: 183\n"
+			    "6,104,5004,-;usb 1-1: new device\n"
+			    "4,105,5005,-;module hello-x: but a dash is the same name? no\n"
+			    "4,106,5006,-;(hello) in parentheses\n");
+	assert_int_equal(kernel_log_read(log, "hello", &lines, &n), 0);
+	assert_int_equal(n, 3);
+	assert_string_equal(lines[0], "hello: `abc' invalid for parameter `count'");
+	assert_string_equal(lines[1], "Invalid architecture in ELF header: 183");
+	assert_string_equal(lines[2], "(hello) in parentheses");
+	assert_int_equal(kernel_log_read(log, "hello_user", &lines, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(lines[0], "hello_user: about itself");
+	kernel_log_close(log);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_init_failed),	cmocka_unit_test(test_bad_parameter),
+		cmocka_unit_test(test_unknown_symbols), cmocka_unit_test(test_vermagic),
+		cmocka_unit_test(test_machine),		cmocka_unit_test(test_eperm),
+		cmocka_unit_test(test_signature),	cmocka_unit_test(test_already_loaded),
+		cmocka_unit_test(test_unload),		cmocka_unit_test(test_state),
+		cmocka_unit_test(test_compression),	cmocka_unit_test(test_log),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,370 @@
+#!/bin/busybox sh
+# PID 1 of the test VM. Runs each scenario and reports it on the console as
+#   MYMOD-TEST <name> PASS
+#   MYMOD-TEST <name> FAIL <what went wrong>
+# then powers off. tests/vm/vm.sh reads the scenario names from the
+# `scenario NAME` lines below, so every one of them must report.
+/bin/busybox mkdir -p /proc /sys /dev /tmp
+/bin/busybox mount -t proc proc /proc
+/bin/busybox --install -s /bin
+export PATH=/bin:/usr/bin
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t tmpfs tmpfs /tmp
+mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
+# No module autoloading behind the scenarios' backs.
+echo >/proc/sys/kernel/modprobe
+
+KVER=$(uname -r)
+M=/usr/bin/mymod
+X=/lib/modules/$KVER/extra
+D=/data
+K=/kmod # kmod's tools, by full path (busybox has applets of the same names)
+echo "MYMOD-VM-BOOT $KVER"
+
+problems=
+# note WHAT: record a failed check of the current scenario.
+note() { problems="$problems${problems:+; }$*"; }
+oneline() { echo "$1" | head -c 600 | tr '\n' '|'; }
+verbose=
+grep -q mymod.verbose /proc/cmdline && verbose=1
+# r CMD...: run it; $out, $err, $rc. With mymod.verbose, show them all.
+r() {
+	out=$("$@" 2>/tmp/err)
+	rc=$?
+	err=$(cat /tmp/err)
+	if [ -n "$verbose" ]; then
+		echo "MYMOD-LOG \$ $* => $rc"
+		[ -z "$out" ] || echo "$out" | sed 's/^/MYMOD-LOG   /'
+		[ -z "$err" ] || echo "$err" | sed 's/^/MYMOD-LOG   /'
+	fi
+}
+want_rc() { [ "$rc" = "$1" ] || note "$2: exit $rc, want $1 (out: $(oneline "$out") err: $(oneline "$err"))"; }
+has() {
+	case "$2" in
+	*"$1"*) ;;
+	*) note "$3: no [$1] in [$(oneline "$2")]" ;;
+	esac
+}
+eq() { [ "$2" = "$3" ] || note "$1: [$(oneline "$3")], want [$(oneline "$2")]"; }
+param() { cat "/sys/module/$1/parameters/$2" 2>&1; }
+loaded() { cut -d' ' -f1 /proc/modules | sort; }
+is_loaded() { grep -q "^$1 " /proc/modules; }
+not_loaded() { if is_loaded "$1"; then note "$2: $1 is loaded"; fi; }
+
+# /proc/modules as `mymod list -r -n -o NAME,SIZE,REFCNT,USED-BY,STATE,TAINT` prints it.
+proc_table() {
+	awk '{ u = $4; if (u == "-") u = ""; sub(/,$/, "", u); t = $7; gsub(/[()]/, "", t);
+	       print $1, $2, $3, u, $5, t }' /proc/modules
+}
+
+# The list, compared with /proc/modules and with kmod's lsmod.
+check_list() {
+	r $M list -r -n -o NAME,SIZE,REFCNT,USED-BY,STATE,TAINT
+	want_rc 0 "list"
+	eq "list vs /proc/modules" "$(proc_table)" "$out"
+	r $M list -r -n -o NAME,SIZE,REFCNT,USED-BY
+	eq "list vs kmod lsmod" "$($K/lsmod | tail -n +2 | awk '{ print $1, $2, $3, $4 }')" \
+		"$(echo "$out" | awk '{ print $1, $2, $3, $4 }')"
+}
+
+scenario() {
+	name=$1
+	problems=
+	before=$(loaded)
+	"t_$name"
+	after=$(loaded)
+	if [ "$before" != "$after" ]; then
+		note "modules before [$(echo $before)], after [$(echo $after)]"
+		for i in 1 2 3; do
+			for m in $after; do
+				echo "$before" | grep -qx "$m" || $K/rmmod "$m" 2>/dev/null
+			done
+		done
+	fi
+	if [ -z "$problems" ]; then
+		echo "MYMOD-TEST $name PASS"
+	else
+		echo "MYMOD-TEST $name FAIL $problems"
+	fi
+}
+
+t_load_params() {
+	r $M load $X/hello.ko whom=vm count=5 levels=7,8 mode=3 "greeting=hi there"
+	want_rc 0 "load"
+	eq whom vm "$(param hello whom)"
+	eq count 5 "$(param hello count)"
+	eq levels 7,8 "$(param hello levels)"
+	eq mode 3 "$(param hello mode)"
+	eq greeting "hi there" "$(param hello greeting)"
+	r $M unload hello
+	want_rc 0 "unload"
+	# kmod's insmod, the same parameters: the same values.
+	$K/insmod $X/hello.ko whom=vm count=5 levels=7,8 mode=3 || note "kmod insmod failed"
+	eq "kmod: whom" vm "$(param hello whom)"
+	eq "kmod: levels" 7,8 "$(param hello levels)"
+	$K/rmmod hello
+}
+
+t_list() {
+	$M load $X/hello.ko && $M load $X/hello_user.ko || note "load failed"
+	check_list
+	r $M list
+	has "hello_user" "$out" "table"
+	r $M list --json
+	want_rc 0 "--json"
+	has '"name": "hello"' "$out" "--json"
+	has '"used-by": [
+        "hello_user"
+      ]' "$out" "--json used-by"
+	has '"taint": "OE"' "$out" "--json taint"
+	r $M unload hello_user hello
+	want_rc 0 "unload"
+}
+
+t_already_loaded() {
+	$M load $X/hello.ko || note "load failed"
+	r $M load $X/hello.ko count=9
+	want_rc 0 "load again"
+	has "already loaded" "$out" "load again"
+	eq "count unchanged" 3 "$(param hello count)"
+	r $M load hello
+	want_rc 0 "load by name"
+	has "already loaded" "$out" "load by name"
+	$M unload hello
+}
+
+t_unload() {
+	$K/insmod $X/hello.ko || note "kmod insmod failed"
+	r $M unload hello
+	want_rc 0 "unload"
+	not_loaded hello "after unload"
+	[ -e /sys/module/hello ] && note "/sys/module/hello still there"
+}
+
+t_unload_absent() {
+	r $M unload hello
+	want_rc 1 "unload"
+	has "hello is not loaded" "$err" "unload"
+	has ENOENT "$err" "unload"
+	$K/rmmod hello 2>/dev/null && note "kmod rmmod succeeded"
+}
+
+t_init_fail() {
+	r $M load $X/hello_fail.ko
+	want_rc 1 "load"
+	has "init function failed" "$err" "explanation"
+	has ENODEV "$err" "errno name"
+	has "hello_fail: no device here" "$err" "kernel log line"
+	not_loaded hello_fail "after load"
+	$K/insmod $X/hello_fail.ko 2>/dev/null && note "kmod insmod succeeded"
+}
+
+t_in_use() {
+	$M load $X/hello.ko && $M load $X/hello_user.ko || note "load failed"
+	r $M unload hello
+	want_rc 1 "unload hello"
+	has "in use by hello_user" "$err" "holder named"
+	has "reference count 1" "$err" "reference count"
+	is_loaded hello || note "hello was unloaded"
+	r $M unload --wait --timeout 0.5 hello
+	want_rc 1 "unload --wait"
+	has "ETIMEDOUT" "$err" "unload --wait"
+	r $M unload hello_user hello
+	want_rc 0 "unload both"
+}
+
+t_compressed() {
+	for c in xz zst gz; do
+		r $M load --dry-run $D/hello.ko.$c
+		has "init_module, decompressed in memory" "$out" "$c dry run"
+		r $M load $D/hello.ko.$c count=6
+		want_rc 0 "load .ko.$c"
+		eq "$c: count" 6 "$(param hello count)"
+		r $M unload hello
+		want_rc 0 "unload ($c)"
+	done
+}
+
+t_bad_param() {
+	r $M load $X/hello.ko count=abc
+	want_rc 1 "count=abc"
+	has "parameter 'count' of hello: invalid value 'abc'" "$err" "count=abc"
+	r $M load $X/hello.ko mode=7
+	want_rc 1 "mode=7"
+	has "parameter 'mode'" "$err" "mode=7"
+	has EINVAL "$err" "mode=7"
+	not_loaded hello "after bad parameters"
+	r $M load $X/hello.ko nosuch=1
+	want_rc 0 "unknown parameter"
+	has "unknown parameter 'nosuch' ignored" "$err" "unknown parameter warning"
+	$M unload hello
+}
+
+t_nonroot() {
+	r su -s /bin/sh nobody -c "$M load $X/hello.ko"
+	want_rc 1 "load as nobody"
+	has "needs root" "$err" "load as nobody"
+	has EPERM "$err" "load as nobody"
+	not_loaded hello "after load as nobody"
+	$M load $X/hello.ko || note "load failed"
+	r su -s /bin/sh nobody -c "$M unload hello"
+	want_rc 1 "unload as nobody"
+	has EPERM "$err" "unload as nobody"
+	is_loaded hello || note "unloaded by nobody"
+	$M unload hello
+}
+
+t_by_name() {
+	r $M load hello
+	want_rc 0 "load hello"
+	eq "config whom" config "$(param hello whom)"
+	eq "config count" 4 "$(param hello count)"
+	$M unload hello
+	r $M load hello count=9
+	eq "command line after config" 9 "$(param hello count)"
+	eq "config kept" config "$(param hello whom)"
+	$M unload hello
+	r $M load --ignore-config hello
+	eq "--ignore-config whom" world "$(param hello whom)"
+	eq "--ignore-config count" 3 "$(param hello count)"
+	$M unload hello
+	# kmod's modprobe, the same name and parameters: the same values.
+	$K/modprobe hello count=9 || note "kmod modprobe failed"
+	eq "modprobe count" 9 "$(param hello count)"
+	eq "modprobe whom" config "$(param hello whom)"
+	$K/rmmod hello
+}
+
+t_blacklist() {
+	r $M load greeter
+	want_rc 1 "load greeter"
+	has "blacklist" "$err" "load greeter"
+	not_loaded hello "mymod load greeter"
+	$K/modprobe greeter
+	not_loaded hello "kmod modprobe greeter"
+}
+
+t_real_module() {
+	r $M load loop max_loop=3
+	want_rc 0 "load loop"
+	eq max_loop 3 "$(param loop max_loop)"
+	check_list
+	r $M unload loop
+	want_rc 0 "unload loop"
+}
+
+t_dep_chain() {
+	for m in crct10dif_common crc-t10dif crc64 crc64_rocksoft t10-pi; do
+		r $M load $m
+		want_rc 0 "load $m"
+	done
+	check_list
+	r $M unload crct10dif_common
+	want_rc 1 "unload crct10dif_common"
+	has "in use by crc_t10dif" "$err" "holder named"
+	r $M unload t10-pi crc64_rocksoft crc64 crc_t10dif crct10dif_common
+	want_rc 0 "unload the chain"
+}
+
+t_unknown_symbol() {
+	r $M load $X/hello_user.ko
+	want_rc 1 "load hello_user alone"
+	has "needs symbols that no loaded module provides" "$err" "explanation"
+	has "hello_greet" "$err" "symbol named"
+	has ENOENT "$err" "errno name"
+}
+
+t_vermagic() {
+	r $M load $D/hello-badmagic.ko
+	want_rc 1 "load"
+	has ENOEXEC "$err" "errno name"
+	has "vermagic '$KVER SMP preempt mod_unloax modversions" "$err" "file's vermagic"
+	has "this kernel's '$KVER SMP preempt mod_unload modversions" "$err" "kernel's vermagic"
+	$K/insmod $D/hello-badmagic.ko 2>/dev/null && note "kmod insmod succeeded"
+	r $M load --force-vermagic $D/hello-badmagic.ko
+	want_rc 0 "--force-vermagic"
+	has "taints the kernel" "$err" "--force-vermagic warning"
+	grep '^hello ' /proc/modules | grep -q 'F' || note "no F taint: $(grep '^hello ' /proc/modules)"
+	$M unload hello
+	r $M load --dry-run --force-vermagic $D/hello-badmagic.ko.xz
+	has "finit_module (memfd)" "$out" "compressed and forced: dry run"
+	r $M load --force-vermagic $D/hello-badmagic.ko.xz
+	want_rc 0 "--force-vermagic .ko.xz"
+	$M unload hello
+}
+
+t_bad_arch() {
+	r $M load $D/hello-aarch64.ko
+	want_rc 1 "load"
+	has ENOEXEC "$err" "errno name"
+	has "ELF machine 183), this kernel runs on x86_64" "$err" "architecture"
+}
+
+t_signature() {
+	r $M load $D/loop-tampered.ko
+	want_rc 1 "load"
+	has EKEYREJECTED "$err" "errno name"
+	has "signature does not verify" "$err" "explanation"
+	not_loaded loop "after load"
+}
+
+t_builtin() {
+	r $M load zswap
+	want_rc 0 "load zswap"
+	has "zswap is built into the kernel" "$out" "load zswap"
+	$K/modprobe zswap || note "kmod modprobe zswap failed"
+	r $M unload zswap
+	want_rc 1 "unload zswap"
+	has "built into the kernel" "$err" "unload zswap"
+}
+
+t_dry_run() {
+	r $M load --dry-run $X/hello.ko whom=x
+	want_rc 0 "dry run"
+	has "would load hello ($X/hello.ko) with finit_module, parameters: whom=x" "$out" "dry run"
+	r $M load -n hello
+	has "parameters: whom=config count=4" "$out" "dry run by name"
+}
+
+t_force_unload() {
+	$M load $X/hello.ko || note "load failed"
+	r $M unload --force hello
+	want_rc 0 "unload --force"
+	has "taints the kernel" "$err" "--force warning"
+	not_loaded hello "after unload --force"
+}
+
+t_modules_disabled() {
+	echo 1 >/proc/sys/kernel/modules_disabled
+	r $M load $X/hello.ko
+	want_rc 1 "load"
+	has "modules_disabled is 1" "$err" "explanation"
+	has EPERM "$err" "errno name"
+}
+
+scenario load_params
+scenario list
+scenario already_loaded
+scenario unload
+scenario unload_absent
+scenario init_fail
+scenario in_use
+scenario compressed
+scenario bad_param
+scenario nonroot
+scenario by_name
+scenario blacklist
+scenario real_module
+scenario dep_chain
+scenario unknown_symbol
+scenario vermagic
+scenario bad_arch
+scenario signature
+scenario builtin
+scenario dry_run
+scenario force_unload
+scenario modules_disabled # last: it cannot be undone
+
+echo "MYMOD-VM-DONE"
+poweroff -f

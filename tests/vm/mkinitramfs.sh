@@ -1,0 +1,87 @@
+#!/bin/sh
+# Build the test VM's initramfs: busybox, the built mymod and kmod (with
+# their shared libraries), the fixture modules and a few real ones from the
+# installed tree under /lib/modules/KVER (indexed by kmod's depmod), crafted
+# bad modules under /data, and INIT as /init.
+#
+# usage: mkinitramfs.sh OUTDIR INIT
+# env:   MYMOD (the binary), FIXTURES (built fixtures), VM_KVER (the kernel)
+# Writes OUTDIR/initramfs.cpio (uncompressed: quicker to unpack under TCG).
+set -eu
+out=$1
+init=$2
+: "${MYMOD:?}" "${FIXTURES:?}" "${VM_KVER:?}"
+hostmods=/lib/modules/$VM_KVER
+root=$out/root
+mods=$root/lib/modules/$VM_KVER
+
+# The real modules: loop (parameters), and a dependency chain.
+real_modules="loop crct10dif_common crc_t10dif crc64 crc64_rocksoft t10_pi"
+
+rm -rf "$root"
+mkdir -p "$root"/bin "$root"/usr/bin "$root"/kmod "$root"/etc/modprobe.d "$root"/data \
+    "$root"/proc "$root"/sys "$root"/dev "$root"/tmp "$mods"/extra
+
+# copy_bin SRC DEST: the program and every library ldd lists, at the same paths.
+copy_bin() {
+    cp -L "$1" "$root$2"
+    ldd "$1" | awk '/=> \// { print $3 } /^\t\// { print $1 }' | while read -r lib; do
+        mkdir -p "$root$(dirname "$lib")"
+        [ -e "$root$lib" ] || cp -L "$lib" "$root$lib"
+    done
+}
+
+cp /bin/busybox "$root/bin/busybox"
+copy_bin "$MYMOD" /usr/bin/mymod
+copy_bin "$(command -v kmod)" /usr/bin/kmod
+for tool in insmod rmmod modprobe lsmod modinfo; do
+    ln -s /usr/bin/kmod "$root/kmod/$tool"
+done
+
+cp "$FIXTURES"/hello.ko "$FIXTURES"/hello_user.ko "$FIXTURES"/hello_fail.ko "$mods/extra/"
+for m in $real_modules; do
+    rel=$(modinfo -k "$VM_KVER" -n "$m" | sed "s|^$hostmods/||")
+    case $rel in
+    kernel/*) ;;
+    *) echo "mkinitramfs: $m is not a module file of $VM_KVER ($rel)" >&2; exit 1 ;;
+    esac
+    mkdir -p "$mods/$(dirname "$rel")"
+    cp "$hostmods/$rel" "$mods/$rel"
+done
+cp "$hostmods/modules.builtin" "$hostmods/modules.builtin.modinfo" "$hostmods/modules.order" "$mods/"
+depmod -b "$root" "$VM_KVER"
+
+# Compressed copies, outside the module directory (depmod would see two hellos).
+data=$root/data
+gzip -c "$FIXTURES/hello.ko" >"$data/hello.ko.gz"
+xz -c --check=crc32 "$FIXTURES/hello.ko" >"$data/hello.ko.xz"
+zstd -q -c "$FIXTURES/hello.ko" >"$data/hello.ko.zst"
+
+# patch FILE NEEDLE REPLACEMENT: overwrite the first NEEDLE in FILE, same length.
+patch() {
+    off=$(grep -boa -m1 "$2" "$1" | head -1 | cut -d: -f1)
+    [ -n "$off" ] || { echo "mkinitramfs: no '$2' in $1" >&2; exit 1; }
+    printf '%s' "$3" | dd of="$1" bs=1 seek="$off" conv=notrunc status=none
+}
+# A vermagic the kernel refuses (the release part is not compared under
+# modversions, so change a flag word).
+cp "$FIXTURES/hello.ko" "$data/hello-badmagic.ko"
+patch "$data/hello-badmagic.ko" "mod_unload modversions" "mod_unloax modversions"
+xz -c --check=crc32 "$data/hello-badmagic.ko" >"$data/hello-badmagic.ko.xz"
+# Another architecture: e_machine (offset 18) = 183, EM_AARCH64.
+cp "$FIXTURES/hello.ko" "$data/hello-aarch64.ko"
+printf '\267\000' | dd of="$data/hello-aarch64.ko" bs=1 seek=18 conv=notrunc status=none
+# A signed module changed after signing.
+cp "$hostmods/kernel/drivers/block/loop.ko" "$data/loop-tampered.ko"
+patch "$data/loop-tampered.ko" "license=GPL" "license=gpl"
+
+cat >"$root/etc/modprobe.d/mymod-test.conf" <<'CONF'
+options hello whom=config count=4
+blacklist hello
+CONF
+printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' >"$root/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+
+cp "$init" "$root/init"
+chmod 755 "$root/init"
+(cd "$root" && find . | sort | cpio -o -H newc --quiet) >"$out/initramfs.cpio"
