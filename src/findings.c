@@ -698,10 +698,14 @@ static void report_needs(struct import_ctx *c, struct findings *f)
 		bool loaded = c->t->running && kernel_module_state(nd->module) == KERNEL_MOD_LIVE;
 		struct finding *fd;
 
-		fd = add(f, FINDING_INFO, "dependency", loaded ? 0 : ENOENT,
-			 "needs module %s%s for %zu symbol%s (%s%s)", nd->module,
-			 loaded ? " (loaded)" : "", nd->count, nd->count == 1 ? "" : "s", nd->first,
-			 nd->count > 3 ? ", ..." : "");
+		/* On the running kernel, what is not loaded yet makes a plain insmod fail. */
+		fd = add(f, c->t->running && !loaded ? FINDING_WARNING : FINDING_INFO, "dependency",
+			 loaded ? 0 : ENOENT, "needs module %s for %zu symbol%s (%s%s)%s",
+			 nd->module, nd->count, nd->count == 1 ? "" : "s", nd->first,
+			 nd->count > 3 ? ", ..." : "",
+			 loaded		 ? ", loaded"
+			 : c->t->running ? ", which is not loaded"
+					 : "");
 		about(fd, NULL, nd->module);
 		if (!loaded)
 			hint(fd, "load %s first (mymod load --with-deps and modprobe do)",

@@ -185,6 +185,17 @@ static int read_text_gz(const char *path, char **bufp, size_t *lenp)
 	return 0;
 }
 
+/* End LINE at its newline; returns where the next line starts. */
+static char *cut_line(char *line)
+{
+	char *next = strchr(line, '\n');
+
+	if (!next)
+		return line + strlen(line);
+	*next = '\0';
+	return next + 1;
+}
+
 /* Split BUF in place into lines and each line into up to MAX tab-separated fields. */
 static size_t split_fields(char *line, char sep, char **fields, size_t max)
 {
@@ -252,16 +263,12 @@ static int symvers_parse(struct modtree_symvers *sv)
 		cap++;
 	sv->syms = mm_reallocarray(NULL, cap, sizeof(*sv->syms));
 	while (*line) {
-		char *next = strchr(line, '\n');
+		char *next = cut_line(line);
 		char *f[5];
 		size_t nf;
 		char *end;
 		struct modtree_symver *s;
 
-		if (next)
-			*next++ = '\0';
-		else
-			next = line + strlen(line);
 		lineno++;
 		if (!*line) {
 			line = next;
@@ -377,13 +384,9 @@ static void kconfig_parse(struct modtree_kconfig *kc)
 	char *line = kc->buf;
 
 	while (*line) {
-		char *next = strchr(line, '\n');
+		char *next = cut_line(line);
 		char *eq;
 
-		if (next)
-			*next++ = '\0';
-		else
-			next = line + strlen(line);
 		eq = strchr(line, '=');
 		if (line[0] != '#' && eq) {
 			*eq = '\0';
@@ -496,13 +499,9 @@ int modtree_foreach_module(struct modtree *mt, int (*fn)(const char *path, void 
 	if (err < 0)
 		return err;
 	for (line = buf; *line && !err;) {
-		char *next = strchr(line, '\n');
+		char *next = cut_line(line);
 		char *colon;
 
-		if (next)
-			*next++ = '\0';
-		else
-			next = line + strlen(line);
 		colon = strchr(line, ':');
 		if (colon) {
 			*colon = '\0';

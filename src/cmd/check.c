@@ -55,18 +55,6 @@ struct checked {
 	struct findings findings;
 };
 
-static const char *severity_mark(enum finding_severity sev)
-{
-	switch (sev) {
-	case FINDING_BLOCKER:
-		return "blocker";
-	case FINDING_WARNING:
-		return "warning";
-	default:
-		return "info";
-	}
-}
-
 static const char *severity_color(enum finding_severity sev)
 {
 	switch (sev) {
@@ -113,7 +101,8 @@ static void print_human(const struct checked *c, const char *kver, const struct 
 		if (o->quiet && fd->severity == FINDING_INFO)
 			continue;
 		printf("  %s%-7s%s %s: %s\n", severity_color(fd->severity),
-		       severity_mark(fd->severity), out_color("reset"), fd->code, fd->message);
+		       finding_severity_name(fd->severity), out_color("reset"), fd->code,
+		       fd->message);
 		if (fd->hint && fd->severity != FINDING_INFO)
 			printf("          what to do: %s\n", fd->hint);
 	}

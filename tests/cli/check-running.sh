@@ -32,9 +32,11 @@ echo "[none] integrity confidentiality" >"$sys/sys/kernel/security/lockdown"
 check_running hello
 assert_eq "nothing loaded: exit status" 0 "$rc"
 assert_contains "nothing loaded: verdict" "(hello) on $running: loads, with 2 warnings" "$out"
-check_running --json hello_user
+check_running hello_user
 assert_eq "hello not loaded: exit status" 0 "$rc"
-assert_contains "hello not loaded: dependency" "needs module hello for 3 symbols" "$out"
+assert_contains "hello not loaded: dependency" \
+    "warning dependency: needs module hello for 3 symbols (hello_count, hello_whom, hello_greet), which is not loaded" "$out"
+check_running --json hello_user
 assert_contains "hello not loaded: dependency errno" '"errno": "ENOENT"' "$out"
 
 echo 1 >"$sys/proc/sys/kernel/modules_disabled"
@@ -58,9 +60,9 @@ echo live >"$sys/sys/module/hello/initstate"
 check_running hello
 assert_eq "hello loaded: exit status" 1 "$rc"
 assert_contains "hello loaded: finding" "blocker kernel-state: hello is already loaded (Live)" "$out"
-check_running --json hello_user
+check_running hello_user
 assert_eq "hello loaded, hello_user: exit status" 0 "$rc"
-assert_contains "hello loaded, hello_user: dependency" "needs module hello (loaded) for 3 symbols" "$out"
+assert_contains "hello loaded, hello_user: dependency" "info    dependency: needs module hello for 3 symbols (hello_count, hello_whom, hello_greet), loaded" "$out"
 
 # A built-in module of the same name: /sys/module/hello without initstate.
 : >"$sys/proc/modules"
