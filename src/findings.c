@@ -508,7 +508,7 @@ static void check_arch(struct findings_target *t, struct ko *ko, struct findings
 		 elf->machine_name ? elf->machine_name : "another machine", elf->elfclass,
 		 t->machine_name, t->elfclass);
 	about(fd, NULL, "machine");
-	hint(fd, "build the module for the kernel's architecture: %s", rebuild_hint(t));
+	hint(fd, "build the module for %s: %s", t->machine_name, rebuild_hint(t));
 }
 
 static bool find_version(const struct ko_version *v, size_t n, const char *sym, uint32_t *crc)

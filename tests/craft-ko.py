@@ -6,6 +6,7 @@
 #   craft-ko.py strip   SRC DST
 #   craft-ko.py modinfo SRC DST KEY OLD NEW   KEY=OLD becomes KEY=NEW (NUL-padded)
 #   craft-ko.py crc     SRC DST SYMBOL         flip bits of SYMBOL's __versions CRC
+#   craft-ko.py machine SRC DST NUMBER         set e_machine (183: AArch64)
 #   craft-ko.py info    SRC                    print "signed|unsigned" and sections
 #
 # Test-side only: ELF64 little-endian (the modules of the x86_64 test kernel).
@@ -95,6 +96,9 @@ def main(argv):
         set_modinfo(data, argv[4], argv[5], argv[6])
     elif op == "crc" and len(argv) == 5:
         flip_crc(data, argv[4])
+    elif op == "machine" and len(argv) == 5:
+        sections(data)  # an ELF64 little-endian file
+        struct.pack_into("<H", data, 18, int(argv[4]))
     else:
         sys.exit(f"craft-ko: bad arguments: {' '.join(argv[1:])}")
     open(dst, "wb").write(data)

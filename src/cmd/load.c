@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mymod/cmd.h"
+#include "mymod/findings.h"
 #include "mymod/kernel.h"
 #include "mymod/ko.h"
 #include "mymod/modtree.h"
@@ -97,6 +98,25 @@ static void warn_from_log(struct kernel_log *log, const char *name)
 			mm_warn("%s", lines[i]);
 }
 
+/* What mymod check finds that explains ERR: precise where the errno alone is not. */
+static void explain_with_findings(struct ko *ko, int err)
+{
+	struct modtree *mt;
+	struct findings f;
+
+	if (modtree_open(&mt) < 0)
+		return;
+	if (findings_for_load_error(mt, ko, err, &f) == 0) {
+		for (size_t i = 0; i < f.n; i++) {
+			mm_error("check found: %s: %s", f.v[i].code, f.v[i].message);
+			if (f.v[i].hint)
+				mm_hint("%s", f.v[i].hint);
+		}
+		findings_free(&f);
+	}
+	modtree_close(mt);
+}
+
 static int load_file(const char *path, const char *config, char **params, int nparams,
 		     const struct load_opts *lo)
 {
@@ -170,6 +190,7 @@ static int load_file(const char *path, const char *config, char **params, int np
 	mm_error("%s: %s", path, ex.what);
 	if (ex.hint)
 		mm_hint("%s", ex.hint);
+	explain_with_findings(ko, err);
 	print_log(lines, nlines);
 	kernel_explain_free(&ex);
 out:
