@@ -708,7 +708,7 @@ static void report_needs(struct import_ctx *c, struct findings *f)
 					 : "");
 		about(fd, NULL, nd->module);
 		if (!loaded)
-			hint(fd, "load %s first (mymod load --with-deps and modprobe do)",
+			hint(fd, "load %s first (modprobe loads dependencies by itself)",
 			     nd->module);
 		free(nd->first);
 	}

@@ -522,6 +522,8 @@ int modtree_symbol_providers(struct modtree *mt, const char *sym, struct modtree
 	char *alias = mm_asprintf("symbol:%s", sym);
 	int err;
 
+	/* Many look-ups follow: map the indexes once (a no-op when done). */
+	kmod_load_resources(mt->ctx);
 	err = modtree_lookup(mt, alias, mods, n);
 	free(alias);
 	return err;
