@@ -378,15 +378,14 @@ static bool imports_ns(struct ko *ko, const char *ns)
 	return false;
 }
 
-static const char *rebuild_hint(const struct findings_target *t)
+/* The usual advice: BEFORE, then how to rebuild for the target, then AFTER. */
+static void hint_rebuild(struct finding *fd, const struct findings_target *t, const char *before,
+			 const char *after)
 {
-	static char buf[256];
-
-	snprintf(buf, sizeof(buf),
-		 "rebuild the module against the headers of %s (make -C /lib/modules/%s/build "
-		 "M=$PWD)",
-		 t->kver, t->kver);
-	return buf;
+	hint(fd,
+	     "%srebuild the module against the headers of %s (make -C /lib/modules/%s/build "
+	     "M=$PWD)%s",
+	     before, t->kver, t->kver, after);
 }
 
 /* Words of a version magic after the release ("SMP preempt mod_unload ..."). */
@@ -454,7 +453,7 @@ static void check_vermagic(struct findings_target *t, struct ko *ko, bool has_ve
 				 "no version magic: the kernel refuses it");
 		}
 		about(fd, NULL, "vermagic");
-		hint(fd, "%s", rebuild_hint(t));
+		hint_rebuild(fd, t, "", "");
 		return;
 	}
 	if (!t->vermagic) {
@@ -482,12 +481,12 @@ static void check_vermagic(struct findings_target *t, struct ko *ko, bool has_ve
 			 "version magic '%s' is not the kernel's '%s' (from %s): %s; the kernel "
 			 "ignores the release since the module has symbol versions",
 			 vm, t->vermagic, t->vermagic_source, diff);
-		hint(fd, "nothing, if the symbol versions match; to be sure, %s", rebuild_hint(t));
+		hint_rebuild(fd, t, "nothing, if the symbol versions match; to be sure, ", "");
 	} else {
 		fd = add(f, FINDING_BLOCKER, "vermagic", ENOEXEC,
 			 "version magic '%s' should be '%s' (from %s): %s", vm, t->vermagic,
 			 t->vermagic_source, diff);
-		hint(fd, "%s", rebuild_hint(t));
+		hint_rebuild(fd, t, "", "");
 	}
 	about(fd, NULL, "vermagic");
 	free(diff);
@@ -508,7 +507,7 @@ static void check_arch(struct findings_target *t, struct ko *ko, struct findings
 		 elf->machine_name ? elf->machine_name : "another machine", elf->elfclass,
 		 t->machine_name, t->elfclass);
 	about(fd, NULL, "machine");
-	hint(fd, "build the module for %s: %s", t->machine_name, rebuild_hint(t));
+	hint_rebuild(fd, t, "build for the kernel's architecture: ", "");
 }
 
 static bool find_version(const struct ko_version *v, size_t n, const char *sym, uint32_t *crc)
@@ -544,7 +543,7 @@ static void check_module_layout(struct findings_target *t, const struct ko_versi
 		 "built for another kernel",
 		 crc, sv->crc, modtree_symvers_path(t->symvers));
 	about(fd, "module_layout", NULL);
-	hint(fd, "%s", rebuild_hint(t));
+	hint_rebuild(fd, t, "", "");
 }
 
 static bool ignored_undefined(const char *sym)
@@ -620,7 +619,7 @@ static void check_import_crc(struct import_ctx *c, const struct ko_import *im,
 				 "%s: the module has no symbol versions, the kernel requires them",
 				 im->name);
 		about(fd, im->name, NULL);
-		hint(fd, "build the module with CONFIG_MODVERSIONS: %s", rebuild_hint(c->t));
+		hint_rebuild(fd, c->t, "", ", with CONFIG_MODVERSIONS");
 		return;
 	}
 	if (crc == src->crc)
@@ -630,8 +629,14 @@ static void check_import_crc(struct import_ctx *c, const struct ko_import *im,
 		 "0x%08x (%s)",
 		 im->name, crc, src->crc, src->crc_from);
 	about(fd, im->name, NULL);
-	hint(fd, "%s%s%s", rebuild_hint(c->t), src->owner ? ", and against the same build of " : "",
-	     src->owner ? src->owner : "");
+	if (src->owner) {
+		char *after = mm_asprintf(", as %s was", src->owner);
+
+		hint_rebuild(fd, c->t, "", after);
+		free(after);
+	} else {
+		hint_rebuild(fd, c->t, "", "");
+	}
 }
 
 static void check_import(struct import_ctx *c, const struct ko_import *im, struct findings *f)
@@ -819,7 +824,7 @@ static void check_taints(struct findings_target *t, struct ko *ko, struct findin
 			 "not compiled with retpoline, which the kernel uses: it may be open to "
 			 "Spectre v2");
 		about(fd, NULL, "retpoline");
-		hint(fd, "rebuild with a retpoline-capable compiler: %s", rebuild_hint(t));
+		hint_rebuild(fd, t, "", ", with a retpoline-capable compiler");
 	}
 }
 

@@ -62,6 +62,14 @@ assert_eq "signed original: exit status" 0 "$rc"
 assert_contains "signed original: signer" "info    signature: signed (PKCS#7, " "$out"
 assert_eq "signed original: verdict" "$tcp (tcp_scalable) on $KVER: loads" "$(printf '%s' "$out" | head -1)"
 
+# A name that modules.builtin lists: nothing to load, nothing blocks.
+builtin=$(sed -n '1s|.*/||; 1s|\.ko$||p' "$MODDIR/modules.builtin" | tr - _)
+run check -k "$KVER" --json "$builtin"
+assert_eq "built-in $builtin: exit status" 0 "$rc"
+assert_contains "built-in $builtin: builtin" '"builtin": true' "$out"
+run check -k "$KVER" "$builtin"
+assert_contains "built-in $builtin: said" "($builtin) on $KVER: built into the kernel, nothing to load" "$out"
+
 # A dependency missing from the tree: mma7455_i2c without mma7455_core.
 mktree "$TMP/nodep" "$c/mma7455_i2c.ko"
 run -b "$TMP/nodep" check -k "$KVER" --json mma7455_i2c

@@ -22,6 +22,16 @@ assert_eq "hello --json: findings" "warning out-of-tree -
 warning signature -
 info vermagic -" "$(printf '%s' "$out" | findings)"
 
+# Compressed copies get the same findings as the file itself.
+for z in "gzip -c" "xz -c --check=crc32" "zstd -q -c"; do
+    ext=$(echo "$z" | sed 's/^gzip.*/gz/; s/^xz.*/xz/; s/^zstd.*/zst/')
+    $z "$user" >"$TMP/hello_user.ko.$ext" || fail "$z failed"
+    run check -k "$KVER" --json "$TMP/hello_user.ko.$ext"
+    assert_eq "hello_user.ko.$ext: exit status" 1 "$rc"
+    assert_eq "hello_user.ko.$ext: findings" "$("$MYMOD" check -k "$KVER" --json "$user" | findings)" \
+        "$(printf '%s' "$out" | findings)"
+done
+
 # hello_user: hello is not in the 6.1 tree, so its three symbols are unknown.
 run check -k "$KVER" "$user"
 assert_eq "hello_user: exit status" 1 "$rc"
