@@ -117,6 +117,29 @@ static void explain_with_findings(struct ko *ko, int err)
 	modtree_close(mt);
 }
 
+/* "would load NAME (PATH) with SYSCALL, parameters: ..., decompressed ..., ignoring ..." */
+static void describe(const struct load_opts *lo, struct ko *ko, const char *path,
+		     const char *params)
+{
+	static const char *const ignoring[] = {
+		"",
+		", ignoring vermagic",
+		", ignoring symbol versions",
+		", ignoring vermagic and symbol versions",
+	};
+	enum kernel_load_method method = kernel_load_method(ko, lo->flags);
+	bool decompressed = method == KERNEL_LOAD_INIT || method == KERNEL_LOAD_FINIT_MEMFD;
+
+	printf("%s %s (%s) with %s", lo->dry_run ? "would load" : "loading", ko_name(ko), path,
+	       kernel_load_method_name(method));
+	if (*params)
+		printf(", parameters: %s", params);
+	if (decompressed)
+		printf(", decompressed in memory from %s", ko_comp_name(ko_compression(ko)));
+	printf("%s\n", ignoring[(lo->flags & KERNEL_LOAD_FORCE_VERMAGIC ? 1 : 0) |
+				(lo->flags & KERNEL_LOAD_FORCE_MODVERSION ? 2 : 0)]);
+}
+
 static int load_file(const char *path, const char *config, char **params, int nparams,
 		     const struct load_opts *lo)
 {
@@ -124,7 +147,6 @@ static int load_file(const char *path, const char *config, char **params, int np
 	struct kernel_log *log = NULL;
 	const char *const *lines = NULL;
 	enum kernel_mod_state state;
-	enum kernel_load_method method;
 	size_t nlines = 0;
 	struct ko *ko;
 	const char *name;
@@ -141,28 +163,15 @@ static int load_file(const char *path, const char *config, char **params, int np
 	if (state == KERNEL_MOD_LIVE || state == KERNEL_MOD_BUILTIN) {
 		printf("%s is %s\n", name,
 		       state == KERNEL_MOD_LIVE ? "already loaded" : "built into the kernel");
+		if (nparams > 0)
+			mm_warn("the parameters given were not applied%s",
+				state == KERNEL_MOD_LIVE ? ": unload it first to change them" : "");
 		ret = MM_EXIT_OK;
 		goto out;
 	}
 	pstr = param_string(config, params, nparams);
-	method = kernel_load_method(ko, lo->flags);
 	if (lo->dry_run || lo->verbose)
-		printf("%s %s (%s) with %s%s%s%s%s%s\n", lo->dry_run ? "would load" : "loading",
-		       name, path, kernel_load_method_name(method), *pstr ? ", parameters: " : "",
-		       pstr,
-		       method == KERNEL_LOAD_INIT || method == KERNEL_LOAD_FINIT_MEMFD
-			       ? ", decompressed in memory from "
-			       : "",
-		       method == KERNEL_LOAD_INIT || method == KERNEL_LOAD_FINIT_MEMFD
-			       ? ko_comp_name(ko_compression(ko))
-			       : "",
-		       lo->flags & KERNEL_LOAD_FORCE_VERMAGIC
-			       ? (lo->flags & KERNEL_LOAD_FORCE_MODVERSION
-					  ? ", ignoring vermagic and symbol versions"
-					  : ", ignoring vermagic")
-			       : (lo->flags & KERNEL_LOAD_FORCE_MODVERSION
-					  ? ", ignoring symbol versions"
-					  : ""));
+		describe(lo, ko, path, pstr);
 	if (lo->dry_run) {
 		ret = MM_EXIT_OK;
 		goto out;

@@ -262,6 +262,15 @@ static void explain_init(int err, const char *name, struct kernel_explain *ex)
 	}
 }
 
+/* parse_args()'s complaints: "NAME: `VALUE' <tag> `PARAM'". */
+static const struct {
+	const char *tag;
+	const char *problem;
+} param_complaints[] = {
+	{ "invalid for parameter", "invalid" },
+	{ "too large for parameter", "too long" },
+};
+
 /* What the log alone shows, whatever the errno. True when it explained. */
 static bool explain_from_log(int err, const char *name, const char *const *log, size_t n,
 			     struct kernel_explain *ex)
@@ -269,25 +278,17 @@ static bool explain_from_log(int err, const char *name, const char *const *log, 
 	const char *line;
 	char *syms;
 
-	line = find_line(log, n, "invalid for parameter");
-	if (line) {
-		char *value = quoted(line, ":", '`', '\'');
-		char *param = quoted(line, "invalid for parameter", '`', '\'');
+	for (size_t i = 0; i < MM_ARRAY_SIZE(param_complaints); i++) {
+		const char *tag = param_complaints[i].tag;
+		char *value, *param;
 
-		set(&ex->what, "parameter '%s' of %s: invalid value '%s'", param ? param : "?",
-		    name, value ? value : "");
-		set(&ex->hint, "'mymod info %s' lists its parameters and their types", name);
-		free(value);
-		free(param);
-		return true;
-	}
-	line = find_line(log, n, "too large for parameter");
-	if (line) {
-		char *value = quoted(line, ":", '`', '\'');
-		char *param = quoted(line, "too large for parameter", '`', '\'');
-
-		set(&ex->what, "parameter '%s' of %s: value '%s' is too long", param ? param : "?",
-		    name, value ? value : "");
+		line = find_line(log, n, tag);
+		if (!line)
+			continue;
+		value = quoted(line, ":", '`', '\'');
+		param = quoted(line, tag, '`', '\'');
+		set(&ex->what, "parameter '%s' of %s: value '%s' is %s", param ? param : "?", name,
+		    value ? value : "", param_complaints[i].problem);
 		set(&ex->hint, "'mymod info %s' lists its parameters and their types", name);
 		free(value);
 		free(param);

@@ -4,6 +4,7 @@
 # system call: the host must never load anything (the vm suite does).
 . "$SRCDIR/tests/lib.sh"
 hello=$FIXTURES/hello.ko
+PATH=$PATH:/usr/sbin:/sbin # kmod's modprobe
 
 run load
 assert_eq "no module: exit" 2 "$rc"

@@ -100,7 +100,7 @@ static void test_bad_parameter(void **state)
 		"hello: `aaaaaaaaaaaaaaaaaaaaaaa' too large for parameter `greeting'"
 	};
 
-	expect_load(-EINVAL, ko, log, 1, "parameter 'count' of hello: invalid value 'abc' (EINVAL)",
+	expect_load(-EINVAL, ko, log, 1, "parameter 'count' of hello: value 'abc' is invalid (EINVAL)",
 		    "mymod info hello");
 	expect_load(-ENOSPC, ko, big, 1,
 		    "parameter 'greeting' of hello: value 'aaaaaaaaaaaaaaaaaaaaaaa' is too long "

@@ -48,7 +48,7 @@ has() {
 }
 eq() { [ "$2" = "$3" ] || note "$1: [$(oneline "$3")], want [$(oneline "$2")]"; }
 param() { cat "/sys/module/$1/parameters/$2" 2>&1; }
-loaded() { cut -d' ' -f1 /proc/modules | sort; }
+loaded() { cat /proc/modules | cut -d' ' -f1 | sort; }
 is_loaded() { grep -q "^$1 " /proc/modules; }
 not_loaded() { if is_loaded "$1"; then note "$2: $1 is loaded"; fi; }
 
@@ -127,6 +127,7 @@ t_already_loaded() {
 	r $M load $X/hello.ko count=9
 	want_rc 0 "load again"
 	has "already loaded" "$out" "load again"
+	has "parameters given were not applied" "$err" "load again with count=9"
 	eq "count unchanged" 3 "$(param hello count)"
 	r $M load hello
 	want_rc 0 "load by name"
@@ -189,7 +190,7 @@ t_compressed() {
 t_bad_param() {
 	r $M load $X/hello.ko count=abc
 	want_rc 1 "count=abc"
-	has "parameter 'count' of hello: invalid value 'abc'" "$err" "count=abc"
+	has "parameter 'count' of hello: value 'abc' is invalid" "$err" "count=abc"
 	r $M load $X/hello.ko mode=7
 	want_rc 1 "mode=7"
 	has "parameter 'mode'" "$err" "mode=7"
@@ -335,6 +336,21 @@ t_force_unload() {
 	not_loaded hello "after unload --force"
 }
 
+t_lockdown() {
+	echo integrity >/sys/kernel/security/lockdown ||
+		note "cannot raise lockdown: $(cat /sys/kernel/security/lockdown)"
+	r $M load $X/hello.ko
+	want_rc 1 "unsigned hello"
+	has "locked down (integrity)" "$err" "explanation"
+	has EPERM "$err" "errno name"
+	has "unsigned module loading is restricted" "$err" "kernel log line"
+	not_loaded hello "after load"
+	# A module Debian signed still loads.
+	r $M load loop
+	want_rc 0 "signed loop"
+	$M unload loop
+}
+
 t_modules_disabled() {
 	echo 1 >/proc/sys/kernel/modules_disabled
 	r $M load $X/hello.ko
@@ -364,7 +380,8 @@ scenario signature
 scenario builtin
 scenario dry_run
 scenario force_unload
-scenario modules_disabled # last: it cannot be undone
+scenario lockdown         # these two last: they cannot be undone
+scenario modules_disabled
 
 echo "MYMOD-VM-DONE"
 poweroff -f

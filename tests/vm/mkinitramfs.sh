@@ -12,6 +12,7 @@ out=$1
 init=$2
 : "${MYMOD:?}" "${FIXTURES:?}" "${VM_KVER:?}"
 hostmods=/lib/modules/$VM_KVER
+PATH=$PATH:/usr/sbin:/sbin
 root=$out/root
 mods=$root/lib/modules/$VM_KVER
 

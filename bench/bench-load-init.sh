@@ -1,0 +1,45 @@
+#!/bin/busybox sh
+# PID 1 of the benchmark VM (bench/bench-load.sh): loads and unloads hello
+# N times per round with mymod and with kmod's tools, alternately, and
+# prints each round as "MYMOD-BENCH <case> <tool> <round> <seconds>".
+/bin/busybox mkdir -p /proc /sys /dev /tmp
+/bin/busybox mount -t proc proc /proc
+/bin/busybox --install -s /bin
+export PATH=/bin:/usr/bin
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+echo >/proc/sys/kernel/modprobe
+
+n=$(sed -n 's/.*mymod.n=\([0-9]*\).*/\1/p' /proc/cmdline)
+rounds=$(sed -n 's/.*mymod.rounds=\([0-9]*\).*/\1/p' /proc/cmdline)
+M=/usr/bin/mymod
+K=/kmod
+X=/lib/modules/$(uname -r)/extra
+echo "MYMOD-BENCH-START n=$n rounds=$rounds"
+
+now() { cut -d' ' -f1 /proc/uptime; }
+
+# bench CASE TOOL LOADCMD UNLOADCMD: N loads and unloads, timed.
+bench() {
+	t0=$(now)
+	i=0
+	while [ $i -lt "$n" ]; do
+		$3 >/dev/null 2>&1 || { echo "MYMOD-BENCH-ERROR $1 $2: $3 failed"; return; }
+		$4 >/dev/null 2>&1 || { echo "MYMOD-BENCH-ERROR $1 $2: $4 failed"; return; }
+		i=$((i + 1))
+	done
+	echo "MYMOD-BENCH $1 $2 $r $(echo "$t0 $(now)" | awk '{ printf "%.2f", $2 - $1 }')"
+}
+
+r=1
+while [ $r -le "$rounds" ]; do
+	bench file mymod "$M load $X/hello.ko" "$M unload hello"
+	bench file kmod "$K/insmod $X/hello.ko" "$K/rmmod hello"
+	bench name mymod "$M load hello" "$M unload hello"
+	bench name kmod "$K/modprobe hello" "$K/modprobe -r hello"
+	bench xz mymod "$M load /data/hello.ko.xz" "$M unload hello"
+	bench xz kmod "$K/insmod /data/hello.ko.xz" "$K/rmmod hello"
+	r=$((r + 1))
+done
+echo "MYMOD-BENCH-DONE"
+poweroff -f
