@@ -938,7 +938,8 @@ static void check_signature(struct findings_target *t, struct ko *ko, struct fin
 	if (sig) {
 		char *id = hex(sig->key_id, sig->key_id_len);
 
-		fd = add(f, FINDING_INFO, "signature", 0,
+		/* If the kernel refuses the signature, this is what it refused. */
+		fd = add(f, FINDING_INFO, "signature", EKEYREJECTED,
 			 "signed (%s, %s, %s) by '%s', key %s; the kernel checks it against its "
 			 "trusted keys",
 			 sig->id_type, sig->algo ? sig->algo : "unknown algorithm",

@@ -11,6 +11,7 @@
 
 #include "mymod/cmd.h"
 #include "mymod/findings.h"
+#include "mymod/kernel.h"
 #include "mymod/ko.h"
 #include "mymod/modtree.h"
 #include "mymod/out.h"
@@ -139,7 +140,7 @@ static struct json_object *json_module(const struct checked *c, const struct che
 		json_object_object_add(j, "message", json_str(fd->message));
 		json_object_object_add(j, "hint", json_str(fd->hint));
 		json_object_object_add(j, "errno",
-				       json_str(fd->err ? strerrorname_np(fd->err) : NULL));
+				       json_str(fd->err ? kernel_errno_name(fd->err) : NULL));
 		json_object_array_add(arr, j);
 	}
 	json_object_object_add(m, "findings", arr);
