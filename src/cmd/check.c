@@ -51,8 +51,8 @@ struct check_opts {
 /* A module argument resolved: a file to check, or a built-in module. */
 struct checked {
 	const char *arg;
-	const char *name;
-	const char *path; /* NULL when built in */
+	char *name;
+	char *path; /* NULL when built in */
 	struct findings findings;
 };
 
@@ -186,8 +186,8 @@ static struct checked *result_new(struct results *r, const char *arg)
 static void results_free(struct results *r)
 {
 	for (size_t i = 0; i < r->n; i++) {
-		free((char *)r->v[i].name);
-		free((char *)r->v[i].path);
+		free(r->v[i].name);
+		free(r->v[i].path);
 		findings_free(&r->v[i].findings);
 	}
 	free(r->v);
@@ -251,8 +251,8 @@ static int check(int argc, char *argv[], const struct check_opts *o)
 			struct checked *c = result_new(&r, argv[i]);
 
 			if (check_file(t, argv[i], c) < 0) {
-				free((char *)c->name);
-				free((char *)c->path);
+				free(c->name);
+				free(c->path);
 				r.n--;
 				failed = true;
 			}
