@@ -248,6 +248,22 @@ const char *findings_target_vermagic(const struct findings_target *t, const char
 	return t->vermagic;
 }
 
+static bool license_is_gpl_compatible(const char *license)
+{
+	/* include/linux/license.h */
+	static const char *const gpl[] = {
+		"GPL",		"GPL v2",	"GPL and additional rights",
+		"Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL",
+	};
+
+	if (!license)
+		return false;
+	for (size_t i = 0; i < MM_ARRAY_SIZE(gpl); i++)
+		if (strcmp(license, gpl[i]) == 0)
+			return true;
+	return false;
+}
+
 /* ---- what the kernel knows of a symbol ---- */
 
 /* The export of SYM by a module of the tree, read from that module's file. */
@@ -289,6 +305,7 @@ struct symbol_source {
 	bool found;
 	bool by_kernel;	    /* exported by vmlinux itself */
 	const char *owner;  /* the exporting module's name; NULL for the kernel */
+	bool proprietary;   /* that module's license is not GPL-compatible */
 	const char *listed; /* Module.symvers names this owner, which the tree lacks */
 	bool gpl;	    /* EXPORT_SYMBOL_GPL */
 	bool gpl_known;	    /* whether gpl is known */
@@ -337,6 +354,8 @@ static void resolve(struct findings_target *t, const char *sym, const char *self
 		src->found = true;
 		src->owner = p->name;
 		ex = provider_export(p, sym);
+		src->proprietary =
+			p->ko && !license_is_gpl_compatible(ko_modinfo_get(p->ko, "license"));
 		if (ex) {
 			src->gpl = ex->gpl;
 			src->gpl_known = true;
@@ -350,20 +369,6 @@ static void resolve(struct findings_target *t, const char *sym, const char *self
 }
 
 /* ---- the checks ---- */
-
-static bool license_is_gpl_compatible(const char *license)
-{
-	/* include/linux/license.h */
-	static const char *const gpl[] = {
-		"GPL",		"GPL v2",	"GPL and additional rights",
-		"Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL",
-	};
-
-	for (size_t i = 0; i < MM_ARRAY_SIZE(gpl); i++)
-		if (strcmp(license, gpl[i]) == 0)
-			return true;
-	return false;
-}
 
 static bool imports_ns(struct ko *ko, const char *ns)
 {
@@ -593,6 +598,12 @@ struct import_ctx {
 	struct need *needs;
 	size_t nneeds;
 	size_t unknown; /* imports that cannot be resolved without Module.symvers */
+	bool uses_gpl_only;
+	struct {
+		const char *symbol;
+		const char *owner;
+	} * proprietary; /* imports from modules whose license is not GPL-compatible */
+	size_t nproprietary;
 };
 
 static void check_import_crc(struct import_ctx *c, const struct ko_import *im,
@@ -673,6 +684,14 @@ static void check_import(struct import_ctx *c, const struct ko_import *im, struc
 	}
 	if (src.owner)
 		need_add(&c->needs, &c->nneeds, src.owner, im->name);
+	if (src.gpl_known && src.gpl)
+		c->uses_gpl_only = true;
+	if (src.owner && src.proprietary) {
+		c->proprietary = mm_reallocarray(c->proprietary, c->nproprietary + 1,
+						 sizeof(*c->proprietary));
+		c->proprietary[c->nproprietary].symbol = im->name;
+		c->proprietary[c->nproprietary++].owner = src.owner;
+	}
 	if (src.gpl_known && src.gpl && !c->gpl_compatible) {
 		fd = add(
 			f, FINDING_BLOCKER, "license", ENOENT,
@@ -694,6 +713,40 @@ static void check_import(struct import_ctx *c, const struct ko_import *im, struc
 		hint(fd, "add MODULE_IMPORT_NS(%s) to the module's source and rebuild it", src.ns);
 	}
 	check_import_crc(c, im, &src, f);
+}
+
+/*
+ * inherit_taint(): a module that uses GPL-only symbols may not use symbols
+ * of a proprietary module (the kernel leaves them unresolved); one that
+ * does not inherits the proprietary taint.
+ */
+static void report_proprietary(struct import_ctx *c, struct findings *f)
+{
+	for (size_t i = 0; i < c->nproprietary; i++) {
+		const char *sym = c->proprietary[i].symbol, *owner = c->proprietary[i].owner;
+		struct finding *fd;
+
+		if (c->uses_gpl_only) {
+			fd = add(f, FINDING_BLOCKER, "license", ENOENT,
+				 "%s: comes from module %s, whose license is not GPL-compatible, "
+				 "and "
+				 "the module uses GPL-only symbols: the kernel does not resolve it",
+				 sym, owner);
+			about(fd, sym, "license");
+			hint(fd,
+			     "license %s under a GPL-compatible license, or stop using its "
+			     "symbols or the GPL-only ones",
+			     owner);
+		} else if (i == 0 || strcmp(owner, c->proprietary[i - 1].owner) != 0) {
+			fd = add(f, FINDING_WARNING, "license", 0,
+				 "uses symbols of module %s, whose license is not GPL-compatible: "
+				 "loading taints the kernel (P)",
+				 owner);
+			about(fd, sym, "license");
+			hint(fd, "nothing, if intended");
+		}
+	}
+	free(c->proprietary);
 }
 
 static void report_needs(struct import_ctx *c, struct findings *f)
@@ -738,7 +791,7 @@ static void check_imports(struct findings_target *t, struct ko *ko, struct findi
 
 	c.name = ko_name(ko);
 	c.license = ko_modinfo_get(ko, "license");
-	c.gpl_compatible = c.license && license_is_gpl_compatible(c.license);
+	c.gpl_compatible = license_is_gpl_compatible(c.license);
 	if (ko_versions(ko, &c.versions, &c.nversions) < 0) {
 		c.versions = NULL;
 		c.nversions = 0;
@@ -753,6 +806,7 @@ static void check_imports(struct findings_target *t, struct ko *ko, struct findi
 	}
 	for (size_t i = 0; i < n; i++)
 		check_import(&c, &im[i], f);
+	report_proprietary(&c, f);
 	report_needs(&c, f);
 }
 
@@ -762,7 +816,7 @@ static void check_license(struct ko *ko, struct findings *f)
 	const char *license = ko_modinfo_get(ko, "license");
 	struct finding *fd;
 
-	if (license && license_is_gpl_compatible(license))
+	if (license_is_gpl_compatible(license))
 		return;
 	if (license)
 		fd = add(f, FINDING_WARNING, "license", 0,

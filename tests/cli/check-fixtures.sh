@@ -69,6 +69,18 @@ assert_eq "hello_user without import_ns: exit status" 1 "$rc"
 assert_eq "hello_user without import_ns: blockers" "namespace hello_whom" \
     "$(printf '%s' "$out" | blockers)"
 
+# hello relicensed (BSD): hello_user uses GPL-only symbols, so the kernel
+# refuses it the symbols of a proprietary module (inherit_taint()).
+mkdir -p "$TMP/bsd"
+python3 "$CRAFT" modinfo "$hello" "$TMP/bsd/hello.ko" license GPL BSD
+mktree "$TMP/proprietary" "$TMP/bsd/hello.ko" "$user"
+run -b "$TMP/proprietary" check -k "$KVER" --json hello_user hello
+assert_eq "proprietary hello: exit status" 1 "$rc"
+assert_eq "proprietary hello: blockers" "license hello_count
+license hello_greet
+license hello_whom" "$(printf '%s' "$out" | blockers)"
+assert_contains "proprietary hello: its own taint" "license 'BSD' is not GPL-compatible: loading taints the kernel (P, proprietary)" "$out"
+
 # Several modules at once: one blocked module fails the whole run.
 run -b "$TMP/both" check -k "$KVER" -q hello hello_user "$user"
 assert_eq "three modules, none blocked: exit status" 0 "$rc"

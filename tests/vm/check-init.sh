@@ -21,6 +21,7 @@ M=/usr/bin/mymod
 C=/check
 X=/lib/modules/$KVER/extra
 K=/kmod
+CHECK_OPTS=
 echo "MYMOD-VM-BOOT $KVER"
 
 problems=
@@ -44,11 +45,11 @@ insmod_errno() {
 # compare. WANT is the expected blocker code, or - when it must load.
 verdict() {
 	name=$1 file=$2 module=$3 want=$4
-	out=$($M check -q "$file" 2>/tmp/err)
+	out=$($M $CHECK_OPTS check -q "$file" 2>/tmp/err)
 	crc=$?
 	[ "$crc" -le 1 ] || note "check exited $crc: $(oneline "$(cat /tmp/err)")"
 	codes=$(echo "$out" | sed -n 's/^  blocker \([a-z-]*\):.*/\1/p' | sort -u | tr '\n' ' ')
-	json=$($M check --json "$file" 2>/dev/null)
+	json=$($M $CHECK_OPTS check --json "$file" 2>/dev/null)
 	errnos=$(echo "$json" | awk '/"severity": "blocker"/ { b = 1 } /"severity": "(warning|info)"/ { b = 0 }
 		b && /"errno": "/ { gsub(/[",]/, "", $2); print $2 }' | sort -u | tr '\n' ' ')
 	kout=$($K/insmod "$file" 2>&1)
@@ -118,6 +119,15 @@ t_dependency() {
 	$K/rmmod hello
 }
 
+# A module using GPL-only symbols may not use a proprietary module's.
+t_proprietary() {
+	P=$C/ptree/lib/modules/$KVER/extra
+	$K/insmod $P/hello.ko || note "insmod of the BSD hello failed"
+	grep '^hello ' /proc/modules | grep -q P || note "no P taint: $(grep '^hello ' /proc/modules)"
+	CHECK_OPTS="-b $C/ptree" verdict proprietary $P/hello_user.ko hello_user license
+	$K/rmmod hello
+}
+
 # mymod load explains a refusal with check's findings.
 t_load_explains() {
 	out=$($M load $C/crc.ko 2>&1) && note "mymod load succeeded"
@@ -163,6 +173,7 @@ scenario namespace
 scenario nodep
 scenario arch
 scenario dependency
+scenario proprietary
 scenario load_explains
 scenario lockdown # these three last: none can be undone
 scenario sig_enforce

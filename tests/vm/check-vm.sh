@@ -46,6 +46,13 @@ $craft strip "$tcp" "$c/unsigned.ko" &&
     $craft strip "$hostmods/kernel/drivers/iio/accel/mma7455_i2c.ko" "$c/mma7455_i2c.ko" &&
     $craft machine "$FIXTURES/hello.ko" "$c/hello-aarch64.ko" 183 ||
     { fail "cannot craft the modules"; finish; }
+# A tree of its own (-b): hello relicensed BSD, and hello_user, which needs it.
+ptree=$c/ptree/lib/modules/$VM_KVER
+mkdir -p "$ptree/extra"
+ln -s "/lib/modules/$VM_KVER/build" "$ptree/build"
+$craft modinfo "$FIXTURES/hello.ko" "$ptree/extra/hello.ko" license GPL BSD &&
+    cp "$FIXTURES/hello_user.ko" "$ptree/extra/" &&
+    depmod -b "$c/ptree" "$VM_KVER" 2>/dev/null || { fail "cannot make the proprietary tree"; finish; }
 (cd "$extra" && find . -mindepth 1 | sort | cpio -o -H newc --quiet) >>"$vmdir/initramfs.cpio"
 
 log=$vmdir/console.log
