@@ -11,6 +11,7 @@
 #include <sys/utsname.h>
 
 #include "mymod/findings.h"
+#include "mymod/kernel-sig.h"
 #include "mymod/kernel.h"
 #include "mymod/ko.h"
 #include "mymod/modtree.h"
@@ -925,6 +926,23 @@ static void check_kernel_state(struct findings_target *t, struct ko *ko, struct 
 			 "module loading is disabled (/proc/sys/kernel/modules_disabled is 1)");
 		about(fd, NULL, "modules_disabled");
 		hint(fd, "reboot: modules_disabled cannot be reset while the kernel runs");
+	}
+	if (kernel_sig_enforced()) {
+		const struct ko_signature *sig;
+
+		if (ko_signature(ko, &sig) == 0 && !sig) {
+			fd = add(f, FINDING_BLOCKER, "signature", EKEYREJECTED,
+				 "unsigned, and the kernel enforces module signatures "
+				 "(module.sig_enforce)");
+			about(fd, NULL, "sig_enforce");
+			hint(fd, "sign the module with a key the kernel trusts (scripts/sign-file; "
+				 "under Secure Boot, a key enrolled with mokutil)");
+		} else {
+			fd = add(f, FINDING_INFO, "kernel-state", EKEYREJECTED,
+				 "the kernel enforces module signatures: the signature must verify "
+				 "with a key it trusts");
+			about(fd, NULL, "sig_enforce");
+		}
 	}
 	lockdown = kernel_lockdown();
 	if (lockdown) {

@@ -53,6 +53,14 @@ assert_contains "lockdown, unsigned: finding" \
     "blocker signature: unsigned, and the kernel is locked down (integrity)" "$out"
 echo "[none] integrity confidentiality" >"$sys/sys/kernel/security/lockdown"
 
+mkdir -p "$sys/sys/module/module/parameters"
+echo Y >"$sys/sys/module/module/parameters/sig_enforce"
+check_running --json hello
+assert_eq "sig_enforce, unsigned: exit status" 1 "$rc"
+assert_eq "sig_enforce, unsigned: blockers" "signature -" "$(printf '%s' "$out" | blockers)"
+assert_contains "sig_enforce, unsigned: errno" '"errno": "EKEYREJECTED"' "$out"
+echo N >"$sys/sys/module/module/parameters/sig_enforce"
+
 # hello is loaded: hello cannot be loaded again; hello_user's dependency is met.
 echo "hello 16384 0 - Live 0x0000000000000000 (OE)" >"$sys/proc/modules"
 mkdir -p "$sys/sys/module/hello"
