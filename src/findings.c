@@ -11,7 +11,7 @@
 #include <sys/utsname.h>
 
 #include "mymod/findings.h"
-#include "mymod/kernel-sig.h"
+#include "mymod/kernel-check.h"
 #include "mymod/kernel.h"
 #include "mymod/ko.h"
 #include "mymod/modtree.h"
@@ -42,6 +42,8 @@ struct findings_target {
 	char *machine_name;
 	struct provider *providers;
 	size_t nproviders;
+	struct kernel_symbols *ksyms; /* running kernel's exports, read on first need */
+	bool ksyms_tried;
 };
 
 const char *finding_severity_name(enum finding_severity sev)
@@ -229,6 +231,7 @@ void findings_target_close(struct findings_target *t)
 		ko_close(t->providers[i].ko);
 	}
 	free(t->providers);
+	kernel_symbols_close(t->ksyms);
 	modtree_symvers_close(t->symvers);
 	modtree_kconfig_close(t->kconfig);
 	free(t->vermagic);
@@ -314,12 +317,41 @@ struct symbol_source {
 	bool has_crc;	    /* the kernel's CRC is known */
 	uint32_t crc;
 	const char *crc_from; /* where the CRC comes from */
+	bool kallsyms;	      /* found in /proc/kallsyms only: how it is exported is unknown */
 };
+
+/* The running kernel's exports (/proc/kallsyms), or NULL when not running or unreadable. */
+static struct kernel_symbols *running_exports(struct findings_target *t)
+{
+	if (t->running && !t->ksyms_tried) {
+		t->ksyms_tried = true;
+		if (kernel_symbols_open(&t->ksyms) < 0)
+			t->ksyms = NULL;
+	}
+	return t->ksyms;
+}
+
+/* An export of the running kernel or of a loaded module that the tree does not have. */
+static void resolve_running(struct findings_target *t, const char *sym, struct symbol_source *src)
+{
+	const char *owner;
+
+	if (!kernel_symbols_find(t->ksyms, sym, &owner))
+		return;
+	src->found = true;
+	src->kallsyms = true;
+	src->listed = NULL;
+	if (strcmp(owner, "vmlinux") == 0)
+		src->by_kernel = true;
+	else
+		src->owner = owner;
+}
 
 /*
  * Resolve SYM as the kernel will: an export of vmlinux (Module.symvers),
  * else of a module of the tree (modules.symbols), whose own file then
- * says how it is exported. SELF is the checked module's name: a module of
+ * says how it is exported, else (running kernel) an export of the kernel
+ * or a loaded module that /proc/kallsyms lists. SELF is the checked module's name: a module of
  * the same name in the tree is the old copy of it, not a provider.
  */
 static void resolve(struct findings_target *t, const char *sym, const char *self,
@@ -367,6 +399,8 @@ static void resolve(struct findings_target *t, const char *sym, const char *self
 	modtree_mods_free(mods, n);
 	if (!src->found && sv)
 		src->listed = sv->owner;
+	if (!src->found && running_exports(t))
+		resolve_running(t, sym, src);
 }
 
 /* ---- the checks ---- */
@@ -598,7 +632,8 @@ struct import_ctx {
 	size_t nversions;
 	struct need *needs;
 	size_t nneeds;
-	size_t unknown; /* imports that cannot be resolved without Module.symvers */
+	size_t unknown;	 /* imports that cannot be resolved without Module.symvers */
+	size_t kallsyms; /* imports resolved through /proc/kallsyms only */
 	bool uses_gpl_only;
 	struct {
 		const char *symbol;
@@ -666,7 +701,7 @@ static void check_import(struct import_ctx *c, const struct ko_import *im, struc
 				 im->name, src.listed, modtree_symvers_path(c->t->symvers));
 			hint(fd, "install module %s into %s and run depmod %s", src.listed,
 			     modtree_dir(c->t->mt), c->t->kver);
-		} else if (!c->t->symvers) {
+		} else if (!c->t->symvers && !running_exports(c->t)) {
 			c->unknown++;
 			return;
 		} else {
@@ -683,6 +718,8 @@ static void check_import(struct import_ctx *c, const struct ko_import *im, struc
 		about(fd, im->name, NULL);
 		return;
 	}
+	if (src.kallsyms)
+		c->kallsyms++;
 	if (src.owner)
 		need_add(&c->needs, &c->nneeds, src.owner, im->name);
 	if (src.gpl_known && src.gpl)
@@ -776,10 +813,20 @@ static void report_needs(struct import_ctx *c, struct findings *f)
 		struct finding *fd;
 
 		fd = add(
-			f, FINDING_WARNING, "unresolved", 0,
+			f, FINDING_WARNING, "unverified", 0,
 			"%zu imported symbol%s not exported by any module of the tree; whether the "
 			"kernel exports them is unknown without its Module.symvers",
 			c->unknown, c->unknown == 1 ? " is" : "s are");
+		hint(fd, "install the headers of %s", c->t->kver);
+	}
+	if (c->kallsyms) {
+		struct finding *fd;
+
+		fd = add(f, FINDING_WARNING, "unverified", 0,
+			 "%zu imported symbol%s found in /proc/kallsyms only: whether GPL-only or "
+			 "in "
+			 "a namespace, and their CRCs, cannot be checked without Module.symvers",
+			 c->kallsyms, c->kallsyms == 1 ? " was" : "s were");
 		hint(fd, "install the headers of %s", c->t->kver);
 	}
 }
@@ -799,7 +846,7 @@ static void check_imports(struct findings_target *t, struct ko *ko, struct findi
 	}
 	check_module_layout(t, c.versions, c.nversions, f);
 	if (ko_imports(ko, &im, &n) < 0) {
-		struct finding *fd = add(f, FINDING_WARNING, "unresolved", 0,
+		struct finding *fd = add(f, FINDING_WARNING, "unverified", 0,
 					 "cannot read the module's imports: %s", mm_errmsg());
 
 		hint(fd, "check that the file is a complete kernel module");

@@ -32,7 +32,8 @@ struct finding {
 	/*
 	 * Stable identifier: "vermagic", "arch", "modversion", "unresolved",
 	 * "dependency", "license", "namespace", "duplicate-export",
-	 * "signature", "out-of-tree", "staging", "retpoline", "kernel-state".
+	 * "signature", "out-of-tree", "staging", "retpoline", "kernel-state",
+	 * "unverified".
 	 */
 	const char *code;
 	char *symbol;  /* the symbol it is about, or NULL */

@@ -80,4 +80,33 @@ assert_eq "hello built in: exit status" 1 "$rc"
 assert_eq "hello built in: blockers" "kernel-state -" "$(printf '%s' "$out" | blockers)"
 assert_contains "hello built in: message" "a module named hello is built into the running kernel" "$out"
 
+# Without the headers (no Module.symvers), the running kernel's exports
+# come from /proc/kallsyms: its __ksymtab_ entries, a loaded module's too.
+bare=$TMP/bare
+mkdir -p "$bare/lib/modules/$running/extra"
+cp "$FIXTURES/hello_fail.ko" "$FIXTURES/hello_user.ko" "$bare/lib/modules/$running/extra/"
+depmod -b "$bare" "$running" 2>/dev/null || fail "depmod -b $bare $running"
+printf '%s\n' "ffffffff8aa63b84 r __ksymtab__printk" "ffffffff8aa63b90 r __ksymtab___fentry__" \
+    "ffffffff8aa63b9c T _printk" "ffffffffc0a01000 r __ksymtab_hello_greet	[hello]" \
+    "ffffffffc0a0100c r __ksymtab_hello_count	[hello]" >"$sys/proc/kallsyms"
+MYMOD_SYSROOT=$sys run -b "$bare" -k "$running" check --json hello_fail
+assert_eq "kallsyms, hello_fail: exit status" 1 "$rc"
+assert_eq "kallsyms, hello_fail: blockers" "unresolved __x86_return_thunk" "$(printf '%s' "$out" | blockers)"
+echo "ffffffff8aa63ba8 r __ksymtab___x86_return_thunk" >>"$sys/proc/kallsyms"
+MYMOD_SYSROOT=$sys run -b "$bare" -k "$running" check --json hello_fail
+assert_eq "kallsyms, hello_fail resolved: exit status" 0 "$rc"
+echo "hello 16384 0 - Live 0x0000000000000000 (OE)" >"$sys/proc/modules"
+echo live >"$sys/sys/module/hello/initstate"
+MYMOD_SYSROOT=$sys run -b "$bare" -k "$running" check hello_user
+assert_eq "kallsyms, hello_user: exit status" 1 "$rc"
+assert_contains "kallsyms, hello_user: loaded hello's symbols" \
+    "needs module hello for 2 symbols (hello_count, hello_greet), loaded" "$out"
+assert_contains "kallsyms, hello_user: the one hello does not export" \
+    "blocker unresolved: hello_whom: unknown symbol" "$out"
+# Without kallsyms either, what the kernel exports is unknown: not a blocker.
+rm "$sys/proc/kallsyms"
+MYMOD_SYSROOT=$sys run -b "$bare" -k "$running" check hello_fail
+assert_eq "no kallsyms: exit status" 0 "$rc"
+assert_contains "no kallsyms: said" "whether the kernel exports them is unknown" "$out"
+
 finish

@@ -128,6 +128,16 @@ t_proprietary() {
 	$K/rmmod hello
 }
 
+# No headers in this tree: /proc/kallsyms says what the kernel exports.
+t_kallsyms() {
+	T=$C/ktree/lib/modules/$KVER/extra
+	CHECK_OPTS="-b $C/ktree" verdict kallsyms_resolved $T/tcp_scalable.ko tcp_scalable -
+	CHECK_OPTS="-b $C/ktree" verdict kallsyms_unresolved $T/hello_user.ko hello_user unresolved
+	$K/insmod $X/hello.ko || note "insmod hello failed"
+	CHECK_OPTS="-b $C/ktree" verdict kallsyms_loaded_module $T/hello_user.ko hello_user -
+	$K/rmmod hello
+}
+
 # mymod load explains a refusal with check's findings.
 t_load_explains() {
 	out=$($M load $C/crc.ko 2>&1) && note "mymod load succeeded"
@@ -174,6 +184,7 @@ scenario nodep
 scenario arch
 scenario dependency
 scenario proprietary
+scenario kallsyms
 scenario load_explains
 scenario lockdown # these three last: none can be undone
 scenario sig_enforce

@@ -53,6 +53,12 @@ ln -s "/lib/modules/$VM_KVER/build" "$ptree/build"
 $craft modinfo "$FIXTURES/hello.ko" "$ptree/extra/hello.ko" license GPL BSD &&
     cp "$FIXTURES/hello_user.ko" "$ptree/extra/" &&
     depmod -b "$c/ptree" "$VM_KVER" 2>/dev/null || { fail "cannot make the proprietary tree"; finish; }
+# A tree without the headers: the running kernel's exports come from /proc/kallsyms.
+ktree=$c/ktree/lib/modules/$VM_KVER
+mkdir -p "$ktree/extra"
+cp "$c/unsigned.ko" "$ktree/extra/tcp_scalable.ko" &&
+    cp "$FIXTURES/hello_user.ko" "$ktree/extra/" &&
+    depmod -b "$c/ktree" "$VM_KVER" 2>/dev/null || { fail "cannot make the kallsyms tree"; finish; }
 (cd "$extra" && find . -mindepth 1 | sort | cpio -o -H newc --quiet) >>"$vmdir/initramfs.cpio"
 
 log=$vmdir/console.log
