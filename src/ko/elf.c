@@ -133,7 +133,7 @@ bool ko_symbol(struct ko *ko, size_t i, GElf_Sym *sym, size_t *shndx, const char
 	if (shndx)
 		*shndx = sym->st_shndx == SHN_XINDEX ? xndx : sym->st_shndx;
 	if (name) {
-		s = sym->st_name ? elf_strptr(ko->elf, ko->shdrs[ko->symtab].sh_link, sym->st_name)
+		s = sym->st_name ? ko_sec_string(ko, ko->shdrs[ko->symtab].sh_link, sym->st_name)
 				 : NULL;
 		*name = s ? s : "";
 	}
@@ -242,7 +242,13 @@ static int load_relmap(struct ko *ko, size_t idx, struct ko_relmap **mapp)
 			map->n++;
 		}
 	}
-	qsort(map->r, map->n, sizeof(map->r[0]), reloc_cmp);
+	for (size_t i = 1; i < map->n; i++) {
+		/* Assemblers write them in order; sort only when they are not. */
+		if (map->r[i - 1].offset > map->r[i].offset) {
+			qsort(map->r, map->n, sizeof(map->r[0]), reloc_cmp);
+			break;
+		}
+	}
 	ko->relmaps[idx] = map;
 	*mapp = map;
 	return 0;

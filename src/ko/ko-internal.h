@@ -16,19 +16,37 @@
 /* Decompressed images larger than this are refused (a bomb, not a module). */
 #define KO_MAX_IMAGE ((size_t)256 << 20)
 
+/* Sections this large are read piecewise (a window at a time) until read whole. */
+#define KO_WINDOW_MIN 8192
+#define KO_WINDOW     512
+
 struct ko_relmap;
+
+struct ko_window {
+	uint64_t off, len;
+	uint8_t *buf;
+};
 
 struct ko {
 	char *path;
 	int fd;
 	enum ko_comp comp;
 
+	/*
+	 * An uncompressed file is read through libelf from the descriptor,
+	 * only the parts asked for (header, section table, sections used);
+	 * FILE and IMAGE are then mapped on first use of ko_file_data() or
+	 * ko_elf_image(). Compressed files and ko_open_mem() have both in
+	 * memory from the start.
+	 */
 	const uint8_t *file; /* as stored */
 	size_t file_len;
 	bool file_mapped;   /* munmap, else free */
 	uint8_t *image_buf; /* decompressed image, NULL when the file is the image */
 	const uint8_t *image;
 	size_t image_len;
+	const uint8_t **secdata;   /* [shnum] raw section contents, read on first use */
+	struct ko_window *windows; /* [shnum] the last piece read of a large section */
 
 	Elf *elf;
 	GElf_Ehdr ehdr;
@@ -92,11 +110,16 @@ size_t ko_find_section(const struct ko *ko, const char *name);
  * LEN bytes at OFF of section IDX. NULL when out of range; for a NOBITS
  * section (.bss) *ZERO is set and the result points to zeros.
  */
-const uint8_t *ko_sec_bytes(const struct ko *ko, size_t idx, uint64_t off, uint64_t len,
-			    bool *zero);
+const uint8_t *ko_sec_bytes(struct ko *ko, size_t idx, uint64_t off, uint64_t len, bool *zero);
 
 /* The NUL-terminated string at OFF of section IDX, NULL when not inside it. */
-const char *ko_sec_string(const struct ko *ko, size_t idx, uint64_t off);
+const char *ko_sec_string(struct ko *ko, size_t idx, uint64_t off);
+
+/* Read section IDX whole now (a table about to be walked): 0 or -errno. */
+int ko_sec_load(struct ko *ko, size_t idx);
+
+/* LEN bytes of the image at OFF (the caller checked they are inside), NULL on a read error. */
+const uint8_t *ko_image_range(struct ko *ko, uint64_t off, size_t len);
 
 /* Load the symbol table; 0, or -errno with mm_fail(). No symtab is not an error. */
 int ko_load_symtab(struct ko *ko);

@@ -29,7 +29,10 @@ const char *ko_comp_name(enum ko_comp comp)
 
 void *ko_keep(struct ko *ko, void *p)
 {
-	ko->allocs = mm_reallocarray(ko->allocs, ko->nallocs + 1, sizeof(*ko->allocs));
+	/* Capacity doubles at powers of two. */
+	if ((ko->nallocs & (ko->nallocs - 1)) == 0)
+		ko->allocs = mm_reallocarray(ko->allocs, ko->nallocs ? ko->nallocs * 2 : 8,
+					     sizeof(*ko->allocs));
 	ko->allocs[ko->nallocs++] = p;
 	return p;
 }
@@ -78,9 +81,85 @@ size_t ko_find_section(const struct ko *ko, const char *name)
 
 static const uint8_t zeros[64];
 
-const uint8_t *ko_sec_bytes(const struct ko *ko, size_t idx, uint64_t off, uint64_t len, bool *zero)
+/* The raw contents of section IDX (not NOBITS), read on first use. */
+static const uint8_t *sec_data(struct ko *ko, size_t idx)
+{
+	const GElf_Shdr *sh = &ko->shdrs[idx];
+	Elf_Scn *scn;
+	Elf_Data *d;
+
+	if (ko->secdata[idx])
+		return ko->secdata[idx];
+	if (ko->image) {
+		/* Checked at open: the section lies inside the image. */
+		ko->secdata[idx] = ko->image + sh->sh_offset;
+	} else {
+		scn = elf_getscn(ko->elf, idx);
+		d = scn ? elf_rawdata(scn, NULL) : NULL;
+		if (!d || d->d_size != sh->sh_size || (!d->d_buf && sh->sh_size)) {
+			mm_fail(EIO, "cannot read section %zu (%s): %s", idx, ko->scnnames[idx],
+				elf_errmsg(-1));
+			return NULL;
+		}
+		ko->secdata[idx] = d->d_buf ? d->d_buf : zeros;
+	}
+	return ko->secdata[idx];
+}
+
+int ko_sec_load(struct ko *ko, size_t idx)
+{
+	if (idx == 0 || idx >= ko->shnum || ko->shdrs[idx].sh_type == SHT_NOBITS)
+		return 0;
+	return sec_data(ko, idx) ? 0 : -EIO;
+}
+
+/*
+ * A small piece of a large section that is not read yet: read just that
+ * (a window from OFF), as a lookup of one value or name in a big .data or
+ * .rodata needs. Windows are kept until ko_close, so pointers stay valid.
+ */
+static const uint8_t *sec_window(struct ko *ko, size_t idx, uint64_t off, uint64_t len,
+				 uint64_t *avail)
+{
+	const GElf_Shdr *sh = &ko->shdrs[idx];
+	struct ko_window *w;
+	uint64_t wlen;
+	ssize_t r;
+
+	if (!ko->windows)
+		ko->windows = mm_calloc(ko->shnum, sizeof(*ko->windows));
+	w = &ko->windows[idx];
+	if (w->buf && off >= w->off && len <= w->len && off - w->off <= w->len - len) {
+		*avail = w->len - (off - w->off);
+		return w->buf + (off - w->off);
+	}
+	wlen = sh->sh_size - off < KO_WINDOW ? sh->sh_size - off : KO_WINDOW;
+	w->buf = ko_keep(ko, mm_malloc(wlen));
+	r = pread(ko->fd, w->buf, wlen, (off_t)(sh->sh_offset + off));
+	if (r != (ssize_t)wlen) {
+		w->buf = NULL;
+		mm_fail(r < 0 ? errno : EIO, "cannot read section %zu (%s)", idx,
+			ko->scnnames[idx]);
+		return NULL;
+	}
+	w->off = off;
+	w->len = wlen;
+	*avail = wlen;
+	return w->buf;
+}
+
+/* Whether a read of LEN bytes from section IDX is served by a window. */
+static bool use_window(const struct ko *ko, size_t idx, uint64_t len)
+{
+	return !ko->image && !ko->secdata[idx] && ko->shdrs[idx].sh_size >= KO_WINDOW_MIN &&
+	       len <= KO_WINDOW;
+}
+
+const uint8_t *ko_sec_bytes(struct ko *ko, size_t idx, uint64_t off, uint64_t len, bool *zero)
 {
 	const GElf_Shdr *sh;
+	const uint8_t *data;
+	uint64_t wlen;
 
 	if (zero)
 		*zero = false;
@@ -95,46 +174,83 @@ const uint8_t *ko_sec_bytes(const struct ko *ko, size_t idx, uint64_t off, uint6
 		*zero = true;
 		return zeros;
 	}
-	/* Checked at open: the section lies inside the image. */
-	return ko->image + sh->sh_offset + off;
+	if (use_window(ko, idx, len))
+		return sec_window(ko, idx, off, len, &wlen);
+	data = sec_data(ko, idx);
+	return data ? data + off : NULL;
 }
 
-const char *ko_sec_string(const struct ko *ko, size_t idx, uint64_t off)
+const char *ko_sec_string(struct ko *ko, size_t idx, uint64_t off)
 {
 	const GElf_Shdr *sh;
-	const char *s;
+	const uint8_t *data;
+	uint64_t avail, wlen;
 
 	if (idx == 0 || idx >= ko->shnum)
 		return NULL;
 	sh = &ko->shdrs[idx];
 	if (sh->sh_type == SHT_NOBITS || off >= sh->sh_size)
 		return NULL;
-	s = (const char *)ko->image + sh->sh_offset + off;
-	if (!memchr(s, '\0', sh->sh_size - off))
+	avail = sh->sh_size - off;
+	if (use_window(ko, idx, 1)) {
+		data = sec_window(ko, idx, off, 1, &wlen);
+		if (!data)
+			return NULL;
+		if (memchr(data, '\0', wlen))
+			return (const char *)data;
+		/* Not terminated inside the window: the section decides. */
+		if (wlen == avail)
+			return NULL;
+	}
+	data = sec_data(ko, idx);
+	if (!data || !memchr(data + off, '\0', avail))
 		return NULL;
-	return s;
+	return (const char *)data + off;
 }
 
+const uint8_t *ko_image_range(struct ko *ko, uint64_t off, size_t len)
+{
+	uint8_t *buf;
+	ssize_t r;
+
+	if (ko->image)
+		return ko->image + off;
+	buf = ko_keep(ko, mm_malloc(len));
+	r = pread(ko->fd, buf, len, (off_t)off);
+	if (r != (ssize_t)len) {
+		mm_fail(r < 0 ? errno : EIO, "cannot read %zu bytes at offset %llu: %s", len,
+			(unsigned long long)off, r < 0 ? strerror(errno) : "short read");
+		return NULL;
+	}
+	return buf;
+}
+
+/* HEAD holds the first bytes of the image (up to an ELF header). */
+static int check_header(struct ko *ko, const uint8_t *head, size_t headlen)
+{
+	const char *what = ko->comp == KO_COMP_NONE ? "file" : "decompressed image";
+
+	if (headlen < EI_NIDENT || memcmp(head, ELFMAG, SELFMAG) != 0)
+		return mm_fail(ENOEXEC, "not an ELF file");
+	if (head[EI_CLASS] != ELFCLASS32 && head[EI_CLASS] != ELFCLASS64)
+		return mm_fail(ENOEXEC, "unknown ELF class %u", head[EI_CLASS]);
+	if (head[EI_DATA] != ELFDATA2LSB && head[EI_DATA] != ELFDATA2MSB)
+		return mm_fail(ENOEXEC, "unknown ELF byte order %u", head[EI_DATA]);
+	ko->elfclass = head[EI_CLASS] == ELFCLASS64 ? 64 : 32;
+	ko->ptrsize = (size_t)ko->elfclass / 8;
+	ko->big_endian = head[EI_DATA] == ELFDATA2MSB;
+	if (ko->image_len < (ko->elfclass == 64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr)))
+		return mm_fail(ENOEXEC, "ELF header truncated (%s is %zu bytes)", what,
+			       ko->image_len);
+	return 0;
+}
+
+/* The ELF header and section header table, against the image size. */
 static int check_elf(struct ko *ko)
 {
 	size_t shstrndx, shentsize;
 	const char *what = ko->comp == KO_COMP_NONE ? "file" : "decompressed image";
 
-	if (ko->image_len < EI_NIDENT || memcmp(ko->image, ELFMAG, SELFMAG) != 0)
-		return mm_fail(ENOEXEC, "not an ELF file%s", ko->image_len == 0 ? " (empty)" : "");
-	if (ko->image[EI_CLASS] != ELFCLASS32 && ko->image[EI_CLASS] != ELFCLASS64)
-		return mm_fail(ENOEXEC, "unknown ELF class %u", ko->image[EI_CLASS]);
-	if (ko->image[EI_DATA] != ELFDATA2LSB && ko->image[EI_DATA] != ELFDATA2MSB)
-		return mm_fail(ENOEXEC, "unknown ELF byte order %u", ko->image[EI_DATA]);
-	ko->elfclass = ko->image[EI_CLASS] == ELFCLASS64 ? 64 : 32;
-	ko->ptrsize = ko->elfclass / 8;
-	ko->big_endian = ko->image[EI_DATA] == ELFDATA2MSB;
-	if (ko->image_len < (ko->elfclass == 64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr)))
-		return mm_fail(ENOEXEC, "ELF header truncated (%s is %zu bytes)", what,
-			       ko->image_len);
-
-	/* libelf may convert in place: it gets a private, writable image. */
-	ko->elf = elf_memory((char *)ko->image, ko->image_len);
 	if (!ko->elf || elf_kind(ko->elf) != ELF_K_ELF || !gelf_getehdr(ko->elf, &ko->ehdr))
 		return mm_fail(ENOEXEC, "not a valid ELF file: %s", elf_errmsg(-1));
 	if (ko->ehdr.e_type != ET_REL)
@@ -168,15 +284,16 @@ static int check_elf(struct ko *ko)
 
 	ko->shdrs = mm_calloc(ko->shnum, sizeof(*ko->shdrs));
 	ko->scnnames = mm_calloc(ko->shnum, sizeof(*ko->scnnames));
-	ko->scnnames[0] = "";
+	ko->secdata = mm_calloc(ko->shnum, sizeof(*ko->secdata));
 	for (size_t i = 1; i < ko->shnum; i++) {
-		GElf_Shdr *sh = &ko->shdrs[i];
 		Elf_Scn *scn = elf_getscn(ko->elf, i);
 
-		if (!scn || !gelf_getshdr(scn, sh))
+		ko->scnnames[i] = "";
+		if (!scn || !gelf_getshdr(scn, &ko->shdrs[i]))
 			return mm_fail(ENOEXEC, "cannot read section header %zu: %s", i,
 				       elf_errmsg(-1));
 	}
+	ko->scnnames[0] = "";
 	/* Names need the name table's bounds checked first. */
 	if (ko->shdrs[shstrndx].sh_type == SHT_NOBITS ||
 	    ko->shdrs[shstrndx].sh_offset > ko->image_len ||
@@ -210,6 +327,8 @@ static void ko_free(struct ko *ko)
 		free(ko->allocs[i]);
 	free(ko->allocs);
 	free(ko->sections);
+	free(ko->secdata);
+	free(ko->windows);
 	free(ko->scnnames);
 	free(ko->shdrs);
 	if (ko->elf)
@@ -225,13 +344,20 @@ static void ko_free(struct ko *ko)
 	free(ko);
 }
 
-/* FILE/FILE_LEN are set: find the image and check it. */
-static int ko_init(struct ko *ko)
+static int init_libelf(void)
 {
-	int err;
-
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return mm_fail(ENOSYS, "libelf is too old: %s", elf_errmsg(-1));
+	return 0;
+}
+
+/* FILE/FILE_LEN hold the whole file: find the image and check it. */
+static int init_mem(struct ko *ko)
+{
+	int err = init_libelf();
+
+	if (err < 0)
+		return err;
 	if (ko->file_len == 0)
 		return mm_fail(ENOEXEC, "empty file");
 	ko->comp = ko_detect_compression(ko->file, ko->file_len);
@@ -245,18 +371,38 @@ static int ko_init(struct ko *ko)
 			return err;
 		ko->image = ko->image_buf;
 	}
+	err = check_header(ko, ko->image, ko->image_len);
+	if (err < 0)
+		return err;
+	/* libelf may convert in place: it gets a private, writable image. */
+	ko->elf = elf_memory((char *)ko->image, ko->image_len);
 	return check_elf(ko);
+}
+
+static int map_file(struct ko *ko)
+{
+	void *map;
+
+	map = mmap(NULL, ko->file_len, PROT_READ | PROT_WRITE, MAP_PRIVATE, ko->fd, 0);
+	if (map == MAP_FAILED)
+		return mm_fail(errno, "cannot map: %m");
+	ko->file = map;
+	ko->file_mapped = true;
+	return 0;
 }
 
 int ko_open_fd(int fd, const char *path, struct ko **kop)
 {
 	struct ko *ko = mm_calloc(1, sizeof(*ko));
+	uint8_t head[sizeof(Elf64_Ehdr)];
 	struct stat st;
-	void *map;
+	ssize_t r;
 	int err;
 
 	ko->fd = fd;
 	ko->path = mm_strdup(path);
+	if ((err = init_libelf()) < 0)
+		goto out;
 	if (fstat(fd, &st) < 0) {
 		err = mm_fail(errno, "cannot stat: %m");
 		goto out;
@@ -265,17 +411,38 @@ int ko_open_fd(int fd, const char *path, struct ko **kop)
 		err = mm_fail(S_ISDIR(st.st_mode) ? EISDIR : EINVAL, "not a regular file");
 		goto out;
 	}
-	if (st.st_size > 0) {
-		map = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-		if (map == MAP_FAILED) {
-			err = mm_fail(errno, "cannot map: %m");
-			goto out;
-		}
-		ko->file = map;
-		ko->file_len = (size_t)st.st_size;
-		ko->file_mapped = true;
+	if (st.st_size == 0) {
+		err = mm_fail(ENOEXEC, "empty file");
+		goto out;
 	}
-	err = ko_init(ko);
+	ko->file_len = ko->image_len = (size_t)st.st_size;
+	/* An ELF file: libelf reads what is asked for, when it is asked for. */
+	ko->elf = elf_begin(fd, ELF_C_READ, NULL);
+	if (ko->elf && elf_kind(ko->elf) == ELF_K_ELF) {
+		err = check_header(ko, (const uint8_t *)elf_getident(ko->elf, NULL),
+				   ko->file_len < EI_NIDENT ? ko->file_len : EI_NIDENT);
+		if (err == 0)
+			err = check_elf(ko);
+		goto out;
+	}
+	if (ko->elf)
+		elf_end(ko->elf);
+	ko->elf = NULL;
+	/* Compressed, or not a module: the first bytes say which. */
+	r = pread(fd, head, sizeof(head), 0);
+	if (r < 0) {
+		err = mm_fail(errno, "cannot read: %m");
+		goto out;
+	}
+	if (ko_detect_compression(head, (size_t)r) != KO_COMP_NONE) {
+		err = map_file(ko);
+		if (err == 0)
+			err = init_mem(ko);
+		goto out;
+	}
+	err = check_header(ko, head, (size_t)r);
+	if (err == 0)
+		err = mm_fail(ENOEXEC, "not a valid ELF file: %s", elf_errmsg(-1));
 out:
 	if (err < 0) {
 		ko_free(ko);
@@ -306,7 +473,7 @@ int ko_open_mem(const void *data, size_t len, const char *name, struct ko **kop)
 	ko->path = mm_strdup(name ? name : "(memory)");
 	ko->file = copy;
 	ko->file_len = len;
-	err = ko_init(ko);
+	err = init_mem(ko);
 	if (err < 0) {
 		ko_free(ko);
 		return err;
@@ -335,17 +502,30 @@ enum ko_comp ko_compression(const struct ko *ko)
 	return ko->comp;
 }
 
+/* Mapped on first use when the file was opened uncompressed. */
+static void ensure_mapped(const struct ko *cko)
+{
+	struct ko *ko = (struct ko *)cko; /* a cache: the struct is never const itself */
+
+	if (ko->file || ko->fd < 0)
+		return;
+	if (map_file(ko) == 0 && ko->comp == KO_COMP_NONE)
+		ko->image = ko->file;
+}
+
 const void *ko_file_data(const struct ko *ko, size_t *len)
 {
+	ensure_mapped(ko);
 	if (len)
-		*len = ko->file_len;
+		*len = ko->file ? ko->file_len : 0;
 	return ko->file;
 }
 
 const void *ko_elf_image(const struct ko *ko, size_t *len)
 {
+	ensure_mapped(ko);
 	if (len)
-		*len = ko->image_len;
+		*len = ko->image ? ko->image_len : 0;
 	return ko->image;
 }
 

@@ -209,7 +209,8 @@ static char *string_value(struct ko *ko, const struct layout *l, size_t idx, uin
 		return mm_strdup("");
 	if (maxlen > sh->sh_size - soff)
 		maxlen = (uint32_t)(sh->sh_size - soff);
-	return mm_strndup((const char *)ko->image + sh->sh_offset + soff, maxlen);
+	p = ko_sec_bytes(ko, sidx, soff, maxlen, NULL);
+	return p ? mm_strndup((const char *)p, maxlen) : NULL;
 }
 
 static char *array_value(struct ko *ko, const struct layout *l, size_t idx, uint64_t off)
@@ -334,6 +335,9 @@ static int walk_param(struct ko *ko, size_t *cap)
 	if (sh->sh_size % l->size)
 		return mm_fail(ENOEXEC, "__param section size %llu is not a multiple of %zu",
 			       (unsigned long long)sh->sh_size, l->size);
+	err = ko_sec_load(ko, idx);
+	if (err < 0)
+		return err;
 	for (uint64_t off = 0; off < sh->sh_size; off += l->size) {
 		const uint8_t *e = ko_sec_bytes(ko, idx, off, l->size, NULL);
 		struct ko_ref nref, oref;

@@ -135,20 +135,24 @@ out:
 int ko_signature(struct ko *ko, const struct ko_signature **sigp)
 {
 	const size_t mlen = strlen(SIG_MAGIC);
-	const uint8_t *m = ko->image, *info;
+	const uint8_t *tail, *info, *m;
 	struct ko_signature *s;
-	size_t size = ko->image_len, sig_len, signer_len, key_id_len;
+	size_t size = ko->image_len, sig_len, signer_len, key_id_len, n;
 	int err;
 
 	if (ko->have_signature)
 		goto out;
-	if (size < mlen || memcmp(m + size - mlen, SIG_MAGIC, mlen) != 0)
+	n = size < mlen + MODSIG_SIZE ? size : mlen + MODSIG_SIZE;
+	tail = ko_image_range(ko, size - n, n);
+	if (!tail)
+		return -EIO;
+	if (n < mlen || memcmp(tail + n - mlen, SIG_MAGIC, mlen) != 0)
 		goto none;
 	size -= mlen;
 	if (size < MODSIG_SIZE)
 		return mm_fail(EBADMSG, "signature: trailer truncated");
 	size -= MODSIG_SIZE;
-	info = m + size;
+	info = tail;
 	sig_len = (size_t)info[8] << 24 | (size_t)info[9] << 16 | (size_t)info[10] << 8 | info[11];
 	signer_len = info[3];
 	key_id_len = info[4];
@@ -157,17 +161,22 @@ int ko_signature(struct ko *ko, const struct ko_signature **sigp)
 			       "signature: length %zu does not fit in the file (%zu bytes before "
 			       "the trailer)",
 			       sig_len, size);
+	/* M: [signer][key id][signature], up to the information block. */
+	n = sig_len + signer_len + key_id_len;
+	m = ko_image_range(ko, size - n, n);
+	if (!m)
+		return -EIO;
 	s = ko_keep(ko, mm_calloc(1, sizeof(*s)));
 	if (info[2] < MM_ARRAY_SIZE(id_types))
 		s->id_type = id_types[info[2]];
 	else
 		s->id_type = ko_keep(ko, mm_asprintf("unknown (%u)", info[2]));
 	if (info[2] == PKEY_ID_PKCS7) {
-		err = fill_pkcs7(ko, s, m + size - sig_len, sig_len);
+		err = fill_pkcs7(ko, s, m + signer_len + key_id_len, sig_len);
 		if (err < 0)
 			return err;
 	} else {
-		const uint8_t *p = m + size - sig_len - key_id_len - signer_len;
+		const uint8_t *p = m;
 
 		if (info[0] < MM_ARRAY_SIZE(pkey_algos))
 			s->algo = pkey_algos[info[0]];

@@ -64,6 +64,10 @@ int ko_exports(struct ko *ko, const struct ko_export **exports, size_t *n)
 		return err;
 	if (!ko->symtab || (!ksymtab && !ksymtab_gpl))
 		goto done;
+	/* Every symbol's name is looked at: read the names whole. */
+	err = ko_sec_load(ko, ko->shdrs[ko->symtab].sh_link);
+	if (err < 0)
+		return err;
 	ko->exports = ko_keep(ko, mm_calloc(ko->nsyms, sizeof(*ko->exports)));
 	ns = mm_calloc(ko->nsyms, sizeof(*ns));
 	entry = mm_calloc(ko->nsyms, sizeof(*entry));
@@ -118,6 +122,8 @@ int ko_versions(struct ko *ko, const struct ko_version **versions, size_t *n)
 			return mm_fail(ENOEXEC,
 				       "__versions section size %llu is not a multiple of %d",
 				       (unsigned long long)sh->sh_size, MODVERSION_SIZE);
+		if (ko_sec_load(ko, idx) < 0)
+			return -EIO;
 		count = sh->sh_size / MODVERSION_SIZE;
 		ko->versions = ko_keep(ko, mm_calloc(count, sizeof(*ko->versions)));
 		for (size_t i = 0; i < count; i++) {
@@ -161,6 +167,9 @@ int ko_imports(struct ko *ko, const struct ko_import **imports, size_t *n)
 		return err;
 	if (!ko->symtab)
 		goto done;
+	err = ko_sec_load(ko, ko->shdrs[ko->symtab].sh_link);
+	if (err < 0)
+		return err;
 	if (nvers) {
 		sorted = mm_calloc(nvers, sizeof(*sorted));
 		memcpy(sorted, vers, nvers * sizeof(*sorted));

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * libFuzzer target for the ko layer: any bytes through ko_open_mem, then
- * every accessor, reading every string and byte array it returns so that
+ * libFuzzer target for the ko layer: any bytes through ko_open_mem and
+ * through a descriptor (ko_open_fd on a memfd), then every accessor, reading every string and byte array it returns so that
  * a dangling or out-of-bounds pointer shows up under AddressSanitizer.
  */
 #include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "mymod/ko.h"
 
@@ -28,7 +30,7 @@ static void touch_bytes(const uint8_t *p, size_t n)
 	sink += sum;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void exercise(struct ko *ko)
 {
 	const struct ko_elf_info *ei;
 	const struct ko_section *secs;
@@ -38,12 +40,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct ko_import *im;
 	const struct ko_version *v;
 	const struct ko_signature *s;
-	struct ko *ko;
 	size_t n, len;
 	const void *img;
 
-	if (ko_open_mem(data, size, "fuzz.ko", &ko) < 0)
-		return 0;
 	touch(ko_path(ko));
 	touch(ko_comp_name(ko_compression(ko)));
 	img = ko_elf_image(ko, &len);
@@ -89,6 +88,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		touch_bytes(s->key_id, s->key_id_len);
 		touch_bytes(s->sig, s->sig_len);
 	}
-	ko_close(ko);
+}
+
+/* The same bytes in memory and through a descriptor (read lazily). */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct ko *ko;
+	int fd;
+
+	if (ko_open_mem(data, size, "fuzz.ko", &ko) == 0) {
+		exercise(ko);
+		ko_close(ko);
+	}
+	fd = memfd_create("fuzz.ko", MFD_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	if (write(fd, data, size) != (ssize_t)size) {
+		close(fd);
+		return 0;
+	}
+	if (ko_open_fd(fd, "fuzz.ko", &ko) == 0) {
+		exercise(ko);
+		ko_close(ko);
+	}
 	return 0;
 }

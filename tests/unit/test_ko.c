@@ -259,6 +259,18 @@ static void test_hello_elf(void **state)
 	assert_true(ko_fd(ko) >= 0);
 	assert_int_equal(ko_compression(ko), KO_COMP_NONE);
 	assert_string_equal(ko_path(ko), path);
+	{
+		/* Read lazily, mapped on demand: the same bytes as the file. */
+		size_t len, ilen, flen;
+		uint8_t *data = slurp(path, &len);
+		const void *img = ko_elf_image(ko, &ilen), *file = ko_file_data(ko, &flen);
+
+		assert_int_equal(ilen, len);
+		assert_int_equal(flen, len);
+		assert_memory_equal(img, data, len);
+		assert_memory_equal(file, data, len);
+		free(data);
+	}
 	ko_close(ko);
 }
 
@@ -495,6 +507,114 @@ static void test_open_fd(void **state)
 	assert_int_equal(fcntl(fd, F_GETFD), -1);
 }
 
+/* Everything the layer answers, from two opens of the same module. */
+static void check_same_answers(struct ko *a, struct ko *b)
+{
+	const struct ko_modinfo *ma, *mb;
+	const struct ko_param *pa, *pb;
+	const struct ko_export *ea, *eb;
+	const struct ko_import *ia, *ib;
+	const struct ko_version *va, *vb;
+	const struct ko_section *sa, *sb;
+	const struct ko_signature *ga, *gb;
+	const struct ko_elf_info *fa, *fb;
+	size_t na, nb;
+
+	assert_int_equal(ko_modinfo(a, &ma, &na), 0);
+	assert_int_equal(ko_modinfo(b, &mb, &nb), 0);
+	assert_int_equal(na, nb);
+	for (size_t i = 0; i < na; i++) {
+		assert_string_equal(ma[i].key, mb[i].key);
+		assert_string_equal(ma[i].value, mb[i].value);
+	}
+	assert_int_equal(ko_params(a, &pa, &na), 0);
+	assert_int_equal(ko_params(b, &pb, &nb), 0);
+	assert_int_equal(na, nb);
+	for (size_t i = 0; i < na; i++) {
+		assert_string_equal(pa[i].name, pb[i].name);
+		assert_str_or_null(pa[i].type, pb[i].type);
+		assert_str_or_null(pa[i].ops, pb[i].ops);
+		assert_int_equal(pa[i].perm, pb[i].perm);
+		assert_str_or_null(pa[i].description, pb[i].description);
+		assert_str_or_null(pa[i].default_value, pb[i].default_value);
+	}
+	assert_int_equal(ko_exports(a, &ea, &na), 0);
+	assert_int_equal(ko_exports(b, &eb, &nb), 0);
+	assert_int_equal(na, nb);
+	for (size_t i = 0; i < na; i++) {
+		assert_string_equal(ea[i].name, eb[i].name);
+		assert_int_equal(ea[i].gpl, eb[i].gpl);
+		assert_str_or_null(ea[i].ns, eb[i].ns);
+	}
+	assert_int_equal(ko_imports(a, &ia, &na), 0);
+	assert_int_equal(ko_imports(b, &ib, &nb), 0);
+	assert_int_equal(na, nb);
+	for (size_t i = 0; i < na; i++) {
+		assert_string_equal(ia[i].name, ib[i].name);
+		assert_int_equal(ia[i].has_crc, ib[i].has_crc);
+		assert_int_equal(ia[i].crc, ib[i].crc);
+	}
+	assert_int_equal(ko_versions(a, &va, &na), 0);
+	assert_int_equal(ko_versions(b, &vb, &nb), 0);
+	assert_int_equal(na, nb);
+	for (size_t i = 0; i < na; i++) {
+		assert_string_equal(va[i].name, vb[i].name);
+		assert_int_equal(va[i].crc, vb[i].crc);
+	}
+	assert_int_equal(ko_sections(a, &sa, &na), 0);
+	assert_int_equal(ko_sections(b, &sb, &nb), 0);
+	assert_int_equal(na, nb);
+	for (size_t i = 0; i < na; i++) {
+		assert_string_equal(sa[i].name, sb[i].name);
+		assert_int_equal(sa[i].size, sb[i].size);
+	}
+	assert_int_equal(ko_elf_info(a, &fa), 0);
+	assert_int_equal(ko_elf_info(b, &fb), 0);
+	assert_int_equal(fa->machine, fb->machine);
+	assert_str_or_null(fa->build_id, fb->build_id);
+	assert_int_equal(ko_signature(a, &ga), 0);
+	assert_int_equal(ko_signature(b, &gb), 0);
+	assert_int_equal(ga == NULL, gb == NULL);
+	if (ga) {
+		assert_str_or_null(ga->signer, gb->signer);
+		assert_int_equal(ga->sig_len, gb->sig_len);
+		assert_memory_equal(ga->sig, gb->sig, ga->sig_len);
+	}
+	assert_string_equal(ko_name(a), ko_name(b));
+}
+
+/*
+ * A file is read piecewise through its descriptor (whole sections, or
+ * windows of large ones); memory is read in place. Both must agree, on
+ * modules whose .data, .rodata and string tables are large.
+ */
+static void test_file_reads_match_memory(void **state)
+{
+	static const char *const mods[] = {
+		"kernel/arch/x86/kvm/kvm.ko",
+		"kernel/drivers/net/ethernet/intel/e1000e/e1000e.ko",
+		"kernel/sound/pci/hda/snd-hda-intel.ko",
+		"kernel/fs/nfs/nfs.ko",
+		"kernel/drivers/block/loop.ko",
+	};
+
+	for (size_t i = 0; i < MM_ARRAY_SIZE(mods) + 1; i++) {
+		char *path = i < MM_ARRAY_SIZE(mods)
+				     ? mm_asprintf("/lib/modules/%s/%s", test_kver(), mods[i])
+				     : mm_strdup(fixture("hello.ko"));
+		struct ko *file = open_ok(path), *mem = NULL;
+		size_t len;
+		uint8_t *data = slurp(path, &len);
+
+		assert_int_equal(ko_open_mem(data, len, path, &mem), 0);
+		check_same_answers(file, mem);
+		ko_close(mem);
+		ko_close(file);
+		free(data);
+		free(path);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -510,6 +630,7 @@ int main(void)
 		cmocka_unit_test(test_foreign_aarch64),
 		cmocka_unit_test(test_name_from_path),
 		cmocka_unit_test(test_open_fd),
+		cmocka_unit_test(test_file_reads_match_memory),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,6 +6,7 @@
  */
 #include <elf.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -51,11 +52,16 @@ static size_t section(struct img *m, const char *name)
 	return 0;
 }
 
-/* ko_open_mem must fail with ERR (0: any) and a message containing WORDS. */
+/*
+ * ko_open_mem, and ko_open on the same bytes in a file (read lazily
+ * through the descriptor), must fail with ERR (0: any) and a message
+ * containing WORDS.
+ */
 static void expect_open_fail(const void *data, size_t len, int err, const char *words)
 {
+	char *tmp = write_temp(data, len, ".ko");
 	struct ko *ko = NULL;
-	int r;
+	int r, rf;
 
 	mm_clearerr();
 	r = ko_open_mem(data, len, "bad.ko", &ko);
@@ -67,14 +73,41 @@ static void expect_open_fail(const void *data, size_t len, int err, const char *
 		assert_int_equal(r, err);
 	if (!strstr(mm_errmsg(), words))
 		fail_msg("message [%s] lacks [%s]", mm_errmsg(), words);
+
+	mm_clearerr();
+	rf = ko_open(tmp, &ko);
+	unlink(tmp);
+	free(tmp);
+	if (rf >= 0) {
+		ko_close(ko);
+		fail_msg("opened a bad file (expected \"%s\")", words);
+	}
+	assert_int_equal(rf, r);
+	if (!strstr(mm_errmsg(), words))
+		fail_msg("file: message [%s] lacks [%s]", mm_errmsg(), words);
 }
 
-static struct ko *open_mem_ok(struct img *m)
+/* Whether open_img() goes through a file (lazy reads) or memory; main() runs both. */
+static bool via_file;
+
+static struct ko *open_img(struct img *m)
 {
 	struct ko *ko = NULL;
+	char *tmp;
+	int err;
 
-	if (ko_open_mem(m->p, m->len, "patched.ko", &ko) < 0)
-		fail_msg("ko_open_mem: %s", mm_errmsg());
+	if (!via_file) {
+		if (ko_open_mem(m->p, m->len, "patched.ko", &ko) < 0)
+			fail_msg("ko_open_mem: %s", mm_errmsg());
+		return ko;
+	}
+	tmp = write_temp(m->p, m->len, ".ko");
+	err = ko_open(tmp, &ko);
+	/* The descriptor stays open: later lazy reads still work. */
+	unlink(tmp);
+	free(tmp);
+	if (err < 0)
+		fail_msg("ko_open: %s", mm_errmsg());
 	return ko;
 }
 
@@ -223,7 +256,7 @@ static void test_param_reloc_out_of_range(void **state)
 	struct ko *ko;
 
 	r[0].r_info = ELF64_R_INFO(0xffffff, ELF64_R_TYPE(r[0].r_info));
-	ko = open_mem_ok(&m);
+	ko = open_img(&m);
 	assert_int_equal(ko_params(ko, &p, &n), -ENOEXEC);
 	assert_non_null(strstr(mm_errmsg(), "symbol"));
 	/* The rest of the module still reads. */
@@ -237,7 +270,7 @@ static void test_param_reloc_out_of_range(void **state)
 	for (size_t i = 0; i < shdr(&m, section(&m, "__param"))->sh_size / 40 * 4; i++)
 		if (r[i].r_offset % 40 == 32)
 			r[i].r_addend = 0x7fffffff;
-	ko = open_mem_ok(&m);
+	ko = open_img(&m);
 	assert_int_equal(ko_params(ko, &p, &n), 0);
 	for (size_t i = 0; i < n; i++)
 		assert_null(p[i].default_value);
@@ -259,7 +292,7 @@ static void test_damaged_tables(void **state)
 	struct ko *ko;
 
 	shdr(&m, symtab)->sh_link = 9999;
-	ko = open_mem_ok(&m);
+	ko = open_img(&m);
 	assert_int_equal(ko_exports(ko, &e, &n), -ENOEXEC);
 	assert_non_null(strstr(mm_errmsg(), "string table"));
 	assert_true(ko_imports(ko, &im, &n) <= 0);
@@ -267,7 +300,7 @@ static void test_damaged_tables(void **state)
 
 	m = (free(m.p), hello());
 	shdr(&m, param)->sh_size -= 1;
-	ko = open_mem_ok(&m);
+	ko = open_img(&m);
 	assert_int_equal(ko_params(ko, &p, &n), -ENOEXEC);
 	assert_non_null(strstr(mm_errmsg(), "__param"));
 	ko_close(ko);
@@ -275,7 +308,7 @@ static void test_damaged_tables(void **state)
 	/* .modinfo without its final NUL: the last entry ends at the section's end. */
 	m = (free(m.p), hello());
 	shdr(&m, mi)->sh_size -= 1;
-	ko = open_mem_ok(&m);
+	ko = open_img(&m);
 	assert_int_equal(ko_modinfo(ko, &kv, &n), 0);
 	last = kv[n - 1].value;
 	assert_true(strlen(last) > 0);
@@ -403,7 +436,7 @@ static void test_bad_signatures(void **state)
 
 	/* A length larger than the file. */
 	add_trailer(&m, 0, 0, 2, 0, 0, 0x7fffffff);
-	ko = open_mem_ok(&m);
+	ko = open_img(&m);
 	assert_int_equal(ko_signature(ko, &s), -EBADMSG);
 	assert_non_null(strstr(mm_errmsg(), "signature"));
 	ko_close(ko);
@@ -412,7 +445,7 @@ static void test_bad_signatures(void **state)
 	m = (free(m.p), hello());
 	append(&m, "garbage garbage garbage", 23);
 	add_trailer(&m, 0, 0, 2, 0, 0, 23);
-	ko = open_mem_ok(&m);
+	ko = open_img(&m);
 	assert_int_equal(ko_signature(ko, &s), -EBADMSG);
 	assert_non_null(strstr(mm_errmsg(), "PKCS#7"));
 	ko_close(ko);
@@ -423,7 +456,7 @@ static void test_bad_signatures(void **state)
 	append(&m, "\x01\x02\x03", 3);
 	append(&m, "SIGNATURE", 9);
 	add_trailer(&m, 1, 4, 1, 6, 3, 9);
-	ko = open_mem_ok(&m);
+	ko = open_img(&m);
 	assert_int_equal(ko_signature(ko, &s), 0);
 	assert_non_null(s);
 	assert_string_equal(s->id_type, "X509");
@@ -440,7 +473,7 @@ static void test_bad_signatures(void **state)
 	m = (free(m.p), hello());
 	append(&m, "xyz", 3);
 	add_trailer(&m, 9, 99, 7, 0, 0, 3);
-	ko = open_mem_ok(&m);
+	ko = open_img(&m);
 	assert_int_equal(ko_signature(ko, &s), 0);
 	assert_non_null(s);
 	assert_string_equal(s->id_type, "unknown (7)");
@@ -469,5 +502,10 @@ int main(void)
 		cmocka_unit_test(test_bad_signatures),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int failed;
+
+	failed = cmocka_run_group_tests_name("in memory", tests, NULL, NULL);
+	via_file = true;
+	failed += cmocka_run_group_tests_name("through a file", tests, NULL, NULL);
+	return failed;
 }
