@@ -4,8 +4,10 @@
  * of Linux 6.1), made beforehand from what the files say.
  */
 #include <errno.h>
+#include <search.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -26,6 +28,8 @@ struct provider {
 	char *path;
 	struct ko *ko; /* opened on first use; NULL if it cannot be read */
 	bool tried;
+	const struct ko_export **exports; /* sorted by name, for bsearch() */
+	size_t nexports;
 };
 
 struct findings_target {
@@ -40,8 +44,7 @@ struct findings_target {
 	unsigned int machine;
 	int elfclass;
 	char *machine_name;
-	struct provider *providers;
-	size_t nproviders;
+	void *providers;	      /* tsearch() tree of struct provider, by path */
 	struct kernel_symbols *ksyms; /* running kernel's exports, read on first need */
 	bool ksyms_tried;
 };
@@ -129,6 +132,17 @@ static bool kconfig_y(const struct findings_target *t, const char *name)
 	const char *v = t->kconfig ? modtree_kconfig_get(t->kconfig, name) : NULL;
 
 	return v && strcmp(v, "y") == 0;
+}
+
+static void provider_free(void *data)
+{
+	struct provider *p = data;
+
+	free(p->name);
+	free(p->path);
+	ko_close(p->ko);
+	free(p->exports);
+	free(p);
 }
 
 /* ---- the target kernel ---- */
@@ -225,12 +239,7 @@ void findings_target_close(struct findings_target *t)
 {
 	if (!t)
 		return;
-	for (size_t i = 0; i < t->nproviders; i++) {
-		free(t->providers[i].name);
-		free(t->providers[i].path);
-		ko_close(t->providers[i].ko);
-	}
-	free(t->providers);
+	tdestroy(t->providers, provider_free);
 	kernel_symbols_close(t->ksyms);
 	modtree_symvers_close(t->symvers);
 	modtree_kconfig_close(t->kconfig);
@@ -270,37 +279,57 @@ static bool license_is_gpl_compatible(const char *license)
 
 /* ---- what the kernel knows of a symbol ---- */
 
+static int export_cmp(const void *a, const void *b)
+{
+	return strcmp((*(const struct ko_export *const *)a)->name,
+		      (*(const struct ko_export *const *)b)->name);
+}
+
 /* The export of SYM by a module of the tree, read from that module's file. */
 static const struct ko_export *provider_export(struct provider *p, const char *sym)
 {
-	const struct ko_export *ex;
+	struct ko_export key = { .name = sym };
+	const struct ko_export *kp = &key, *ex, **found;
 	size_t n;
 
 	if (!p->tried) {
 		p->tried = true;
-		if (ko_open(p->path, &p->ko) < 0)
+		if (ko_open(p->path, &p->ko) < 0 || ko_exports(p->ko, &ex, &n) < 0) {
+			ko_close(p->ko);
 			p->ko = NULL;
+			return NULL;
+		}
+		p->exports = mm_reallocarray(NULL, n, sizeof(*p->exports));
+		for (size_t i = 0; i < n; i++)
+			p->exports[i] = &ex[i];
+		p->nexports = n;
+		qsort(p->exports, n, sizeof(*p->exports), export_cmp);
 	}
-	if (!p->ko || ko_exports(p->ko, &ex, &n) < 0)
+	if (!p->ko)
 		return NULL;
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(ex[i].name, sym) == 0)
-			return &ex[i];
-	return NULL;
+	found = bsearch(&kp, p->exports, p->nexports, sizeof(*p->exports), export_cmp);
+	return found ? *found : NULL;
+}
+
+static int provider_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct provider *)a)->path, ((const struct provider *)b)->path);
 }
 
 static struct provider *provider_get(struct findings_target *t, const char *name, const char *path)
 {
-	struct provider *p;
+	struct provider key = { .path = (char *)path }, *p, **found;
 
-	for (size_t i = 0; i < t->nproviders; i++)
-		if (strcmp(t->providers[i].path, path) == 0)
-			return &t->providers[i];
-	t->providers = mm_reallocarray(t->providers, t->nproviders + 1, sizeof(*t->providers));
-	p = &t->providers[t->nproviders++];
-	memset(p, 0, sizeof(*p));
+	found = tfind(&key, &t->providers, provider_cmp);
+	if (found)
+		return *found;
+	p = mm_calloc(1, sizeof(*p));
 	p->name = mm_strdup(name);
 	p->path = mm_strdup(path);
+	if (!tsearch(p, &t->providers, provider_cmp)) {
+		fputs("mymod: out of memory\n", stderr);
+		abort();
+	}
 	return p;
 }
 
