@@ -37,6 +37,7 @@ struct findings_target {
 	const char *kver;
 	bool running;
 	struct modtree_symvers *symvers; /* NULL when absent */
+	char *symvers_error;		 /* why it could not be read, when it is there */
 	struct modtree_kconfig *kconfig; /* NULL when absent */
 	char *vermagic;			 /* NULL when unknown */
 	char *vermagic_source;
@@ -216,12 +217,17 @@ int findings_target_open(struct modtree *mt, struct findings_target **tp)
 	struct findings_target *t = mm_calloc(1, sizeof(*t));
 	struct tree_sample sample = { .t = t };
 	char *prefix;
+	int err;
 
 	t->mt = mt;
 	t->kver = modtree_kver(mt);
 	t->running = is_running_kernel(t->kver);
-	if (modtree_symvers_open(mt, &t->symvers) < 0)
+	err = modtree_symvers_open(mt, &t->symvers);
+	if (err < 0) {
 		t->symvers = NULL;
+		if (err != -ENOENT)
+			t->symvers_error = mm_strdup(mm_errmsg());
+	}
 	if (modtree_kconfig_open(mt, &t->kconfig) < 0)
 		t->kconfig = NULL;
 	prefix = mm_asprintf("%s/kernel/", modtree_dir(mt));
@@ -243,6 +249,7 @@ void findings_target_close(struct findings_target *t)
 	kernel_symbols_close(t->ksyms);
 	modtree_symvers_close(t->symvers);
 	modtree_kconfig_close(t->kconfig);
+	free(t->symvers_error);
 	free(t->vermagic);
 	free(t->vermagic_source);
 	free(t->machine_name);
@@ -872,6 +879,13 @@ static void check_imports(struct findings_target *t, struct ko *ko, struct findi
 	if (ko_versions(ko, &c.versions, &c.nversions) < 0) {
 		c.versions = NULL;
 		c.nversions = 0;
+	}
+	if (t->symvers_error) {
+		struct finding *fd =
+			add(f, FINDING_WARNING, "unverified", 0,
+			    "the kernel's symbol versions are unusable: %s", t->symvers_error);
+
+		hint(fd, "reinstall the headers of %s", t->kver);
 	}
 	check_module_layout(t, c.versions, c.nversions, f);
 	if (ko_imports(ko, &im, &n) < 0) {

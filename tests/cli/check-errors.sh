@@ -62,4 +62,12 @@ run -b "$TMP/bare" check -k "$KVER" "$FIXTURES/hello_fail.ko"
 assert_contains "bare tree: kernel's exports unknown" \
     "imported symbols are not exported by any module of the tree; whether the kernel exports them is unknown without its Module.symvers" "$out"
 
+# A Module.symvers that is not one: said, not trusted.
+mkdir -p "$TMP/badsym/lib/modules/$KVER/build"
+echo "not a symvers line" >"$TMP/badsym/lib/modules/$KVER/build/Module.symvers"
+run -b "$TMP/badsym" check -k "$KVER" "$FIXTURES/hello_fail.ko"
+assert_eq "bad Module.symvers: exit status" 0 "$rc"
+assert_contains "bad Module.symvers: said" \
+    "warning unverified: the kernel's symbol versions are unusable: $TMP/badsym/lib/modules/$KVER/build/Module.symvers:1: not a Module.symvers line" "$out"
+
 finish
