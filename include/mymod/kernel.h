@@ -8,9 +8,10 @@
  * from mm_syspath(), so MYMOD_SYSROOT can point the layer at a fake tree.
  *
  * Functions that can fail return 0 or a negative errno and describe the
- * failure with mm_fail(), except the three system-call wrappers
- * (kernel_load, kernel_unload, and kernel_wait_unused's final answer),
- * whose errno is explained by kernel_explain_load()/kernel_explain_unload().
+ * failure with mm_fail(). The exceptions are kernel_load(), kernel_unload()
+ * and kernel_wait_unused(): their errno goes to kernel_explain_load() or
+ * kernel_explain_unload(), which put it, the module and the kernel log into
+ * words (for `mymod load`, and for `mymod check` to reuse).
  */
 #pragma once
 
