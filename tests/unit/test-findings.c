@@ -132,6 +132,69 @@ static void vermagic_explains_enoexec(void **state)
 	ko_close(ko);
 }
 
+/* The findings of CODE in F, as "severity:errno" words, e.g. "blocker:8 ". */
+static char *of_code(const struct findings *f, const char *code)
+{
+	char *out = mm_strdup("");
+
+	for (size_t i = 0; i < f->n; i++) {
+		char *next;
+
+		if (strcmp(f->v[i].code, code) != 0)
+			continue;
+		next = mm_asprintf("%s%s:%d ", out, finding_severity_name(f->v[i].severity),
+				   f->v[i].err);
+		free(out);
+		out = next;
+	}
+	return out;
+}
+
+static void check_code(struct ko *ko, const char *code, const char *want)
+{
+	struct findings_target *t;
+	struct findings f;
+	char *got;
+
+	assert_int_equal(findings_target_open(mt, &t), 0);
+	assert_int_equal(findings_check(t, ko, &f), 0);
+	got = of_code(&f, code);
+	assert_string_equal(got, want);
+	free(got);
+	findings_free(&f);
+	findings_target_close(t);
+	ko_close(ko);
+}
+
+/* same_magic(): with symbol versions, the release is not compared. */
+static void release_alone_is_a_warning(void **state)
+{
+	char *release = mm_asprintf("vermagic=%s ", kver);
+	char *other = mm_strdup(release);
+	char *digit = other + strlen("vermagic=");
+
+	(void)state;
+	*digit = *digit == '9' ? '8' : '9';
+	check_code(open_edited("hello.ko", release, other), "vermagic", "warning:0 ");
+	free(release);
+	free(other);
+}
+
+/* The 6.1 configuration has CONFIG_MODULE_FORCE_LOAD: no vermagic loads as forced. */
+static void no_vermagic_is_forced(void **state)
+{
+	(void)state;
+	check_code(open_edited("hello.ko", "vermagic=", "vermagix="), "vermagic", "warning:0 ");
+}
+
+static void another_machine_is_refused(void **state)
+{
+	(void)state;
+	/* e_machine EM_X86_64 (62) becomes EM_AARCH64 (183), little-endian at offset 18. */
+	check_code(open_edited("hello.ko", "\x3e\x00\x01\x00\x00\x00", "\xb7\x00\x01\x00\x00\x00"),
+		   "arch", "blocker:8 ");
+}
+
 static void blockers_come_first(void **state)
 {
 	struct findings_target *t;
@@ -162,6 +225,9 @@ int main(void)
 		cmocka_unit_test(unresolved_explains_enoent),
 		cmocka_unit_test(vermagic_explains_enoexec),
 		cmocka_unit_test(blockers_come_first),
+		cmocka_unit_test(release_alone_is_a_warning),
+		cmocka_unit_test(no_vermagic_is_forced),
+		cmocka_unit_test(another_machine_is_refused),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
