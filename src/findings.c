@@ -996,6 +996,30 @@ static void check_builtin(struct findings_target *t, struct ko *ko, struct findi
 	modtree_mods_free(mods, n);
 }
 
+/* ", the same build" or ", another build (srcversion X, the file's Y)", from srcversion. */
+static char *loaded_build(struct ko *ko, const char *name)
+{
+	const char *mine = ko_modinfo_get(ko, "srcversion");
+	struct kernel_module *mods;
+	char *out = mm_strdup("");
+	size_t n;
+
+	if (!mine || kernel_modules(&mods, &n) < 0)
+		return out;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(mods[i].name, name) != 0 || !mods[i].srcversion)
+			continue;
+		free(out);
+		if (strcmp(mods[i].srcversion, mine) == 0)
+			out = mm_strdup(", the same build");
+		else
+			out = mm_asprintf(", another build: srcversion %s, the file's %s",
+					  mods[i].srcversion, mine);
+	}
+	kernel_modules_free(mods, n);
+	return out;
+}
+
 /* The running kernel's own state: add_unformed_module(), mod_sysfs_init(), may_init_module(). */
 static void check_kernel_state(struct findings_target *t, struct ko *ko, struct findings *f)
 {
@@ -1056,13 +1080,16 @@ static void check_kernel_state(struct findings_target *t, struct ko *ko, struct 
 	}
 	state = kernel_module_state(name);
 	if (state == KERNEL_MOD_LIVE || state == KERNEL_MOD_COMING || state == KERNEL_MOD_GOING) {
-		fd = add(f, FINDING_BLOCKER, "kernel-state", EEXIST, "%s is already loaded (%s)",
-			 name, kernel_mod_state_name(state));
+		char *build = loaded_build(ko, name);
+
+		fd = add(f, FINDING_BLOCKER, "kernel-state", EEXIST, "%s is already loaded (%s%s)",
+			 name, kernel_mod_state_name(state), build);
 		about(fd, NULL, "loaded");
 		hint(fd,
 		     "nothing, if the loaded one will do; else unload it first (mymod unload "
 		     "%s)",
 		     name);
+		free(build);
 	} else if (state == KERNEL_MOD_BUILTIN) {
 		fd = add(f, FINDING_BLOCKER, "kernel-state", EINVAL,
 			 "a module named %s is built into the running kernel", name);

@@ -65,9 +65,15 @@ echo N >"$sys/sys/module/module/parameters/sig_enforce"
 echo "hello 16384 0 - Live 0x0000000000000000 (OE)" >"$sys/proc/modules"
 mkdir -p "$sys/sys/module/hello"
 echo live >"$sys/sys/module/hello/initstate"
+modinfo -F srcversion "$FIXTURES/hello.ko" >"$sys/sys/module/hello/srcversion"
 check_running hello
 assert_eq "hello loaded: exit status" 1 "$rc"
-assert_contains "hello loaded: finding" "blocker kernel-state: hello is already loaded (Live)" "$out"
+assert_contains "hello loaded: finding" \
+    "blocker kernel-state: hello is already loaded (Live, the same build)" "$out"
+echo 0123456789ABCDEF0123456 >"$sys/sys/module/hello/srcversion"
+check_running hello
+assert_contains "another hello loaded: finding" \
+    "hello is already loaded (Live, another build: srcversion 0123456789ABCDEF0123456, the file's $(modinfo -F srcversion "$FIXTURES/hello.ko"))" "$out"
 check_running hello_user
 assert_eq "hello loaded, hello_user: exit status" 0 "$rc"
 assert_contains "hello loaded, hello_user: dependency" "info    dependency: needs module hello for 3 symbols (hello_count, hello_whom, hello_greet), loaded" "$out"

@@ -138,6 +138,12 @@ t_kallsyms() {
 	$K/rmmod hello
 }
 
+t_already_loaded() {
+	$K/insmod $X/hello.ko || note "insmod hello failed"
+	verdict already_loaded $X/hello.ko hello kernel-state
+	$K/rmmod hello
+}
+
 # mymod load explains a refusal with check's findings.
 t_load_explains() {
 	out=$($M load $C/crc.ko 2>&1) && note "mymod load succeeded"
@@ -185,6 +191,7 @@ scenario arch
 scenario dependency
 scenario proprietary
 scenario kallsyms
+scenario already_loaded
 scenario load_explains
 scenario lockdown # these three last: none can be undone
 scenario sig_enforce
