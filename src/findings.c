@@ -922,24 +922,50 @@ static void check_license(struct ko *ko, struct findings *f)
 		 "license) avoids the taint");
 }
 
-/* verify_exported_symbols(): a module may not export what the kernel exports. */
+/* Who else exports SYM: "vmlinux", a loaded module (running kernel), or NULL. */
+static const char *exported_elsewhere(struct findings_target *t, const char *sym, const char *self)
+{
+	const struct modtree_symver *sv = t->symvers ? modtree_symvers_find(t->symvers, sym) : NULL;
+	const char *owner;
+
+	if (sv && strcmp(sv->owner, "vmlinux") == 0)
+		return "vmlinux";
+	if (running_exports(t) && kernel_symbols_find(t->ksyms, sym, &owner) &&
+	    strcmp(owner, self) != 0)
+		return owner;
+	return NULL;
+}
+
+/*
+ * verify_exported_symbols(): a module may not export what the kernel, or
+ * a module already loaded, exports.
+ */
 static void check_exports(struct findings_target *t, struct ko *ko, struct findings *f)
 {
+	const char *self = ko_name(ko);
 	const struct ko_export *ex;
 	size_t n;
 
-	if (!t->symvers || ko_exports(ko, &ex, &n) < 0)
+	if (ko_exports(ko, &ex, &n) < 0)
 		return;
 	for (size_t i = 0; i < n; i++) {
-		const struct modtree_symver *sv = modtree_symvers_find(t->symvers, ex[i].name);
+		const char *owner = exported_elsewhere(t, ex[i].name, self);
 		struct finding *fd;
 
-		if (!sv || strcmp(sv->owner, "vmlinux") != 0)
+		if (!owner)
 			continue;
-		fd = add(f, FINDING_BLOCKER, "duplicate-export", ENOEXEC,
-			 "%s: exports a symbol the kernel itself exports", ex[i].name);
+		if (strcmp(owner, "vmlinux") == 0) {
+			fd = add(f, FINDING_BLOCKER, "duplicate-export", ENOEXEC,
+				 "%s: exports a symbol the kernel itself exports", ex[i].name);
+			hint(fd, "rename the symbol in the module, or drop the module: the kernel "
+				 "has it");
+		} else {
+			fd = add(f, FINDING_BLOCKER, "duplicate-export", ENOEXEC,
+				 "%s: exports a symbol loaded module %s exports", ex[i].name,
+				 owner);
+			hint(fd, "unload %s first, or rename the symbol in the module", owner);
+		}
 		about(fd, ex[i].name, NULL);
-		hint(fd, "rename the symbol in the module, or drop the module: the kernel has it");
 	}
 }
 

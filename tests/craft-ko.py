@@ -7,6 +7,8 @@
 #   craft-ko.py modinfo SRC DST KEY OLD NEW   KEY=OLD becomes KEY=NEW (NUL-padded)
 #   craft-ko.py crc     SRC DST SYMBOL         flip bits of SYMBOL's __versions CRC
 #   craft-ko.py machine SRC DST NUMBER         set e_machine (183: AArch64)
+#   craft-ko.py rename  SRC DST NAME           another module name, as long: in .modinfo
+#                                              and in struct module (.gnu.linkonce.this_module)
 #   craft-ko.py info    SRC                    print "signed|unsigned" and sections
 #
 # Test-side only: ELF64 little-endian (the modules of the x86_64 test kernel).
@@ -78,6 +80,24 @@ def flip_crc(data, symbol):
     sys.exit(f"craft-ko: no __versions entry for {symbol}")
 
 
+def rename(data, new):
+    off, size = section(data, ".modinfo")
+    pos = data.find(b"name=", off, off + size)
+    while pos > off and data[pos - 1] != 0:
+        pos = data.find(b"name=", pos + 1, off + size)
+    if pos < 0:
+        sys.exit("craft-ko: no name= in .modinfo")
+    old = bytes(data[pos + 5:data.index(b"\0", pos)]).decode()
+    if len(new) != len(old):
+        sys.exit(f"craft-ko: '{new}' must be as long as '{old}'")
+    set_modinfo(data, "name", old, new)
+    off, size = section(data, ".gnu.linkonce.this_module")
+    pos = data.find(old.encode() + b"\0", off, off + size)
+    if pos < 0:
+        sys.exit(f"craft-ko: no '{old}' in .gnu.linkonce.this_module")
+    data[pos:pos + len(new)] = new.encode()
+
+
 def main(argv):
     if len(argv) < 3:
         sys.exit(__doc__ or "usage: craft-ko.py strip|modinfo|crc|info SRC [DST ...]")
@@ -96,6 +116,8 @@ def main(argv):
         set_modinfo(data, argv[4], argv[5], argv[6])
     elif op == "crc" and len(argv) == 5:
         flip_crc(data, argv[4])
+    elif op == "rename" and len(argv) == 5:
+        rename(data, argv[4])
     elif op == "machine" and len(argv) == 5:
         sections(data)  # an ELF64 little-endian file
         struct.pack_into("<H", data, 18, int(argv[4]))

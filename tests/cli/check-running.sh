@@ -109,6 +109,14 @@ assert_contains "kallsyms, hello_user: loaded hello's symbols" \
     "needs module hello for 2 symbols (hello_count, hello_greet), loaded" "$out"
 assert_contains "kallsyms, hello_user: the one hello does not export" \
     "blocker unresolved: hello_whom: unknown symbol" "$out"
+# A renamed copy of hello exports what the loaded hello exports.
+python3 "$CRAFT" rename "$FIXTURES/hello.ko" "$TMP/hellx.ko" hellx
+MYMOD_SYSROOT=$sys run -b "$bare" -k "$running" check --json "$TMP/hellx.ko"
+assert_eq "duplicate exports: exit status" 1 "$rc"
+assert_eq "duplicate exports: blockers" "duplicate-export hello_count
+duplicate-export hello_greet" "$(printf '%s' "$out" | blockers | grep duplicate-export)"
+assert_contains "duplicate exports: owner" "hello_greet: exports a symbol loaded module hello exports" "$out"
+
 # Without kallsyms either, what the kernel exports is unknown: not a blocker.
 rm "$sys/proc/kallsyms"
 MYMOD_SYSROOT=$sys run -b "$bare" -k "$running" check hello_fail

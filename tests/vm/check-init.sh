@@ -144,6 +144,13 @@ t_already_loaded() {
 	$K/rmmod hello
 }
 
+# A renamed copy of hello exports what the loaded hello exports.
+t_duplicate() {
+	$K/insmod $X/hello.ko || note "insmod hello failed"
+	verdict duplicate $C/hellx.ko hellx duplicate-export
+	$K/rmmod hello
+}
+
 # mymod load explains a refusal with check's findings.
 t_load_explains() {
 	out=$($M load $C/crc.ko 2>&1) && note "mymod load succeeded"
@@ -192,6 +199,7 @@ scenario dependency
 scenario proprietary
 scenario kallsyms
 scenario already_loaded
+scenario duplicate
 scenario load_explains
 scenario lockdown # these three last: none can be undone
 scenario sig_enforce
