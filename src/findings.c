@@ -668,8 +668,9 @@ struct import_ctx {
 	size_t nversions;
 	struct need *needs;
 	size_t nneeds;
-	size_t unknown;	 /* imports that cannot be resolved without Module.symvers */
-	size_t kallsyms; /* imports resolved through /proc/kallsyms only */
+	size_t unknown;	    /* imports that cannot be resolved without Module.symvers */
+	size_t kallsyms;    /* imports resolved through /proc/kallsyms only */
+	size_t unversioned; /* imports the kernel has a CRC for, in a module without __versions */
 	bool uses_gpl_only;
 	struct {
 		const char *symbol;
@@ -687,20 +688,13 @@ static void check_import_crc(struct import_ctx *c, const struct ko_import *im,
 	if (!src->has_crc || !has_word(c->t->vermagic ? c->t->vermagic : "", "modversions"))
 		return;
 	if (!im->has_crc && !find_version(c->versions, c->nversions, im->name, &crc)) {
-		if (c->nversions)
-			fd = add(f, FINDING_WARNING, "modversion", 0,
-				 "%s: no symbol version in the module (the kernel warns and loads "
-				 "it)",
-				 im->name);
-		else if (kconfig_y(c->t, "CONFIG_MODULE_FORCE_LOAD"))
-			fd = add(f, FINDING_WARNING, "modversion", 0,
-				 "%s: the module has no symbol versions: the kernel loads it as "
-				 "forced (taint F)",
-				 im->name);
-		else
-			fd = add(f, FINDING_BLOCKER, "modversion", ENOEXEC,
-				 "%s: the module has no symbol versions, the kernel requires them",
-				 im->name);
+		if (!c->nversions) {
+			c->unversioned++;
+			return;
+		}
+		fd = add(f, FINDING_WARNING, "modversion", 0,
+			 "%s: no symbol version in the module (the kernel warns and loads it)",
+			 im->name);
 		about(fd, im->name, NULL);
 		hint_rebuild(fd, c->t, "", ", with CONFIG_MODVERSIONS");
 		return;
@@ -787,6 +781,32 @@ static void check_import(struct import_ctx *c, const struct ko_import *im, struc
 		hint(fd, "add MODULE_IMPORT_NS(%s) to the module's source and rebuild it", src.ns);
 	}
 	check_import_crc(c, im, &src, f);
+}
+
+/*
+ * check_version() without a __versions section: try_to_force_load(), which
+ * taints the kernel (F) where CONFIG_MODULE_FORCE_LOAD allows it, and
+ * fails otherwise (check_modstruct_version() first: ENOEXEC).
+ */
+static void report_unversioned(struct import_ctx *c, struct findings *f)
+{
+	bool forced = kconfig_y(c->t, "CONFIG_MODULE_FORCE_LOAD");
+	struct finding *fd;
+
+	if (!c->unversioned)
+		return;
+	if (forced)
+		fd = add(f, FINDING_WARNING, "modversion", 0,
+			 "no symbol versions (__versions) for %zu imported symbol%s the kernel "
+			 "versions: it loads the module as forced (taint F)",
+			 c->unversioned, c->unversioned == 1 ? "" : "s");
+	else
+		fd = add(f, FINDING_BLOCKER, "modversion", ENOEXEC,
+			 "no symbol versions (__versions) for %zu imported symbol%s: the kernel "
+			 "requires them",
+			 c->unversioned, c->unversioned == 1 ? "" : "s");
+	about(fd, NULL, "__versions");
+	hint_rebuild(fd, c->t, "", ", with CONFIG_MODVERSIONS");
 }
 
 /*
@@ -898,6 +918,7 @@ static void check_imports(struct findings_target *t, struct ko *ko, struct findi
 	for (size_t i = 0; i < n; i++)
 		check_import(&c, &im[i], f);
 	report_proprietary(&c, f);
+	report_unversioned(&c, f);
 	report_needs(&c, f);
 }
 

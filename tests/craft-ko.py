@@ -7,6 +7,8 @@
 #   craft-ko.py modinfo SRC DST KEY OLD NEW   KEY=OLD becomes KEY=NEW (NUL-padded)
 #   craft-ko.py crc     SRC DST SYMBOL         flip bits of SYMBOL's __versions CRC
 #   craft-ko.py machine SRC DST NUMBER         set e_machine (183: AArch64)
+#   craft-ko.py section SRC DST OLD NEW        rename section OLD (as long: the kernel
+#                                              then no longer finds it, e.g. __versions)
 #   craft-ko.py rename  SRC DST NAME           another module name, as long: in .modinfo
 #                                              and in struct module (.gnu.linkonce.this_module)
 #   craft-ko.py info    SRC                    print "signed|unsigned" and sections
@@ -98,6 +100,21 @@ def rename(data, new):
     data[pos:pos + len(new)] = new.encode()
 
 
+def rename_section(data, old, new):
+    if len(new) != len(old):
+        sys.exit(f"craft-ko: '{new}' must be as long as '{old}'")
+    section(data, old)
+    shoff, = struct.unpack_from("<Q", data, 0x28)
+    shentsize, _shnum, shstrndx = struct.unpack_from("<HHH", data, 0x3A)
+    stroff, = struct.unpack_from("<Q", data, shoff + shstrndx * shentsize + 24)
+    for i in range(_shnum):
+        name, = struct.unpack_from("<I", data, shoff + i * shentsize)
+        pos = stroff + name
+        if data[pos:pos + len(old) + 1] == old.encode() + b"\0":
+            data[pos:pos + len(new)] = new.encode()
+            return
+
+
 def main(argv):
     if len(argv) < 3:
         sys.exit(__doc__ or "usage: craft-ko.py strip|modinfo|crc|info SRC [DST ...]")
@@ -116,6 +133,8 @@ def main(argv):
         set_modinfo(data, argv[4], argv[5], argv[6])
     elif op == "crc" and len(argv) == 5:
         flip_crc(data, argv[4])
+    elif op == "section" and len(argv) == 6:
+        rename_section(data, argv[4], argv[5])
     elif op == "rename" and len(argv) == 5:
         rename(data, argv[4])
     elif op == "machine" and len(argv) == 5:

@@ -26,6 +26,8 @@ python3 "$CRAFT" crc "$tcp" "$c/crc.ko" tcp_slow_start
 python3 "$CRAFT" crc "$tcp" "$c/layout.ko" module_layout
 python3 "$CRAFT" modinfo "$ofb" "$c/namespace.ko" import_ns CRYPTO_INTERNAL CRYPTO_INTERNAX
 python3 "$CRAFT" strip "$mma" "$c/mma7455_i2c.ko"
+python3 "$CRAFT" section "$tcp" "$c/noversions.ko" __versions __versionz
+python3 "$CRAFT" section "$c/release.ko" "$c/noversions-release.ko" __versions __versionz
 
 # expect FILE STATUS BLOCKERS [WARNING-CODE...]
 expect() {
@@ -55,6 +57,9 @@ expect crc.ko 1 "modversion tcp_slow_start"
 expect layout.ko 1 "modversion module_layout"
 expect namespace.ko 1 "namespace crypto_cipher_encrypt_one"
 expect mma7455_i2c.ko 0 ""
+# Without __versions the kernel compares the release, and forces the load (taint F).
+expect noversions.ko 0 "" modversion
+expect noversions-release.ko 1 "vermagic -"
 
 # The signed original: signature facts only, as info.
 run check -k "$KVER" "$tcp"
@@ -87,6 +92,10 @@ assert_eq "dependency present: exit status" 0 "$rc"
 assert_contains "dependency present: provider named" "dependency: needs module mma7455_core for 3 symbols" "$out"
 
 # kmod's depmod -e -E on a tree of all of them says the same of symbols.
+# Not of those without __versions: depmod calls every symbol of theirs a
+# CRC mismatch, while the kernel loads them as forced (the vm suite shows it).
+mkdir -p "$TMP/noversions"
+mv "$c"/noversions*.ko "$TMP/noversions/"
 mktree "$TMP/all" "$c"/*.ko
 run -b "$TMP/all" check -k "$KVER" --json "$TMP/all/lib/modules/$KVER/extra"/*.ko
 assert_eq "all: exit status" 1 "$rc"

@@ -100,6 +100,13 @@ t_crc() { verdict crc $C/crc.ko tcp_scalable modversion; }
 t_layout() { verdict layout $C/layout.ko tcp_scalable modversion; }
 t_namespace() { verdict namespace $C/namespace.ko ofb namespace; }
 t_nodep() { verdict nodep $C/mma7455_i2c.ko mma7455_i2c unresolved; }
+t_noversions() {
+	$K/insmod $C/noversions.ko || note "insmod failed"
+	grep '^tcp_scalable ' /proc/modules | grep -q F || note "no F taint: $(grep '^tcp_scalable ' /proc/modules)"
+	$K/rmmod tcp_scalable
+	verdict noversions $C/noversions.ko tcp_scalable -
+	verdict noversions_release $C/noversions-release.ko tcp_scalable vermagic
+}
 t_arch() { verdict arch $C/hello-aarch64.ko hello arch; }
 
 # hello_user needs hello: while hello is not loaded, check warns with the
@@ -194,6 +201,7 @@ scenario crc
 scenario layout
 scenario namespace
 scenario nodep
+scenario noversions
 scenario arch
 scenario dependency
 scenario proprietary

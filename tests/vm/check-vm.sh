@@ -45,7 +45,9 @@ $craft strip "$tcp" "$c/unsigned.ko" &&
     $craft modinfo "$hostmods/kernel/crypto/ofb.ko" "$c/namespace.ko" import_ns CRYPTO_INTERNAL CRYPTO_INTERNAX &&
     $craft strip "$hostmods/kernel/drivers/iio/accel/mma7455_i2c.ko" "$c/mma7455_i2c.ko" &&
     $craft machine "$FIXTURES/hello.ko" "$c/hello-aarch64.ko" 183 &&
-    $craft rename "$FIXTURES/hello.ko" "$c/hellx.ko" hellx ||
+    $craft rename "$FIXTURES/hello.ko" "$c/hellx.ko" hellx &&
+    $craft section "$tcp" "$c/noversions.ko" __versions __versionz &&
+    $craft section "$c/release.ko" "$c/noversions-release.ko" __versions __versionz ||
     { fail "cannot craft the modules"; finish; }
 # A tree of its own (-b): hello relicensed BSD, and hello_user, which needs it.
 ptree=$c/ptree/lib/modules/$VM_KVER
