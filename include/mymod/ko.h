@@ -35,9 +35,11 @@ enum ko_comp {
 const char *ko_comp_name(enum ko_comp comp);
 
 /*
- * Open PATH: read it once (mapped when uncompressed), detect compression
- * from the content (not the name), decompress in memory, and check the
- * ELF header and section header table.
+ * Open PATH: detect compression from the content (not the name),
+ * decompress in memory, and check the ELF header and section header
+ * table (every section inside the file). An uncompressed file is not
+ * read whole: the parts asked for are read through the descriptor when
+ * first needed (cheaper than mapping it, for the many-modules case).
  */
 int ko_open(const char *path, struct ko **kop);
 /* The same on an open descriptor, which the struct ko takes over (closed on failure too). */
@@ -50,9 +52,12 @@ const char *ko_path(const struct ko *ko);
 /* The descriptor it was read from, -1 for ko_open_mem. For finit_module. */
 int ko_fd(const struct ko *ko);
 enum ko_comp ko_compression(const struct ko *ko);
-/* The file as stored (still compressed, if it is). */
+/*
+ * The file as stored (still compressed, if it is). Mapped on first call
+ * for an uncompressed file; NULL (with mm_fail()) if that fails.
+ */
 const void *ko_file_data(const struct ko *ko, size_t *len);
-/* The ELF image, decompressed: what init_module takes. */
+/* The ELF image, decompressed: what init_module takes. As ko_file_data. */
 const void *ko_elf_image(const struct ko *ko, size_t *len);
 
 /* The module's name: modinfo "name=", else from the file name ('-' -> '_'). */

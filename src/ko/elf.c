@@ -99,9 +99,10 @@ int ko_load_symtab(struct ko *ko)
 	if (!ko->symtab)
 		return 0;
 	if (ko->shdrs[ko->symtab].sh_link == 0 || ko->shdrs[ko->symtab].sh_link >= ko->shnum) {
+		unsigned int link = ko->shdrs[ko->symtab].sh_link;
+
 		ko->symtab = 0;
-		return mm_fail(ENOEXEC, "symbol table's string table index %u is invalid",
-			       ko->shdrs[ko->symtab].sh_link);
+		return mm_fail(ENOEXEC, "symbol table's string table index %u is invalid", link);
 	}
 	scn = elf_getscn(ko->elf, ko->symtab);
 	ko->symdata = scn ? elf_getdata(scn, NULL) : NULL;
@@ -152,8 +153,9 @@ const char *ko_symbol_at(struct ko *ko, size_t idx, uint64_t off)
 		const char *name;
 		int type;
 
-		if (!ko_symbol(ko, i, &sym, &shndx, &name) || shndx != idx || sym.st_value != off ||
-		    !*name)
+		/* The name last: reading it may cost a read of the string table. */
+		if (!ko_symbol(ko, i, &sym, &shndx, NULL) || shndx != idx || sym.st_value != off ||
+		    !ko_symbol(ko, i, &sym, &shndx, &name) || !*name)
 			continue;
 		type = GELF_ST_TYPE(sym.st_info);
 		if (type == STT_OBJECT || type == STT_FUNC)
@@ -282,7 +284,8 @@ int ko_resolve(struct ko *ko, size_t idx, uint64_t off, struct ko_ref *ref)
 	r = bsearch(&key, map->r, map->n, sizeof(map->r[0]), reloc_cmp);
 	if (!r)
 		return 0;
-	if (!ko_symbol(ko, r->sym, &sym, &ref->shndx, &ref->symname))
+	ref->sym = r->sym;
+	if (!ko_symbol(ko, r->sym, &sym, &ref->shndx, NULL))
 		return mm_fail(ENOEXEC,
 			       "relocation at offset %llu of section %zu (%s) names symbol %llu, "
 			       "but the symbol table has %zu",

@@ -16,9 +16,16 @@
 /* Decompressed images larger than this are refused (a bomb, not a module). */
 #define KO_MAX_IMAGE ((size_t)256 << 20)
 
-/* Sections this large are read piecewise (a window at a time) until read whole. */
+/*
+ * Sections this large are read piecewise (a window at a time) until read
+ * whole. The fuzz build makes both small, so small inputs reach it.
+ */
+#ifndef KO_WINDOW_MIN
 #define KO_WINDOW_MIN 8192
-#define KO_WINDOW     512
+#endif
+#ifndef KO_WINDOW
+#define KO_WINDOW 512
+#endif
 
 struct ko_relmap;
 
@@ -128,12 +135,12 @@ bool ko_symbol(struct ko *ko, size_t i, GElf_Sym *sym, size_t *shndx, const char
 
 /* Where a pointer-sized word of a section points, through its relocation. */
 struct ko_ref {
-	bool reloc;	     /* a relocation applies to the word */
-	uint64_t inplace;    /* the word itself */
-	size_t shndx;	     /* section of the symbol, SHN_UNDEF when undefined */
-	uint64_t off;	     /* symbol value + addend: offset in shndx */
-	const char *symname; /* the symbol's name ("" for a section symbol) */
-	int symtype;	     /* STT_* */
+	bool reloc;	  /* a relocation applies to the word */
+	uint64_t inplace; /* the word itself */
+	size_t shndx;	  /* section of the symbol, SHN_UNDEF when undefined */
+	uint64_t off;	  /* symbol value + addend: offset in shndx */
+	uint64_t sym;	  /* the symbol's index */
+	int symtype;	  /* STT_* */
 	int64_t addend;
 };
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* Opening a module: read once, decompress, check the ELF header and sections. */
+/* Opening a module: decompress, check the ELF header and sections; read sections on demand. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -395,6 +395,7 @@ int ko_open_fd(int fd, const char *path, struct ko **kop)
 {
 	struct ko *ko = mm_calloc(1, sizeof(*ko));
 	uint8_t head[sizeof(Elf64_Ehdr)];
+	const char *why;
 	struct stat st;
 	ssize_t r;
 	int err;
@@ -425,6 +426,7 @@ int ko_open_fd(int fd, const char *path, struct ko **kop)
 			err = check_elf(ko);
 		goto out;
 	}
+	why = elf_errmsg(-1);
 	if (ko->elf)
 		elf_end(ko->elf);
 	ko->elf = NULL;
@@ -442,7 +444,8 @@ int ko_open_fd(int fd, const char *path, struct ko **kop)
 	}
 	err = check_header(ko, head, (size_t)r);
 	if (err == 0)
-		err = mm_fail(ENOEXEC, "not a valid ELF file: %s", elf_errmsg(-1));
+		err = mm_fail(ENOEXEC, "not a valid ELF file: %s",
+			      why ? why : "rejected by libelf");
 out:
 	if (err < 0) {
 		ko_free(ko);

@@ -57,10 +57,14 @@ static const struct layout layout32 = {
 /* The name of the symbol a resolved pointer designates, NULL when unknown. */
 static const char *ref_symbol(struct ko *ko, const struct ko_ref *ref)
 {
+	GElf_Sym sym;
+	const char *name;
+
 	if (!ref->reloc)
 		return NULL;
-	if (ref->symtype != STT_SECTION && *ref->symname && ref->addend == 0)
-		return ref->symname;
+	if (ref->symtype != STT_SECTION && ref->addend == 0 &&
+	    ko_symbol(ko, ref->sym, &sym, NULL, &name) && *name)
+		return name;
 	if (ref->shndx == SHN_UNDEF || ref->shndx >= ko->shnum)
 		return NULL;
 	return ko_symbol_at(ko, ref->shndx, ref->off);
@@ -346,6 +350,8 @@ static int walk_param(struct ko *ko, size_t *cap)
 		size_t aidx;
 		uint64_t aoff;
 
+		if (!e)
+			return -EIO;
 		err = ko_resolve(ko, idx, off + l->name, &nref);
 		if (err < 0)
 			return err;

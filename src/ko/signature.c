@@ -8,9 +8,9 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <openssl/asn1t.h>
 #include <openssl/bn.h>
 #include <openssl/objects.h>
-#include <openssl/pkcs7.h>
 #include <openssl/x509.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,22 +39,109 @@ static const uint8_t *keep_bytes(struct ko *ko, const void *p, size_t len)
 	return q;
 }
 
-/* The common name of NAME, else its last entry (as kmod shows it). */
-static const char *name_string(struct ko *ko, const X509_NAME *name)
-{
-	int n = X509_NAME_entry_count(name);
-	int i = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
-	const ASN1_STRING *d;
+/*
+ * A PKCS#7 SignedData as sign-file writes it, decoded by OpenSSL's DER
+ * decoder from these templates rather than by d2i_PKCS7: what is not
+ * shown is left undecoded (ANY), and the issuer is read as plain
+ * attribute-value pairs. d2i_PKCS7 builds an X509_NAME with its canonical
+ * form, which was two thirds of the cost of reading a signature.
+ */
+typedef struct {
+	ASN1_OBJECT *type;
+	ASN1_TYPE *value;
+} KO_ATV;
 
-	if (n <= 0)
+ASN1_SEQUENCE(KO_ATV) = {
+	ASN1_SIMPLE(KO_ATV, type, ASN1_OBJECT),
+	ASN1_SIMPLE(KO_ATV, value, ASN1_ANY),
+} static_ASN1_SEQUENCE_END(KO_ATV)
+
+/* RelativeDistinguishedName: SET OF AttributeTypeAndValue. */
+ASN1_ITEM_TEMPLATE(KO_RDN) = ASN1_EX_TEMPLATE_TYPE(ASN1_TFLG_SET_OF, 0, rdn, KO_ATV)
+static_ASN1_ITEM_TEMPLATE_END(KO_RDN)
+
+typedef struct {
+	OPENSSL_STACK *issuer; /* of KO_RDN, each a stack of KO_ATV */
+	ASN1_INTEGER *serial;
+} KO_ISSUER_AND_SERIAL;
+
+ASN1_SEQUENCE(KO_ISSUER_AND_SERIAL) = {
+	ASN1_SEQUENCE_OF(KO_ISSUER_AND_SERIAL, issuer, KO_RDN),
+	ASN1_SIMPLE(KO_ISSUER_AND_SERIAL, serial, ASN1_INTEGER),
+} static_ASN1_SEQUENCE_END(KO_ISSUER_AND_SERIAL)
+
+typedef struct {
+	ASN1_INTEGER *version;
+	KO_ISSUER_AND_SERIAL *issuer_and_serial;
+	X509_ALGOR *digest_alg;
+	ASN1_SEQUENCE_ANY *auth_attr;
+	X509_ALGOR *digest_enc_alg;
+	ASN1_OCTET_STRING *enc_digest;
+	ASN1_SEQUENCE_ANY *unauth_attr;
+} KO_SIGNER_INFO;
+
+ASN1_SEQUENCE(KO_SIGNER_INFO) = {
+	ASN1_SIMPLE(KO_SIGNER_INFO, version, ASN1_INTEGER),
+	ASN1_SIMPLE(KO_SIGNER_INFO, issuer_and_serial, KO_ISSUER_AND_SERIAL),
+	ASN1_SIMPLE(KO_SIGNER_INFO, digest_alg, X509_ALGOR),
+	ASN1_IMP_SET_OF_OPT(KO_SIGNER_INFO, auth_attr, ASN1_ANY, 0),
+	ASN1_SIMPLE(KO_SIGNER_INFO, digest_enc_alg, X509_ALGOR),
+	ASN1_SIMPLE(KO_SIGNER_INFO, enc_digest, ASN1_OCTET_STRING),
+	ASN1_IMP_SET_OF_OPT(KO_SIGNER_INFO, unauth_attr, ASN1_ANY, 1),
+} static_ASN1_SEQUENCE_END(KO_SIGNER_INFO)
+
+typedef struct {
+	ASN1_INTEGER *version;
+	ASN1_SEQUENCE_ANY *digest_algs;
+	ASN1_TYPE *content;
+	ASN1_SEQUENCE_ANY *certs;
+	ASN1_SEQUENCE_ANY *crls;
+	OPENSSL_STACK *signer_infos; /* of KO_SIGNER_INFO */
+} KO_SIGNED;
+
+ASN1_SEQUENCE(KO_SIGNED) = {
+	ASN1_SIMPLE(KO_SIGNED, version, ASN1_INTEGER),
+	ASN1_SET_OF(KO_SIGNED, digest_algs, ASN1_ANY),
+	ASN1_SIMPLE(KO_SIGNED, content, ASN1_ANY),
+	ASN1_IMP_SET_OF_OPT(KO_SIGNED, certs, ASN1_ANY, 0),
+	ASN1_IMP_SET_OF_OPT(KO_SIGNED, crls, ASN1_ANY, 1),
+	ASN1_SET_OF(KO_SIGNED, signer_infos, KO_SIGNER_INFO),
+} static_ASN1_SEQUENCE_END(KO_SIGNED)
+
+/* ContentInfo { contentType, [0] EXPLICIT content }. */
+typedef struct {
+	ASN1_OBJECT *type;
+	KO_SIGNED *signed_data;
+} KO_PKCS7;
+
+ASN1_SEQUENCE(KO_PKCS7) = {
+	ASN1_SIMPLE(KO_PKCS7, type, ASN1_OBJECT),
+	ASN1_EXP_OPT(KO_PKCS7, signed_data, KO_SIGNED, 0),
+} static_ASN1_SEQUENCE_END(KO_PKCS7)
+
+/* The issuer's first common name, else its last attribute (as kmod shows it). */
+static const char *issuer_string(struct ko *ko, const OPENSSL_STACK *issuer)
+{
+	const ASN1_TYPE *last = NULL;
+
+	for (int i = 0; i < OPENSSL_sk_num(issuer); i++) {
+		const OPENSSL_STACK *rdn = OPENSSL_sk_value(issuer, i);
+
+		for (int j = 0; j < OPENSSL_sk_num(rdn); j++) {
+			const KO_ATV *atv = OPENSSL_sk_value(rdn, j);
+
+			last = atv->value;
+			if (OBJ_obj2nid(atv->type) == NID_commonName)
+				goto found;
+		}
+	}
+found:
+	/* Every string type, and nothing else, keeps its bytes in asn1_string. */
+	if (!last || last->type == V_ASN1_BOOLEAN || last->type == V_ASN1_NULL ||
+	    last->type == V_ASN1_OBJECT || !last->value.asn1_string)
 		return NULL;
-	if (i < 0)
-		i = n - 1;
-	d = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i));
-	if (!d)
-		return NULL;
-	return ko_strndup(ko, (const char *)ASN1_STRING_get0_data(d),
-			  (size_t)ASN1_STRING_length(d));
+	return ko_strndup(ko, (const char *)ASN1_STRING_get0_data(last->value.asn1_string),
+			  (size_t)ASN1_STRING_length(last->value.asn1_string));
 }
 
 static const char *pkey_name(int nid)
@@ -85,28 +172,28 @@ static const char *pkey_name(int nid)
 static int fill_pkcs7(struct ko *ko, struct ko_signature *s, const uint8_t *der, size_t len)
 {
 	const unsigned char *p = der;
-	STACK_OF(PKCS7_SIGNER_INFO) * sis;
-	PKCS7_SIGNER_INFO *si;
-	X509_ALGOR *dig_alg = NULL, *sig_alg = NULL;
+	const KO_SIGNER_INFO *si = NULL;
 	const ASN1_OBJECT *obj;
 	BIGNUM *sno = NULL;
-	PKCS7 *p7;
+	KO_PKCS7 *p7;
 	char buf[128];
 	int err = 0, n;
 
-	p7 = len <= LONG_MAX ? d2i_PKCS7(NULL, &p, (long)len) : NULL;
+	p7 = len <= LONG_MAX
+		     ? (KO_PKCS7 *)ASN1_item_d2i(NULL, &p, (long)len, ASN1_ITEM_rptr(KO_PKCS7))
+		     : NULL;
 	if (!p7)
 		return mm_fail(EBADMSG, "signature: PKCS#7 data is not valid DER");
-	sis = PKCS7_type_is_signed(p7) ? PKCS7_get_signer_info(p7) : NULL;
-	si = sis ? sk_PKCS7_SIGNER_INFO_value(sis, 0) : NULL;
-	if (!si || !si->issuer_and_serial || !si->enc_digest) {
+	if (OBJ_obj2nid(p7->type) == NID_pkcs7_signed && p7->signed_data &&
+	    OPENSSL_sk_num(p7->signed_data->signer_infos) > 0)
+		si = OPENSSL_sk_value(p7->signed_data->signer_infos, 0);
+	if (!si) {
 		err = mm_fail(EBADMSG, "signature: PKCS#7 message has no signer");
 		goto out;
 	}
-	s->sig = keep_bytes(ko, ASN1_STRING_get0_data(si->enc_digest),
-			    (size_t)ASN1_STRING_length(si->enc_digest));
 	s->sig_len = (size_t)ASN1_STRING_length(si->enc_digest);
-	s->signer = name_string(ko, si->issuer_and_serial->issuer);
+	s->sig = keep_bytes(ko, ASN1_STRING_get0_data(si->enc_digest), s->sig_len);
+	s->signer = issuer_string(ko, si->issuer_and_serial->issuer);
 
 	sno = ASN1_INTEGER_to_BN(si->issuer_and_serial->serial, NULL);
 	if (sno) {
@@ -115,20 +202,15 @@ static int fill_pkcs7(struct ko *ko, struct ko_signature *s, const uint8_t *der,
 		s->key_id_len = (size_t)BN_bn2bin(sno, kid);
 		s->key_id = kid;
 	}
-	PKCS7_SIGNER_INFO_get0_algs(si, NULL, &dig_alg, &sig_alg);
-	if (dig_alg) {
-		X509_ALGOR_get0(&obj, NULL, NULL, dig_alg);
-		n = OBJ_obj2txt(buf, sizeof(buf), obj, 0);
-		if (n > 0 && (size_t)n < sizeof(buf))
-			s->hash_algo = ko_strdup(ko, buf);
-	}
-	if (sig_alg) {
-		X509_ALGOR_get0(&obj, NULL, NULL, sig_alg);
-		s->algo = pkey_name(OBJ_obj2nid(obj));
-	}
+	X509_ALGOR_get0(&obj, NULL, NULL, si->digest_alg);
+	n = OBJ_obj2txt(buf, sizeof(buf), obj, 0);
+	if (n > 0 && (size_t)n < sizeof(buf))
+		s->hash_algo = ko_strdup(ko, buf);
+	X509_ALGOR_get0(&obj, NULL, NULL, si->digest_enc_alg);
+	s->algo = pkey_name(OBJ_obj2nid(obj));
 out:
 	BN_free(sno);
-	PKCS7_free(p7);
+	ASN1_item_free((ASN1_VALUE *)p7, ASN1_ITEM_rptr(KO_PKCS7));
 	return err;
 }
 

@@ -108,13 +108,57 @@ out:
 	return 0;
 }
 
+/*
+ * Since 6.11, modpost may also write every CRC to __version_ext_crcs (u32
+ * each) and the names, NUL-separated, to __version_ext_names: a superset
+ * of __versions (names longer than 55 bytes fit). Preferred when present.
+ */
+static int load_ext_versions(struct ko *ko, size_t crcs, size_t names)
+{
+	const GElf_Shdr *cs = &ko->shdrs[crcs], *ns = &ko->shdrs[names];
+	size_t count = cs->sh_size / 4, i = 0;
+	const uint8_t *c = ko_sec_bytes(ko, crcs, 0, cs->sh_size, NULL);
+	const char *p = (const char *)ko_sec_bytes(ko, names, 0, ns->sh_size, NULL);
+	const char *end = p + ns->sh_size;
+
+	if (!c || !p)
+		return mm_fail(EIO, "cannot read __version_ext_crcs or __version_ext_names");
+	ko->versions = ko_keep(ko, mm_calloc(count, sizeof(*ko->versions)));
+	for (; i < count && p < end; i++) {
+		const char *nul = memchr(p, '\0', (size_t)(end - p));
+
+		if (!nul)
+			break;
+		ko->versions[i].crc = ko_rd32(ko, c + 4 * i);
+		ko->versions[i].name = p;
+		p = nul + 1;
+	}
+	if (i != count || p != end || cs->sh_size % 4)
+		return mm_fail(ENOEXEC, "__version_ext_crcs has %zu CRCs for %zu names", count, i);
+	ko->nversions = count;
+	return 0;
+}
+
 int ko_versions(struct ko *ko, const struct ko_version **versions, size_t *n)
 {
-	size_t idx, count;
+	size_t idx, count, crcs, names;
 	const GElf_Shdr *sh;
+	int err;
 
 	if (ko->have_versions)
 		goto out;
+	crcs = ko_find_section(ko, "__version_ext_crcs");
+	names = ko_find_section(ko, "__version_ext_names");
+	if (crcs && names && ko->shdrs[crcs].sh_type != SHT_NOBITS &&
+	    ko->shdrs[names].sh_type != SHT_NOBITS) {
+		err = load_ext_versions(ko, crcs, names);
+		if (err < 0) {
+			ko->versions = NULL;
+			ko->nversions = 0;
+			return err;
+		}
+		goto done;
+	}
 	idx = ko_find_section(ko, "__versions");
 	sh = idx ? &ko->shdrs[idx] : NULL;
 	if (sh && sh->sh_type != SHT_NOBITS) {
@@ -138,6 +182,7 @@ int ko_versions(struct ko *ko, const struct ko_version **versions, size_t *n)
 		}
 		ko->nversions = count;
 	}
+done:
 	ko->have_versions = true;
 out:
 	*versions = ko->versions;
@@ -145,15 +190,51 @@ out:
 	return 0;
 }
 
-static int version_cmp(const void *a, const void *b)
+static uint32_t name_hash(const char *s)
 {
-	return strcmp(((const struct ko_version *)a)->name, ((const struct ko_version *)b)->name);
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	while (*s)
+		h = (h ^ (uint8_t)*s++) * 16777619u;
+	return h;
+}
+
+/* An open-addressing table of the __versions entries by name (first one wins). */
+struct crc_table {
+	const struct ko_version **slot;
+	size_t mask;
+};
+
+static void crc_table_init(struct crc_table *t, const struct ko_version *vers, size_t n)
+{
+	size_t cap = 16;
+
+	while (cap < 2 * n)
+		cap *= 2;
+	t->slot = mm_calloc(cap, sizeof(*t->slot));
+	t->mask = cap - 1;
+	for (size_t i = 0; i < n; i++) {
+		size_t j = name_hash(vers[i].name) & t->mask;
+
+		while (t->slot[j] && strcmp(t->slot[j]->name, vers[i].name) != 0)
+			j = (j + 1) & t->mask;
+		if (!t->slot[j])
+			t->slot[j] = &vers[i];
+	}
+}
+
+static const struct ko_version *crc_table_get(const struct crc_table *t, const char *name)
+{
+	for (size_t j = name_hash(name) & t->mask; t->slot[j]; j = (j + 1) & t->mask)
+		if (strcmp(t->slot[j]->name, name) == 0)
+			return t->slot[j];
+	return NULL;
 }
 
 int ko_imports(struct ko *ko, const struct ko_import **imports, size_t *n)
 {
 	const struct ko_version *vers;
-	struct ko_version *sorted = NULL;
+	struct crc_table crcs = { 0 };
 	size_t nvers, nimp = 0;
 	int err;
 
@@ -170,29 +251,24 @@ int ko_imports(struct ko *ko, const struct ko_import **imports, size_t *n)
 	err = ko_sec_load(ko, ko->shdrs[ko->symtab].sh_link);
 	if (err < 0)
 		return err;
-	if (nvers) {
-		sorted = mm_calloc(nvers, sizeof(*sorted));
-		memcpy(sorted, vers, nvers * sizeof(*sorted));
-		qsort(sorted, nvers, sizeof(*sorted), version_cmp);
-	}
+	crc_table_init(&crcs, vers, nvers);
 	ko->imports = ko_keep(ko, mm_calloc(ko->nsyms, sizeof(*ko->imports)));
 	for (size_t i = 1; i < ko->nsyms; i++) {
-		struct ko_version key, *hit;
+		const struct ko_version *hit;
 		GElf_Sym sym;
-		size_t shndx;
 		const char *name;
 
-		if (!ko_symbol(ko, i, &sym, &shndx, &name) || sym.st_shndx != SHN_UNDEF || !*name)
+		if (!ko_symbol(ko, i, &sym, NULL, NULL) || sym.st_shndx != SHN_UNDEF ||
+		    !ko_symbol(ko, i, &sym, NULL, &name) || !*name)
 			continue;
-		key.name = name;
-		hit = nvers ? bsearch(&key, sorted, nvers, sizeof(*sorted), version_cmp) : NULL;
+		hit = crc_table_get(&crcs, name);
 		ko->imports[nimp++] = (struct ko_import){
 			.name = name,
 			.has_crc = hit != NULL,
 			.crc = hit ? hit->crc : 0,
 		};
 	}
-	free(sorted);
+	free(crcs.slot);
 done:
 	ko->nimports = nimp;
 	ko->have_imports = true;

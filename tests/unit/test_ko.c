@@ -402,12 +402,32 @@ static void test_signature_vs_kmod(void **state)
 	free(path);
 }
 
+/* foreign.c's modversions: the first N (3 in __versions, 4 in the extended form). */
+static const struct ko_version foreign_versions[] = {
+	{ "module_layout", 0x12345678 },
+	{ "printk", 0x9abcdef0 },
+	{ "param_ops_int", 0x0badf00d },
+	{ "a_symbol_whose_name_is_longer_than_fifty_five_bytes_for_ext_versions", 0xfeedface },
+};
+
+static void check_versions(struct ko *ko, size_t nexp)
+{
+	const struct ko_version *v;
+	size_t n;
+
+	assert_int_equal(ko_versions(ko, &v, &n), 0);
+	assert_int_equal(n, nexp);
+	for (size_t i = 0; i < n; i++) {
+		assert_string_equal(v[i].name, foreign_versions[i].name);
+		assert_int_equal(v[i].crc, foreign_versions[i].crc);
+	}
+}
+
 static void check_foreign(const char *file, int elfclass, bool be, const char *machine, bool rela)
 {
 	struct ko *ko = open_ok(fixture(file));
 	const struct ko_elf_info *ei;
 	const struct ko_export *e;
-	const struct ko_version *v;
 	const struct ko_import *im;
 	const struct ko_modinfo *kv;
 	size_t n;
@@ -431,8 +451,11 @@ static void check_foreign(const char *file, int elfclass, bool be, const char *m
 	check_params(ko, foreign_params, MM_ARRAY_SIZE(foreign_params));
 
 	assert_int_equal(ko_exports(ko, &e, &n), 0);
-	assert_int_equal(n, 3);
+	assert_int_equal(n, 4);
 	for (size_t i = 0; i < n; i++) {
+		if (strcmp(e[i].name, "foreign_new") == 0 && e[i].gpl && e[i].ns &&
+		    strcmp(e[i].ns, "NEWNS") == 0)
+			seen |= 8;
 		if (strcmp(e[i].name, "foreign_greet") == 0 && !e[i].gpl && !e[i].ns)
 			seen |= 1;
 		if (strcmp(e[i].name, "foreign_count") == 0 && e[i].gpl && !e[i].ns)
@@ -441,16 +464,9 @@ static void check_foreign(const char *file, int elfclass, bool be, const char *m
 		    strcmp(e[i].ns, "FOREIGN") == 0)
 			seen |= 4;
 	}
-	assert_int_equal(seen, 7);
+	assert_int_equal(seen, 15);
 
-	assert_int_equal(ko_versions(ko, &v, &n), 0);
-	assert_int_equal(n, 3);
-	assert_string_equal(v[0].name, "module_layout");
-	assert_int_equal(v[0].crc, 0x12345678);
-	assert_string_equal(v[1].name, "printk");
-	assert_int_equal(v[1].crc, 0x9abcdef0);
-	assert_string_equal(v[2].name, "param_ops_int");
-	assert_int_equal(v[2].crc, 0x0badf00d);
+	check_versions(ko, 3);
 
 	seen = 0;
 	assert_int_equal(ko_imports(ko, &im, &n), 0);
@@ -479,6 +495,32 @@ static void test_foreign_s390x(void **state)
 static void test_foreign_aarch64(void **state)
 {
 	check_foreign("foreign/foreign-aarch64.o", 64, false, "AArch64", true);
+}
+
+/* Extended modversions (>= 6.11): names of any length, CRCs in the file's byte order. */
+static void test_foreign_ext_versions(void **state)
+{
+	static const char *const files[] = { "foreign/foreign-ext-arm.o",
+					     "foreign/foreign-ext-s390x.o",
+					     "foreign/foreign-ext-aarch64.o" };
+	const char *long_name = foreign_versions[3].name;
+
+	for (size_t f = 0; f < MM_ARRAY_SIZE(files); f++) {
+		struct ko *ko = open_ok(fixture(files[f]));
+		const struct ko_import *im;
+		size_t n;
+		bool seen = false;
+
+		check_versions(ko, 4);
+		assert_int_equal(ko_imports(ko, &im, &n), 0);
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(im[i].name, long_name) == 0 && im[i].has_crc &&
+			    im[i].crc == 0xfeedface)
+				seen = true;
+		assert_true(seen);
+		check_params(ko, foreign_params, MM_ARRAY_SIZE(foreign_params));
+		ko_close(ko);
+	}
 }
 
 static void test_name_from_path(void **state)
@@ -628,6 +670,7 @@ int main(void)
 		cmocka_unit_test(test_foreign_arm),
 		cmocka_unit_test(test_foreign_s390x),
 		cmocka_unit_test(test_foreign_aarch64),
+		cmocka_unit_test(test_foreign_ext_versions),
 		cmocka_unit_test(test_name_from_path),
 		cmocka_unit_test(test_open_fd),
 		cmocka_unit_test(test_file_reads_match_memory),

@@ -48,7 +48,7 @@ static size_t section(struct img *m, const char *name)
 	for (size_t i = 1; i < ehdr(m)->e_shnum; i++)
 		if (strcmp((char *)m->p + strtab->sh_offset + shdr(m, i)->sh_name, name) == 0)
 			return i;
-	fail_msg("no section %s in hello.ko", name);
+	fail_msg("no section %s", name);
 	return 0;
 }
 
@@ -316,6 +316,25 @@ static void test_damaged_tables(void **state)
 	free(m.p);
 }
 
+/* Extended modversions whose CRC count does not match the names (AArch64: Elf64 LE). */
+static void test_bad_ext_versions(void **state)
+{
+	struct img m;
+	const struct ko_version *v;
+	const struct ko_import *im;
+	struct ko *ko;
+	size_t n;
+
+	m.p = slurp(fixture("foreign/foreign-ext-aarch64.o"), &m.len);
+	shdr(&m, section(&m, "__version_ext_crcs"))->sh_size -= 4;
+	ko = open_img(&m);
+	assert_int_equal(ko_versions(ko, &v, &n), -ENOEXEC);
+	assert_non_null(strstr(mm_errmsg(), "CRCs for"));
+	assert_int_equal(ko_imports(ko, &im, &n), -ENOEXEC);
+	ko_close(ko);
+	free(m.p);
+}
+
 static void check_corrupt(uint8_t *c, size_t clen, const char *name)
 {
 	uint8_t *bad = mm_malloc(clen);
@@ -497,6 +516,7 @@ int main(void)
 		cmocka_unit_test(test_bad_offsets),
 		cmocka_unit_test(test_param_reloc_out_of_range),
 		cmocka_unit_test(test_damaged_tables),
+		cmocka_unit_test(test_bad_ext_versions),
 		cmocka_unit_test(test_corrupt_streams),
 		cmocka_unit_test(test_bombs),
 		cmocka_unit_test(test_bad_signatures),
