@@ -166,6 +166,11 @@ t_load_explains() {
 	*"mymod: load: check found: modversion: tcp_slow_start: disagrees about version of symbol"*) ;;
 	*) note "mymod load does not give check's finding: $(oneline "$out")" ;;
 	esac
+	out=$($M load $X/hello_user.ko 2>&1) && note "mymod load hello_user succeeded"
+	case "$out" in
+	*"check found: dependency: needs module hello for 3 symbols"*"which is not loaded"*) ;;
+	*) note "mymod load does not name the missing dependency: $(oneline "$out")" ;;
+	esac
 	out=$($M load $C/namespace.ko 2>&1) && note "mymod load succeeded"
 	case "$out" in
 	*"check found: namespace: crypto_cipher_encrypt_one: module uses symbol from namespace CRYPTO_INTERNAL"*) ;;
