@@ -41,7 +41,8 @@ struct findings_target {
 	struct modtree_kconfig *kconfig; /* NULL when absent */
 	char *vermagic;			 /* NULL when unknown */
 	char *vermagic_source;
-	bool have_elf; /* machine and class of the tree's modules are known */
+	bool vermagic_partial; /* computed from the headers: no architecture words */
+	bool have_elf;	       /* machine and class of the tree's modules are known */
 	unsigned int machine;
 	int elfclass;
 	char *machine_name;
@@ -198,6 +199,7 @@ static void vermagic_from_headers(struct findings_target *t)
 								       : "",
 				  kconfig_y(t, "CONFIG_MODULE_UNLOAD") ? "mod_unload " : "",
 				  kconfig_y(t, "CONFIG_MODVERSIONS") ? "modversions " : "");
+	t->vermagic_partial = true;
 	t->vermagic_source =
 		mm_asprintf("the headers (%s%s)", release ? "utsrelease.h, " : "release from -k, ",
 			    modtree_kconfig_path(t->kconfig));
@@ -343,7 +345,6 @@ static struct provider *provider_get(struct findings_target *t, const char *name
 /* Where an imported symbol comes from, and how it is exported. */
 struct symbol_source {
 	bool found;
-	bool by_kernel;	    /* exported by vmlinux itself */
 	const char *owner;  /* the exporting module's name; NULL for the kernel */
 	bool proprietary;   /* that module's license is not GPL-compatible */
 	const char *listed; /* Module.symvers names this owner, which the tree lacks */
@@ -377,9 +378,7 @@ static void resolve_running(struct findings_target *t, const char *sym, struct s
 	src->found = true;
 	src->kallsyms = true;
 	src->listed = NULL;
-	if (strcmp(owner, "vmlinux") == 0)
-		src->by_kernel = true;
-	else
+	if (strcmp(owner, "vmlinux") != 0)
 		src->owner = owner;
 }
 
@@ -387,8 +386,9 @@ static void resolve_running(struct findings_target *t, const char *sym, struct s
  * Resolve SYM as the kernel will: an export of vmlinux (Module.symvers),
  * else of a module of the tree (modules.symbols), whose own file then
  * says how it is exported, else (running kernel) an export of the kernel
- * or a loaded module that /proc/kallsyms lists. SELF is the checked module's name: a module of
- * the same name in the tree is the old copy of it, not a provider.
+ * or a loaded module that /proc/kallsyms lists. SELF is the checked
+ * module's name: a module of that name in the tree is the old copy of
+ * it, not a provider.
  */
 static void resolve(struct findings_target *t, const char *sym, const char *self,
 		    struct symbol_source *src)
@@ -407,7 +407,6 @@ static void resolve(struct findings_target *t, const char *sym, const char *self
 		src->crc_from = modtree_symvers_path(t->symvers);
 		if (strcmp(sv->owner, "vmlinux") == 0) {
 			src->found = true;
-			src->by_kernel = true;
 			return;
 		}
 	}
@@ -480,11 +479,34 @@ static bool has_word(const char *s, const char *word)
 	return false;
 }
 
+/* The words of include/linux/vermagic.h that the configuration decides. */
+static const char *const vermagic_words[] = { "SMP", "preempt", "preempt_rt", "mod_unload",
+					      "modversions" };
+
+/*
+ * VM without the words the configuration does not decide (the
+ * architecture's), to compare with a version magic made from the headers.
+ */
+static char *vermagic_known_words(const char *vm)
+{
+	char *out = mm_strndup(vm, strcspn(vm, " "));
+
+	for (size_t i = 0; i < MM_ARRAY_SIZE(vermagic_words); i++) {
+		char *next;
+
+		if (!has_word(vm, vermagic_words[i]))
+			continue;
+		next = mm_asprintf("%s %s", out, vermagic_words[i]);
+		free(out);
+		out = next;
+	}
+	return out;
+}
+
 /* Name what differs between two version magics, for the message. */
 static char *vermagic_diff(const char *mod, const char *kern)
 {
-	static const char *const words[] = { "SMP", "preempt", "preempt_rt", "mod_unload",
-					     "modversions" };
+	const char *const *words = vermagic_words;
 	size_t rlm = strcspn(mod, " "), rlk = strcspn(kern, " ");
 	char *out = mm_strdup("");
 
@@ -493,7 +515,7 @@ static char *vermagic_diff(const char *mod, const char *kern)
 		out = mm_asprintf("release %.*s, the kernel is %.*s", (int)rlm, mod, (int)rlk,
 				  kern);
 	}
-	for (size_t i = 0; i < MM_ARRAY_SIZE(words); i++) {
+	for (size_t i = 0; i < MM_ARRAY_SIZE(vermagic_words); i++) {
 		bool m = has_word(mod, words[i]), k = has_word(kern, words[i]);
 		char *next;
 
@@ -516,9 +538,9 @@ static void check_vermagic(struct findings_target *t, struct ko *ko, bool has_ve
 			   struct findings *f)
 {
 	const char *vm = ko_modinfo_get(ko, "vermagic");
+	char *mine, *kern, *diff;
 	bool modversions;
 	struct finding *fd;
-	char *diff;
 
 	if (!vm) {
 		if (kconfig_y(t, "CONFIG_MODULE_FORCE_LOAD")) {
@@ -541,18 +563,24 @@ static void check_vermagic(struct findings_target *t, struct ko *ko, bool has_ve
 		hint(fd, "install the headers of %s", t->kver);
 		return;
 	}
-	if (strcmp(vm, t->vermagic) == 0) {
+	/* Made from the headers, the kernel's lacks the architecture's words: compare the rest. */
+	mine = t->vermagic_partial ? vermagic_known_words(vm) : mm_strdup(vm);
+	kern = t->vermagic_partial ? vermagic_known_words(t->vermagic) : mm_strdup(t->vermagic);
+	if (strcmp(mine, kern) == 0) {
 		fd = add(f, FINDING_INFO, "vermagic", 0,
-			 "version magic '%s' matches the kernel's (from %s)", vm,
+			 "version magic '%s' matches the kernel's%s (from %s)", vm,
+			 t->vermagic_partial ? " in release and configuration" : "",
 			 t->vermagic_source);
 		about(fd, NULL, "vermagic");
+		free(mine);
+		free(kern);
 		return;
 	}
 	/* With symbol versions on both sides, the kernel ignores the release. */
 	modversions = has_word(t->vermagic, "modversions");
 	diff = vermagic_diff(vm, t->vermagic);
 	if (modversions && has_versions &&
-	    strcmp(vermagic_flags(vm), vermagic_flags(t->vermagic)) == 0) {
+	    strcmp(vermagic_flags(mine), vermagic_flags(kern)) == 0) {
 		fd = add(f, FINDING_WARNING, "vermagic", 0,
 			 "version magic '%s' is not the kernel's '%s' (from %s): %s; the kernel "
 			 "ignores the release since the module has symbol versions",
@@ -566,6 +594,8 @@ static void check_vermagic(struct findings_target *t, struct ko *ko, bool has_ve
 	}
 	about(fd, NULL, "vermagic");
 	free(diff);
+	free(mine);
+	free(kern);
 }
 
 /* elf_check_arch(): a module for another machine is not executable here. */
