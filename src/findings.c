@@ -273,10 +273,16 @@ const char *findings_target_vermagic(const struct findings_target *t, const char
 static bool license_is_gpl_compatible(const char *license)
 {
 	/* include/linux/license.h */
+	/* clang-format off */
 	static const char *const gpl[] = {
-		"GPL",		"GPL v2",	"GPL and additional rights",
-		"Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL",
+		"GPL",
+		"GPL v2",
+		"GPL and additional rights",
+		"Dual BSD/GPL",
+		"Dual MIT/GPL",
+		"Dual MPL/GPL",
 	};
+	/* clang-format on */
 
 	if (!license)
 		return false;
@@ -713,11 +719,10 @@ static void check_import_crc(struct import_ctx *c, const struct ko_import *im,
 			     const struct symbol_source *src, struct findings *f)
 {
 	struct finding *fd;
-	uint32_t crc = im->crc;
 
 	if (!src->has_crc || !has_word(c->t->vermagic ? c->t->vermagic : "", "modversions"))
 		return;
-	if (!im->has_crc && !find_version(c->versions, c->nversions, im->name, &crc)) {
+	if (!im->has_crc) {
 		if (!c->nversions) {
 			c->unversioned++;
 			return;
@@ -729,12 +734,12 @@ static void check_import_crc(struct import_ctx *c, const struct ko_import *im,
 		hint_rebuild(fd, c->t, "", ", with CONFIG_MODVERSIONS");
 		return;
 	}
-	if (crc == src->crc)
+	if (im->crc == src->crc)
 		return;
 	fd = add(f, FINDING_BLOCKER, "modversion", EINVAL,
 		 "%s: disagrees about version of symbol: the module's CRC 0x%08x, the kernel's "
 		 "0x%08x (%s)",
-		 im->name, crc, src->crc, src->crc_from);
+		 im->name, im->crc, src->crc, src->crc_from);
 	about(fd, im->name, NULL);
 	if (src->owner) {
 		char *after = mm_asprintf(", as %s was", src->owner);
@@ -766,9 +771,8 @@ static void check_import(struct import_ctx *c, const struct ko_import *im, struc
 			return;
 		} else {
 			fd = add(f, FINDING_BLOCKER, "unresolved", ENOENT,
-				 "%s: unknown symbol: the kernel does not export it and no module "
-				 "in "
-				 "the tree exports it",
+				 "%s: unknown symbol: the kernel does not export it and "
+				 "no module in the tree exports it",
 				 im->name);
 			hint(fd,
 			     "install the module that exports %s into %s and run depmod %s, or "
@@ -852,9 +856,9 @@ static void report_proprietary(struct import_ctx *c, struct findings *f)
 
 		if (c->uses_gpl_only) {
 			fd = add(f, FINDING_BLOCKER, "license", ENOENT,
-				 "%s: comes from module %s, whose license is not GPL-compatible, "
-				 "and "
-				 "the module uses GPL-only symbols: the kernel does not resolve it",
+				 "%s: comes from module %s, whose license is not "
+				 "GPL-compatible, and the module uses GPL-only symbols: "
+				 "the kernel does not resolve it",
 				 sym, owner);
 			about(fd, sym, "license");
 			hint(fd,
@@ -909,9 +913,9 @@ static void report_needs(struct import_ctx *c, struct findings *f)
 		struct finding *fd;
 
 		fd = add(f, FINDING_WARNING, "unverified", 0,
-			 "%zu imported symbol%s found in /proc/kallsyms only: whether GPL-only or "
-			 "in "
-			 "a namespace, and their CRCs, cannot be checked without Module.symvers",
+			 "%zu imported symbol%s found in /proc/kallsyms only: whether "
+			 "GPL-only or in a namespace, and their CRCs, cannot be checked "
+			 "without Module.symvers",
 			 c->kallsyms, c->kallsyms == 1 ? " was" : "s were");
 		hint(fd, "install the headers of %s", c->t->kver);
 	}
@@ -1008,8 +1012,8 @@ static void check_exports(struct findings_target *t, struct ko *ko, struct findi
 		if (strcmp(owner, "vmlinux") == 0) {
 			fd = add(f, FINDING_BLOCKER, "duplicate-export", ENOEXEC,
 				 "%s: exports a symbol the kernel itself exports", ex[i].name);
-			hint(fd, "rename the symbol in the module, or drop the module: the kernel "
-				 "has it");
+			hint(fd, "rename the symbol in the module, or drop the module: "
+				 "the kernel has it");
 		} else {
 			fd = add(f, FINDING_BLOCKER, "duplicate-export", ENOEXEC,
 				 "%s: exports a symbol loaded module %s exports", ex[i].name,
@@ -1163,8 +1167,7 @@ static void check_kernel_state(struct findings_target *t, struct ko *ko, struct 
 			 name, kernel_mod_state_name(state), build);
 		about(fd, NULL, "loaded");
 		hint(fd,
-		     "nothing, if the loaded one will do; else unload it first (mymod unload "
-		     "%s)",
+		     "nothing, if the loaded one will do; else unload it first (mymod unload %s)",
 		     name);
 		free(build);
 	} else if (state == KERNEL_MOD_BUILTIN) {
