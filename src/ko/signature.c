@@ -20,6 +20,9 @@
 
 #define SIG_MAGIC "~Module signature appended~\n"
 
+/* Bytes read from the end of the file at once: trailer and PKCS#7 of any usual key. */
+#define SIG_TAIL_READ 4096
+
 /* struct module_signature: u8 algo, hash, id_type, signer_len, key_id_len, pad[3]; be32 sig_len */
 #define MODSIG_SIZE 12
 
@@ -219,13 +222,15 @@ int ko_signature(struct ko *ko, const struct ko_signature **sigp)
 	const size_t mlen = strlen(SIG_MAGIC);
 	const uint8_t *tail, *info, *m;
 	struct ko_signature *s;
-	size_t size = ko->image_len, sig_len, signer_len, key_id_len, n;
+	size_t size = ko->image_len, sig_len, signer_len, key_id_len, n, base;
 	int err;
 
 	if (ko->have_signature)
 		goto out;
-	n = size < mlen + MODSIG_SIZE ? size : mlen + MODSIG_SIZE;
-	tail = ko_image_range(ko, size - n, n);
+	/* One read of the file's end holds the trailer and, usually, the signature. */
+	n = size < SIG_TAIL_READ ? size : SIG_TAIL_READ;
+	base = size - n;
+	tail = ko_image_range(ko, base, n);
 	if (!tail)
 		return -EIO;
 	if (n < mlen || memcmp(tail + n - mlen, SIG_MAGIC, mlen) != 0)
@@ -234,7 +239,7 @@ int ko_signature(struct ko *ko, const struct ko_signature **sigp)
 	if (size < MODSIG_SIZE)
 		return mm_fail(EBADMSG, "signature: trailer truncated");
 	size -= MODSIG_SIZE;
-	info = tail;
+	info = tail + (size - base);
 	sig_len = (size_t)info[8] << 24 | (size_t)info[9] << 16 | (size_t)info[10] << 8 | info[11];
 	signer_len = info[3];
 	key_id_len = info[4];
@@ -245,7 +250,7 @@ int ko_signature(struct ko *ko, const struct ko_signature **sigp)
 			       sig_len, size);
 	/* M: [signer][key id][signature], up to the information block. */
 	n = sig_len + signer_len + key_id_len;
-	m = ko_image_range(ko, size - n, n);
+	m = size - n >= base ? tail + (size - n - base) : ko_image_range(ko, size - n, n);
 	if (!m)
 		return -EIO;
 	s = ko_keep(ko, mm_calloc(1, sizeof(*s)));
