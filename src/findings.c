@@ -1280,6 +1280,14 @@ int findings_check(struct findings_target *t, struct ko *ko, struct findings *ou
 	check_license(ko, out);
 	check_taints(t, ko, out);
 	check_signature(t, ko, out);
+	if (modtree_blacklisted(t->mt, ko_name(ko))) {
+		struct finding *fd = add(out, FINDING_INFO, "blacklist", 0,
+					 "modprobe.d blacklists %s: modprobe loads it by its name, "
+					 "never by an alias",
+					 ko_name(ko));
+
+		about(fd, NULL, "blacklist");
+	}
 	if (t->running)
 		check_kernel_state(t, ko, out);
 	else

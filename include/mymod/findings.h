@@ -33,7 +33,7 @@ struct finding {
 	 * Stable identifier: "vermagic", "arch", "modversion", "unresolved",
 	 * "dependency", "license", "namespace", "duplicate-export",
 	 * "signature", "out-of-tree", "staging", "retpoline", "kernel-state",
-	 * "unverified".
+	 * "unverified", "blacklist".
 	 */
 	const char *code;
 	char *symbol;  /* the symbol it is about, or NULL */

@@ -91,7 +91,15 @@ scenario() {
 	fi
 }
 
-t_fixture() { verdict fixture $X/hello.ko hello -; }
+t_fixture() {
+	verdict fixture $X/hello.ko hello -
+	# mkinitramfs.sh's modprobe.d blacklists hello.
+	out=$($M check $X/hello.ko 2>&1)
+	case "$out" in
+	*"info    blacklist: modprobe.d blacklists hello"*) ;;
+	*) note "no blacklist finding: $(oneline "$out")" ;;
+	esac
+}
 t_unsigned() { verdict unsigned $C/unsigned.ko tcp_scalable -; }
 t_release() { verdict release $C/release.ko tcp_scalable -; }
 t_flags() { verdict flags $C/flags.ko tcp_scalable vermagic; }
