@@ -257,10 +257,8 @@ static void symvers_index(struct modtree_symvers *sv)
 static int symvers_parse(struct modtree_symvers *sv)
 {
 	char *line = sv->buf;
-	size_t lineno = 0, cap = 1;
+	size_t lineno = 0, cap = 1024;
 
-	for (const char *p = sv->buf; (p = strchr(p, '\n')); p++)
-		cap++;
 	sv->syms = mm_reallocarray(NULL, cap, sizeof(*sv->syms));
 	while (*line) {
 		char *next = cut_line(line);
@@ -278,6 +276,10 @@ static int symvers_parse(struct modtree_symvers *sv)
 		if (nf < 4)
 			return mm_fail(EINVAL, "%s:%zu: not a Module.symvers line", sv->path,
 				       lineno);
+		if (sv->n == cap) {
+			cap *= 2;
+			sv->syms = mm_reallocarray(sv->syms, cap, sizeof(*sv->syms));
+		}
 		s = &sv->syms[sv->n++];
 		errno = 0;
 		s->crc = (unsigned int)strtoul(f[0], &end, 16);
@@ -360,44 +362,23 @@ const struct modtree_symver *modtree_symvers_find(const struct modtree_symvers *
 	return NULL;
 }
 
-struct kconfig_opt {
-	const char *name;
-	const char *value;
-};
-
 struct modtree_kconfig {
 	char *path;
-	char *buf;
+	char *lines; /* the file with a NUL before it and in place of each newline */
+	size_t len;
 	char *release;
-	struct kconfig_opt *opts;
-	size_t n;
 };
 
-static int kconfig_opt_cmp(const void *a, const void *b)
+/* Make the file's lines NUL-separated, with a NUL first: "\0CONFIG_X=y\0...". */
+static void kconfig_index(struct modtree_kconfig *kc, char *buf, size_t len)
 {
-	return strcmp(((const struct kconfig_opt *)a)->name, ((const struct kconfig_opt *)b)->name);
-}
-
-/* "CONFIG_X=value" lines; comments ("# CONFIG_X is not set") and blanks skipped. */
-static void kconfig_parse(struct modtree_kconfig *kc)
-{
-	char *line = kc->buf;
-
-	while (*line) {
-		char *next = cut_line(line);
-		char *eq;
-
-		eq = strchr(line, '=');
-		if (line[0] != '#' && eq) {
-			*eq = '\0';
-			kc->opts = mm_reallocarray(kc->opts, kc->n + 1, sizeof(*kc->opts));
-			kc->opts[kc->n].name = line;
-			kc->opts[kc->n].value = eq + 1;
-			kc->n++;
-		}
-		line = next;
-	}
-	qsort(kc->opts, kc->n, sizeof(*kc->opts), kconfig_opt_cmp);
+	kc->lines = mm_malloc(len + 2);
+	kc->lines[0] = '\0';
+	memcpy(kc->lines + 1, buf, len);
+	kc->lines[len + 1] = '\0';
+	kc->len = len + 2;
+	for (char *p = kc->lines + 1; (p = memchr(p, '\n', kc->len - (size_t)(p - kc->lines)));)
+		*p++ = '\0';
 }
 
 /* UTS_RELEASE from "#define UTS_RELEASE "6.1.0-56-amd64"". */
@@ -426,19 +407,21 @@ static char *read_uts_release(const char *dir)
 int modtree_kconfig_open(struct modtree *mt, struct modtree_kconfig **kcp)
 {
 	struct modtree_kconfig *kc = mm_calloc(1, sizeof(*kc));
+	char *buf;
+	size_t len;
 	int err;
 
 	kc->path = mm_asprintf("%s/build/.config", mt->dir);
-	err = mm_read_file(kc->path, &kc->buf, NULL);
+	err = mm_read_file(kc->path, &buf, &len);
 	if (err == -ENOENT) {
 		free(kc->path);
 		kc->path = mm_asprintf("%s/build/include/config/auto.conf", mt->dir);
-		err = mm_read_file(kc->path, &kc->buf, NULL);
+		err = mm_read_file(kc->path, &buf, &len);
 	}
 	if (err == -ENOENT) {
 		free(kc->path);
 		kc->path = mm_asprintf("%s/boot/config-%s", mm_cfg.basedir, mt->kver);
-		err = mm_read_file(kc->path, &kc->buf, NULL);
+		err = mm_read_file(kc->path, &buf, &len);
 	}
 	if (err < 0) {
 		if (err == -ENOENT)
@@ -450,7 +433,8 @@ int modtree_kconfig_open(struct modtree *mt, struct modtree_kconfig **kcp)
 		free(kc);
 		return err;
 	}
-	kconfig_parse(kc);
+	kconfig_index(kc, buf, len);
+	free(buf);
 	kc->release = read_uts_release(mt->dir);
 	*kcp = kc;
 	return 0;
@@ -460,8 +444,7 @@ void modtree_kconfig_close(struct modtree_kconfig *kc)
 {
 	if (!kc)
 		return;
-	free(kc->opts);
-	free(kc->buf);
+	free(kc->lines);
 	free(kc->release);
 	free(kc->path);
 	free(kc);
@@ -479,11 +462,17 @@ const char *modtree_kconfig_release(const struct modtree_kconfig *kc)
 
 const char *modtree_kconfig_get(const struct modtree_kconfig *kc, const char *name)
 {
-	struct kconfig_opt key = { .name = name };
-	const struct kconfig_opt *o;
+	size_t nlen = strlen(name), klen = nlen + 2;
+	char *key = mm_malloc(klen);
+	const char *line;
 
-	o = bsearch(&key, kc->opts, kc->n, sizeof(*kc->opts), kconfig_opt_cmp);
-	return o ? o->value : NULL;
+	/* "\0NAME=": the option at the start of a line. */
+	key[0] = '\0';
+	memcpy(key + 1, name, nlen);
+	key[klen - 1] = '=';
+	line = memmem(kc->lines, kc->len, key, klen);
+	free(key);
+	return line ? line + klen : NULL;
 }
 
 int modtree_foreach_module(struct modtree *mt, int (*fn)(const char *path, void *data), void *data)
