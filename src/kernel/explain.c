@@ -271,6 +271,16 @@ static const struct {
 	{ "too large for parameter", "too long" },
 };
 
+/* The symbol version (modversions) checks' complaints: "NAME: <tag>SYMBOL". */
+static const struct {
+	const char *tag;
+	const char *problem;
+} version_complaints[] = {
+	{ "disagrees about version of symbol ",
+	  "its version (CRC) differs from this kernel's for" },
+	{ "no symbol version for ", "it has no version (CRC) for" },
+};
+
 /* What the log alone shows, whatever the errno. True when it explained. */
 static bool explain_from_log(int err, const char *name, const char *const *log, size_t n,
 			     struct kernel_explain *ex)
@@ -301,13 +311,15 @@ static bool explain_from_log(int err, const char *name, const char *const *log, 
 		set(&ex->hint, "add MODULE_IMPORT_NS() for that namespace to the module's source");
 		return true;
 	}
-	line = find_line(log, n, "disagrees about version of symbol");
-	if (!line)
-		line = find_line(log, n, "no symbol version for");
-	if (line) {
-		set(&ex->what,
-		    "%s was built against a different kernel (symbol versions differ): %s", name,
-		    line);
+	for (size_t i = 0; i < MM_ARRAY_SIZE(version_complaints); i++) {
+		const char *tag = version_complaints[i].tag, *sym;
+
+		line = find_line(log, n, tag);
+		if (!line)
+			continue;
+		sym = strstr(line, tag) + strlen(tag);
+		set(&ex->what, "%s was built against a different kernel: %s %.*s", name,
+		    version_complaints[i].problem, (int)strcspn(sym, " "), sym);
 		set(&ex->hint, "rebuild it against the running kernel's headers; "
 			       "--force-modversion loads it anyway and taints the kernel");
 		return true;

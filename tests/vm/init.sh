@@ -28,11 +28,16 @@ note() { problems="$problems${problems:+; }$*"; }
 oneline() { echo "$1" | head -c 600 | tr '\n' '|'; }
 verbose=
 grep -q mymod.verbose /proc/cmdline && verbose=1
+# A mymod built with sanitizers (build-asan) stops at the first error.
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=abort_on_error=1
 # r CMD...: run it; $out, $err, $rc. With mymod.verbose, show them all.
 r() {
 	out=$("$@" 2>/tmp/err)
 	rc=$?
 	err=$(cat /tmp/err)
+	case $err in
+	*"runtime error:"* | *Sanitizer*) note "sanitizer report from $*: $(oneline "$err")" ;;
+	esac
 	if [ -n "$verbose" ]; then
 		echo "MYMOD-LOG \$ $* => $rc"
 		[ -z "$out" ] || echo "$out" | sed 's/^/MYMOD-LOG   /'
@@ -295,6 +300,18 @@ t_vermagic() {
 	$M unload hello
 }
 
+t_modversion() {
+	r $M load $D/hello-badcrc.ko
+	want_rc 1 "load"
+	has "built against a different kernel: its version (CRC) differs from this kernel's for __fentry__" "$err" "explanation"
+	has "disagrees about version of symbol" "$err" "kernel log line"
+	not_loaded hello "after load"
+	r $M load --force-modversion $D/hello-badcrc.ko
+	want_rc 0 "--force-modversion"
+	grep '^hello ' /proc/modules | grep -q 'F' || note "no F taint: $(grep '^hello ' /proc/modules)"
+	$M unload hello
+}
+
 t_bad_arch() {
 	r $M load $D/hello-aarch64.ko
 	want_rc 1 "load"
@@ -375,6 +392,7 @@ scenario real_module
 scenario dep_chain
 scenario unknown_symbol
 scenario vermagic
+scenario modversion
 scenario bad_arch
 scenario signature
 scenario builtin

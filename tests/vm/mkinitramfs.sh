@@ -69,6 +69,12 @@ patch() {
 cp "$FIXTURES/hello.ko" "$data/hello-badmagic.ko"
 patch "$data/hello-badmagic.ko" "mod_unload modversions" "mod_unloax modversions"
 xz -c --check=crc32 "$data/hello-badmagic.ko" >"$data/hello-badmagic.ko.xz"
+# A symbol version (CRC) the kernel does not have: the first __versions entry's.
+cp "$FIXTURES/hello.ko" "$data/hello-badcrc.ko"
+versions=$(readelf -S -W "$data/hello-badcrc.ko" | awk '$2 == "__versions" { print $5 }')
+[ -n "$versions" ] || { echo "mkinitramfs: hello.ko has no __versions" >&2; exit 1; }
+printf '\377\377\377\377' |
+    dd of="$data/hello-badcrc.ko" bs=1 seek=$((0x$versions)) conv=notrunc status=none
 # Another architecture: e_machine (offset 18) = 183, EM_AARCH64.
 cp "$FIXTURES/hello.ko" "$data/hello-aarch64.ko"
 printf '\267\000' | dd of="$data/hello-aarch64.ko" bs=1 seek=18 conv=notrunc status=none
