@@ -27,6 +27,13 @@ echo "MYMOD-VM-BOOT $KVER"
 problems=
 note() { problems="$problems${problems:+; }$*"; }
 oneline() { echo "$1" | head -c 400 | tr '\n' '|'; }
+# A mymod built with sanitizers (build-asan) stops at the first error; say so.
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=abort_on_error=1
+sanitized() {
+	case "$1" in
+	*"runtime error:"* | *Sanitizer*) note "sanitizer report: $(oneline "$1")" ;;
+	esac
+}
 
 # The kernel's errno, from kmod's insmod's message (kmod's mod_strerror, else strerror).
 insmod_errno() {
@@ -47,9 +54,11 @@ verdict() {
 	name=$1 file=$2 module=$3 want=$4
 	out=$($M $CHECK_OPTS check -q "$file" 2>/tmp/err)
 	crc=$?
+	sanitized "$(cat /tmp/err)"
 	[ "$crc" -le 1 ] || note "check exited $crc: $(oneline "$(cat /tmp/err)")"
 	codes=$(echo "$out" | sed -n 's/^  blocker \([a-z-]*\):.*/\1/p' | sort -u | tr '\n' ' ')
-	json=$($M $CHECK_OPTS check --json "$file" 2>/dev/null)
+	json=$($M $CHECK_OPTS check --json "$file" 2>/tmp/err)
+	sanitized "$(cat /tmp/err)"
 	errnos=$(echo "$json" | awk '/"severity": "blocker"/ { b = 1 } /"severity": "(warning|info)"/ { b = 0 }
 		b && /"errno": "/ { gsub(/[",]/, "", $2); print $2 }' | sort -u | tr '\n' ' ')
 	kout=$($K/insmod "$file" 2>&1)
@@ -95,6 +104,7 @@ t_fixture() {
 	verdict fixture $X/hello.ko hello -
 	# mkinitramfs.sh's modprobe.d blacklists hello.
 	out=$($M check $X/hello.ko 2>&1)
+	sanitized "$out"
 	case "$out" in
 	*"info    blacklist: modprobe.d blacklists hello"*) ;;
 	*) note "no blacklist finding: $(oneline "$out")" ;;
@@ -122,6 +132,7 @@ t_arch() { verdict arch $C/hello-aarch64.ko hello arch; }
 t_dependency() {
 	out=$($M check --json $X/hello_user.ko 2>&1)
 	crc=$?
+	sanitized "$out"
 	[ "$crc" = 0 ] || note "check exited $crc: $(oneline "$out")"
 	echo "$out" | grep -q '"code": "dependency"' || note "no dependency finding: $(oneline "$out")"
 	echo "$out" | grep -q '"errno": "ENOENT"' || note "dependency finding without ENOENT"
@@ -169,17 +180,20 @@ t_duplicate() {
 # mymod load explains a refusal with check's findings.
 t_load_explains() {
 	out=$($M load $C/crc.ko 2>&1) && note "mymod load succeeded"
+	sanitized "$out"
 	echo "$out" | sed 's/^/MYMOD-LOG /'
 	case "$out" in
 	*"mymod: load: check found: modversion: tcp_slow_start: disagrees about version of symbol"*) ;;
 	*) note "mymod load does not give check's finding: $(oneline "$out")" ;;
 	esac
 	out=$($M load $X/hello_user.ko 2>&1) && note "mymod load hello_user succeeded"
+	sanitized "$out"
 	case "$out" in
 	*"check found: dependency: needs module hello for 3 symbols"*"which is not loaded"*) ;;
 	*) note "mymod load does not name the missing dependency: $(oneline "$out")" ;;
 	esac
 	out=$($M load $C/namespace.ko 2>&1) && note "mymod load succeeded"
+	sanitized "$out"
 	case "$out" in
 	*"check found: namespace: crypto_cipher_encrypt_one: module uses symbol from namespace CRYPTO_INTERNAL"*) ;;
 	*) note "mymod load does not give check's namespace finding: $(oneline "$out")" ;;
