@@ -15,6 +15,7 @@
 #include "mymod/findings.h"
 #include "mymod/kernel-check.h"
 #include "mymod/kernel.h"
+#include "mymod/ko-crc.h"
 #include "mymod/ko.h"
 #include "mymod/modtree.h"
 #include "mymod/util.h"
@@ -30,6 +31,9 @@ struct provider {
 	bool tried;
 	const struct ko_export **exports; /* sorted by name, for bsearch() */
 	size_t nexports;
+	struct ko_crc *crcs; /* sorted by name; read on first use */
+	size_t ncrcs;
+	bool crcs_tried;
 };
 
 struct findings_target {
@@ -39,6 +43,13 @@ struct findings_target {
 	struct modtree_symvers *symvers; /* NULL when absent */
 	char *symvers_error;		 /* why it could not be read, when it is there */
 	struct modtree_kconfig *kconfig; /* NULL when absent */
+	struct {
+		bool force_load;	 /* CONFIG_MODULE_FORCE_LOAD */
+		bool sig;		 /* CONFIG_MODULE_SIG */
+		bool sig_force;		 /* CONFIG_MODULE_SIG_FORCE */
+		bool retpoline;		 /* CONFIG_RETPOLINE or CONFIG_MITIGATION_RETPOLINE */
+		bool missing_ns_allowed; /* CONFIG_MODULE_ALLOW_MISSING_NAMESPACE_IMPORTS */
+	} config;			 /* what the checks ask of the configuration, read once */
 	char *vermagic;			 /* NULL when unknown */
 	char *vermagic_source;
 	bool vermagic_partial; /* computed from the headers: no architecture words */
@@ -144,6 +155,7 @@ static void provider_free(void *data)
 	free(p->path);
 	ko_close(p->ko);
 	free(p->exports);
+	free(p->crcs);
 	free(p);
 }
 
@@ -238,6 +250,13 @@ int findings_target_open(struct modtree *mt, struct findings_target **tp)
 	free(prefix);
 	if (!t->vermagic && t->kconfig)
 		vermagic_from_headers(t);
+	t->config.force_load = kconfig_y(t, "CONFIG_MODULE_FORCE_LOAD");
+	t->config.sig = kconfig_y(t, "CONFIG_MODULE_SIG");
+	t->config.sig_force = kconfig_y(t, "CONFIG_MODULE_SIG_FORCE");
+	t->config.retpoline =
+		kconfig_y(t, "CONFIG_RETPOLINE") || kconfig_y(t, "CONFIG_MITIGATION_RETPOLINE");
+	t->config.missing_ns_allowed =
+		kconfig_y(t, "CONFIG_MODULE_ALLOW_MISSING_NAMESPACE_IMPORTS");
 	mm_clearerr();
 	*tp = t;
 	return 0;
@@ -324,6 +343,31 @@ static const struct ko_export *provider_export(struct provider *p, const char *s
 		return NULL;
 	found = bsearch(&kp, p->exports, p->nexports, sizeof(*p->exports), export_cmp);
 	return found ? *found : NULL;
+}
+
+static int crc_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct ko_crc *)a)->name, ((const struct ko_crc *)b)->name);
+}
+
+/* The CRC a module of the tree exports SYM with, from its own __kcrctab. */
+static const struct ko_crc *provider_crc(struct provider *p, const char *sym)
+{
+	struct ko_crc key = { .name = sym };
+	const struct ko_crc *crcs;
+
+	if (!p->ko)
+		return NULL;
+	if (!p->crcs_tried) {
+		p->crcs_tried = true;
+		if (ko_export_crcs(p->ko, &crcs, &p->ncrcs) < 0)
+			p->ncrcs = 0;
+		p->crcs = mm_reallocarray(NULL, p->ncrcs, sizeof(*p->crcs));
+		if (p->ncrcs)
+			memcpy(p->crcs, crcs, p->ncrcs * sizeof(*p->crcs));
+		qsort(p->crcs, p->ncrcs, sizeof(*p->crcs), crc_cmp);
+	}
+	return bsearch(&key, p->crcs, p->ncrcs, sizeof(*p->crcs), crc_cmp);
 }
 
 static int provider_cmp(const void *a, const void *b)
@@ -421,6 +465,7 @@ static void resolve(struct findings_target *t, const char *sym, const char *self
 	for (size_t i = 0; i < n; i++) {
 		struct provider *p;
 		const struct ko_export *ex;
+		const struct ko_crc *crc;
 
 		if (!mods[i].path || strcmp(mods[i].name, self) == 0)
 			continue;
@@ -428,6 +473,13 @@ static void resolve(struct findings_target *t, const char *sym, const char *self
 		src->found = true;
 		src->owner = p->name;
 		ex = provider_export(p, sym);
+		/* Module.symvers has none for a module built apart: the module's own CRC. */
+		crc = ex && (!sv || strcmp(sv->owner, p->name) != 0) ? provider_crc(p, sym) : NULL;
+		if (crc) {
+			src->has_crc = true;
+			src->crc = crc->crc;
+			src->crc_from = p->path;
+		}
 		src->proprietary =
 			p->ko && !license_is_gpl_compatible(ko_modinfo_get(p->ko, "license"));
 		if (ex) {
@@ -549,7 +601,7 @@ static void check_vermagic(struct findings_target *t, struct ko *ko, bool has_ve
 	struct finding *fd;
 
 	if (!vm) {
-		if (kconfig_y(t, "CONFIG_MODULE_FORCE_LOAD")) {
+		if (t->config.force_load) {
 			fd = add(f, FINDING_WARNING, "vermagic", 0,
 				 "no version magic: the kernel loads it as forced (taint F)");
 		} else {
@@ -737,9 +789,10 @@ static void check_import_crc(struct import_ctx *c, const struct ko_import *im,
 	if (im->crc == src->crc)
 		return;
 	fd = add(f, FINDING_BLOCKER, "modversion", EINVAL,
-		 "%s: disagrees about version of symbol: the module's CRC 0x%08x, the kernel's "
-		 "0x%08x (%s)",
-		 im->name, im->crc, src->crc, src->crc_from);
+		 "%s: disagrees about version of symbol: the module's CRC 0x%08x, %s%s's 0x%08x "
+		 "(%s)",
+		 im->name, im->crc, src->owner ? "module " : "the kernel",
+		 src->owner ? src->owner : "", src->crc, src->crc_from);
 	about(fd, im->name, NULL);
 	if (src->owner) {
 		char *after = mm_asprintf(", as %s was", src->owner);
@@ -805,7 +858,7 @@ static void check_import(struct import_ctx *c, const struct ko_import *im, struc
 			 "GPL-compatible license (MODULE_LICENSE(\"GPL\"))");
 	}
 	if (src.ns && !imports_ns(c->ko, src.ns)) {
-		bool allowed = kconfig_y(c->t, "CONFIG_MODULE_ALLOW_MISSING_NAMESPACE_IMPORTS");
+		bool allowed = c->t->config.missing_ns_allowed;
 
 		fd = add(f, allowed ? FINDING_WARNING : FINDING_BLOCKER, "namespace",
 			 allowed ? 0 : EINVAL,
@@ -824,7 +877,7 @@ static void check_import(struct import_ctx *c, const struct ko_import *im, struc
  */
 static void report_unversioned(struct import_ctx *c, struct findings *f)
 {
-	bool forced = kconfig_y(c->t, "CONFIG_MODULE_FORCE_LOAD");
+	bool forced = c->t->config.force_load;
 	struct finding *fd;
 
 	if (!c->unversioned)
@@ -1044,8 +1097,7 @@ static void check_taints(struct findings_target *t, struct ko *ko, struct findin
 		about(fd, NULL, "staging");
 		hint(fd, "nothing, if you accept a staging driver");
 	}
-	if ((kconfig_y(t, "CONFIG_RETPOLINE") || kconfig_y(t, "CONFIG_MITIGATION_RETPOLINE")) &&
-	    (!retpoline || strcmp(retpoline, "Y") != 0)) {
+	if (t->config.retpoline && (!retpoline || strcmp(retpoline, "Y") != 0)) {
 		fd = add(f, FINDING_WARNING, "retpoline", 0,
 			 "not compiled with retpoline, which the kernel uses: it may be open to "
 			 "Spectre v2");
@@ -1194,8 +1246,8 @@ static char *hex(const uint8_t *p, size_t len)
 static void check_signature(struct findings_target *t, struct ko *ko, struct findings *f)
 {
 	const struct ko_signature *sig;
-	bool sig_config = kconfig_y(t, "CONFIG_MODULE_SIG");
-	bool forced = kconfig_y(t, "CONFIG_MODULE_SIG_FORCE");
+	bool sig_config = t->config.sig;
+	bool forced = t->config.sig_force;
 	struct finding *fd;
 
 	if (ko_signature(ko, &sig) < 0) {

@@ -69,6 +69,22 @@ assert_eq "hello_user without import_ns: exit status" 1 "$rc"
 assert_eq "hello_user without import_ns: blockers" "namespace hello_whom" \
     "$(printf '%s' "$out" | blockers)"
 
+# hello is not in the kernel's Module.symvers: hello_user's CRC for
+# hello_greet is compared with hello.ko's own (__kcrctab).
+mkdir -p "$TMP/crc"
+python3 "$CRAFT" crc "$user" "$TMP/crc/hello_user.ko" hello_greet
+run -b "$TMP/both" check -k "$KVER" --json "$TMP/crc/hello_user.ko"
+assert_eq "hello_user, bad CRC of hello's: exit status" 1 "$rc"
+assert_eq "hello_user, bad CRC of hello's: blockers" "modversion hello_greet" \
+    "$(printf '%s' "$out" | blockers)"
+assert_contains "hello_user, bad CRC of hello's: hello's CRC" \
+    "module hello's 0x$(awk '$2 == "hello_greet" { sub(/^0x/, "", $1); print $1 }' "$FIXTURES/Module.symvers")" "$out"
+
+mktree "$TMP/crctree" "$hello" "$TMP/crc/hello_user.ko"
+run -b "$TMP/crctree" check -k "$KVER" --json hello_user
+assert_eq "hello_user, bad CRC of hello's: mymod vs depmod -e -E" "$(depmod_says "$TMP/crctree")" \
+    "$(printf '%s' "$out" | mymod_says)"
+
 # hello relicensed (BSD): hello_user uses GPL-only symbols, so the kernel
 # refuses it the symbols of a proprietary module (inherit_taint()).
 mkdir -p "$TMP/bsd"

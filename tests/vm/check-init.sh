@@ -164,6 +164,13 @@ t_kallsyms() {
 	$K/rmmod hello
 }
 
+# hello is not in Module.symvers: the CRC to match is hello.ko's own.
+t_provider_crc() {
+	$K/insmod $X/hello.ko || note "insmod hello failed"
+	verdict provider_crc $C/hello_user-badcrc.ko hello_user modversion
+	$K/rmmod hello
+}
+
 t_already_loaded() {
 	$K/insmod $X/hello.ko || note "insmod hello failed"
 	verdict already_loaded $X/hello.ko hello kernel-state
@@ -233,6 +240,7 @@ scenario arch
 scenario dependency
 scenario proprietary
 scenario kallsyms
+scenario provider_crc
 scenario already_loaded
 scenario duplicate
 scenario load_explains

@@ -56,6 +56,10 @@ ln -s "/lib/modules/$VM_KVER/build" "$ptree/build"
 $craft modinfo "$FIXTURES/hello.ko" "$ptree/extra/hello.ko" license GPL BSD &&
     cp "$FIXTURES/hello_user.ko" "$ptree/extra/" &&
     depmod -b "$c/ptree" "$VM_KVER" 2>/dev/null || { fail "cannot make the proprietary tree"; finish; }
+# hello_user with a CRC for hello_greet that hello.ko does not export it with.
+$craft crc "$FIXTURES/hello_user.ko" "$c/hello_user-badcrc.ko" hello_greet ||
+    { fail "cannot craft hello_user-badcrc.ko"; finish; }
+
 # A tree without the headers: the running kernel's exports come from /proc/kallsyms.
 ktree=$c/ktree/lib/modules/$VM_KVER
 mkdir -p "$ktree/extra"
