@@ -19,6 +19,7 @@ static const struct mm_cmd *const commands[] = {
 	&cmd_load,
 	&cmd_unload,
 	&cmd_list,
+	&cmd_check,
 	NULL,
 };
 

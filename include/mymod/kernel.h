@@ -76,6 +76,29 @@ bool kernel_modules_disabled(void);
 /* The lockdown mode ("integrity", "confidentiality"), or NULL when none or unknown. Free it. */
 char *kernel_lockdown(void);
 
+/*
+ * /sys/module/module/parameters/sig_enforce is Y: unsigned modules, and
+ * those signed with an unknown key, are refused (EKEYREJECTED). Set by
+ * CONFIG_MODULE_SIG_FORCE or module.sig_enforce=1, and it cannot be
+ * unset while the kernel runs. False when the file is absent.
+ */
+bool kernel_sig_enforced(void);
+
+/* ---- What the running kernel exports ---- */
+
+/*
+ * The symbols the running kernel and its loaded modules export: the
+ * __ksymtab_NAME entries of /proc/kallsyms (CONFIG_KALLSYMS_ALL). Fails
+ * with -errno (and mm_fail) when /proc/kallsyms cannot be read, and with
+ * -ENODATA when it lists no export (a kernel without KALLSYMS_ALL).
+ */
+struct kernel_symbols;
+
+int kernel_symbols_open(struct kernel_symbols **ksp);
+void kernel_symbols_close(struct kernel_symbols *ks);
+/* Does the running kernel export NAME? *OWNER: the loaded module's name, or "vmlinux". */
+bool kernel_symbols_find(const struct kernel_symbols *ks, const char *name, const char **owner);
+
 /* ---- Loading ---- */
 
 enum {

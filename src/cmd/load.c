@@ -9,6 +9,7 @@
 
 #include "chain.h"
 #include "mymod/cmd.h"
+#include "mymod/findings.h"
 #include "mymod/kernel.h"
 #include "mymod/ko.h"
 #include "mymod/modtree.h"
@@ -108,6 +109,25 @@ static void warn_from_log(struct kernel_log *log, const char *name)
 			mm_warn("%s", lines[i]);
 }
 
+/* What mymod check finds that explains ERR: precise where the errno alone is not. */
+static void explain_with_findings(struct ko *ko, int err)
+{
+	struct modtree *mt;
+	struct findings f;
+
+	if (modtree_open(&mt) < 0)
+		return;
+	if (findings_for_load_error(mt, ko, err, &f) == 0) {
+		for (size_t i = 0; i < f.n; i++) {
+			mm_error("check found: %s: %s", f.v[i].code, f.v[i].message);
+			if (f.v[i].hint)
+				mm_hint("%s", f.v[i].hint);
+		}
+		findings_free(&f);
+	}
+	modtree_close(mt);
+}
+
 /* "would load NAME (PATH) with SYSCALL, parameters: ..., decompressed ..., ignoring ..." */
 static void describe(const struct load_opts *lo, struct ko *ko, const char *path,
 		     const char *params)
@@ -173,11 +193,12 @@ static void attempt_done(struct attempt *a)
 	kernel_log_close(a->log);
 }
 
-static void report_failure(const char *path, const struct attempt *a)
+static void report_failure(const char *path, struct ko *ko, const struct attempt *a)
 {
 	mm_error("%s: %s", path, a->ex.what);
 	if (a->ex.hint)
 		mm_hint("%s", a->ex.hint);
+	explain_with_findings(ko, a->err);
 	print_log(a->lines, a->nlines);
 }
 
@@ -220,7 +241,7 @@ static int load_file(const char *path, const char *config, char **params, int np
 	if (a.err == 0 || a.already)
 		ret = MM_EXIT_OK;
 	else
-		report_failure(path, &a);
+		report_failure(path, ko, &a);
 out:
 	attempt_done(&a);
 	free(pstr);
@@ -358,7 +379,7 @@ static enum step_result load_step(const struct chain_step *s, char **params, int
 			printf("%s is already loaded\n", s->name);
 		res = STEP_SKIPPED;
 	} else if (s->required) {
-		report_failure(s->path, &a);
+		report_failure(s->path, ko, &a);
 	} else {
 		mm_warn("%s: not loaded: %s; going on without this soft dependency, as modprobe "
 			"does",

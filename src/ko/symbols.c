@@ -51,7 +51,8 @@ static const char *export_ns(struct ko *ko, const struct named *ns, size_t nns, 
 
 /*
  * With modversions, export NAME's CRC is the u32 at symbol __crc_NAME
- * (in __kcrctab or __kcrctab_gpl, as modpost writes it since 5.19).
+ * (in __kcrctab or __kcrctab_gpl, as modpost writes it since 5.19), or
+ * the value of that symbol when it is absolute (older kernels).
  */
 static void export_crc(struct ko *ko, const struct named *crc, size_t ncrc, struct ko_export *e)
 {
@@ -63,6 +64,11 @@ static void export_crc(struct ko *ko, const struct named *crc, size_t ncrc, stru
 	hit = bsearch(&key, crc, ncrc, sizeof(*crc), named_cmp);
 	if (!hit || !ko_symbol(ko, hit->idx, &sym, &shndx, NULL))
 		return;
+	if (sym.st_shndx == SHN_ABS) {
+		e->has_crc = true;
+		e->crc = (uint32_t)sym.st_value;
+		return;
+	}
 	p = ko_sec_bytes(ko, shndx, sym.st_value, 4, NULL);
 	if (!p)
 		return;

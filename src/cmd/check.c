@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * mymod check: will this module load on that kernel, and if not, why.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mymod/cmd.h"
+#include "mymod/findings.h"
+#include "mymod/kernel.h"
+#include "mymod/ko.h"
+#include "mymod/modtree.h"
+#include "mymod/out.h"
+#include "mymod/util.h"
+
+static const struct option options[] = {
+	MM_MODDIR_OPTIONS,
+	{ "json", no_argument, NULL, 'J' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void usage(FILE *f)
+{
+	fputs("Usage: mymod check [OPTIONS] FILE|NAME...\n"
+	      "\n"
+	      "Tell whether each module will load on the kernel, before the kernel is\n"
+	      "asked: version magic, symbol versions, unresolved symbols, GPL-only\n"
+	      "symbols, namespaces, signature and the running kernel's state. Each\n"
+	      "finding says what to do about it.\n"
+	      "\n"
+	      "Options:\n" MM_MODDIR_USAGE "  -J, --json             print the findings as JSON\n"
+	      "  -q, --quiet            leave out informational findings\n"
+	      "  -h, --help             show this help\n"
+	      "\n"
+	      "Exit status: 0 when nothing blocks any module's load, 1 when something does\n"
+	      "or a module cannot be read, 2 on a usage error.\n",
+	      f);
+}
+
+struct check_opts {
+	bool json;
+	bool quiet;
+};
+
+/* A module argument resolved: a file to check, or a built-in module. */
+struct checked {
+	const char *arg;
+	char *name;
+	char *path; /* NULL when built in */
+	struct findings findings;
+};
+
+static const char *severity_color(enum finding_severity sev)
+{
+	switch (sev) {
+	case FINDING_BLOCKER:
+		return out_color("error");
+	case FINDING_WARNING:
+		return out_color("warn");
+	default:
+		return out_color("dim");
+	}
+}
+
+static void count(const struct findings *f, size_t *blockers, size_t *warnings)
+{
+	*blockers = *warnings = 0;
+	for (size_t i = 0; i < f->n; i++) {
+		if (f->v[i].severity == FINDING_BLOCKER)
+			(*blockers)++;
+		else if (f->v[i].severity == FINDING_WARNING)
+			(*warnings)++;
+	}
+}
+
+static void print_human(const struct checked *c, const char *kver, const struct check_opts *o)
+{
+	size_t blockers, warnings;
+
+	count(&c->findings, &blockers, &warnings);
+	printf("%s%s%s (%s) on %s: ", out_color("bold"), c->path ? c->path : c->arg,
+	       out_color("reset"), c->name, kver);
+	if (!c->path)
+		printf("built into the kernel, nothing to load\n");
+	else if (blockers)
+		printf("%swill not load%s: %zu blocker%s, %zu warning%s\n", out_color("error"),
+		       out_color("reset"), blockers, blockers == 1 ? "" : "s", warnings,
+		       warnings == 1 ? "" : "s");
+	else if (warnings)
+		printf("loads, with %zu warning%s\n", warnings, warnings == 1 ? "" : "s");
+	else
+		printf("loads\n");
+	for (size_t i = 0; i < c->findings.n; i++) {
+		const struct finding *fd = &c->findings.v[i];
+
+		if (o->quiet && fd->severity == FINDING_INFO)
+			continue;
+		printf("  %s%-7s%s %s: %s\n", severity_color(fd->severity),
+		       finding_severity_name(fd->severity), out_color("reset"), fd->code,
+		       fd->message);
+		if (fd->hint && fd->severity != FINDING_INFO)
+			printf("          what to do: %s\n", fd->hint);
+	}
+}
+
+static struct json_object *json_str(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+static struct json_object *json_module(const struct checked *c, const struct check_opts *o)
+{
+	struct json_object *m = json_object_new_object();
+	struct json_object *arr = json_object_new_array();
+
+	json_object_object_add(m, "argument", json_str(c->arg));
+	json_object_object_add(m, "module", json_str(c->name));
+	json_object_object_add(m, "path", json_str(c->path));
+	json_object_object_add(m, "builtin", json_object_new_boolean(!c->path));
+	json_object_object_add(m, "loads",
+			       json_object_new_boolean(!findings_blocked(&c->findings)));
+	for (size_t i = 0; i < c->findings.n; i++) {
+		const struct finding *fd = &c->findings.v[i];
+		struct json_object *j;
+
+		if (o->quiet && fd->severity == FINDING_INFO)
+			continue;
+		j = json_object_new_object();
+		json_object_object_add(j, "severity",
+				       json_str(finding_severity_name(fd->severity)));
+		json_object_object_add(j, "code", json_str(fd->code));
+		json_object_object_add(j, "symbol", json_str(fd->symbol));
+		json_object_object_add(j, "field", json_str(fd->field));
+		json_object_object_add(j, "message", json_str(fd->message));
+		json_object_object_add(j, "hint", json_str(fd->hint));
+		json_object_object_add(j, "errno",
+				       json_str(fd->err ? kernel_errno_name(fd->err) : NULL));
+		json_object_array_add(arr, j);
+	}
+	json_object_object_add(m, "findings", arr);
+	return m;
+}
+
+/* Check one file; fills C. Returns 0, or -errno after printing why. */
+static int check_file(struct findings_target *t, const char *path, struct checked *c)
+{
+	struct ko *ko;
+	int err;
+
+	err = ko_open(path, &ko);
+	if (err < 0) {
+		mm_error("%s: %s", path, mm_errmsg());
+		return err;
+	}
+	c->name = mm_strdup(ko_name(ko));
+	c->path = mm_strdup(path);
+	err = findings_check(t, ko, &c->findings);
+	if (err < 0)
+		mm_error("%s: %s", path, mm_errmsg());
+	ko_close(ko);
+	return err;
+}
+
+struct results {
+	struct checked *v;
+	size_t n;
+};
+
+static struct checked *result_new(struct results *r, const char *arg)
+{
+	struct checked *c;
+
+	r->v = mm_reallocarray(r->v, r->n + 1, sizeof(*r->v));
+	c = &r->v[r->n++];
+	memset(c, 0, sizeof(*c));
+	c->arg = arg;
+	return c;
+}
+
+static void results_free(struct results *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->v[i].name);
+		free(r->v[i].path);
+		findings_free(&r->v[i].findings);
+	}
+	free(r->v);
+}
+
+/* A name or alias: every module it means. Returns 0, or -errno after printing why. */
+static int check_name(struct modtree *mt, struct findings_target *t, const char *arg,
+		      struct results *r)
+{
+	struct modtree_mod *mods;
+	size_t n;
+	int err;
+
+	err = modtree_lookup(mt, arg, &mods, &n);
+	if (err < 0) {
+		mm_error("%s: %s", arg, mm_errmsg());
+		return err;
+	}
+	if (n == 0) {
+		mm_error("%s: no module of that name or alias in %s", arg, modtree_dir(mt));
+		mm_hint("give the path of the .ko file, or install the module and run depmod");
+		return -ENOENT;
+	}
+	for (size_t i = 0; i < n && err == 0; i++) {
+		struct checked *c = result_new(r, arg);
+
+		if (mods[i].builtin) {
+			c->name = mm_strdup(mods[i].name);
+			continue;
+		}
+		err = check_file(t, mods[i].path, c);
+		if (err < 0)
+			r->n--;
+	}
+	modtree_mods_free(mods, n);
+	return err;
+}
+
+static int check(int argc, char *argv[], const struct check_opts *o)
+{
+	struct findings_target *t = NULL;
+	struct modtree *mt = NULL;
+	struct results r = { 0 };
+	bool blocked = false, failed = false;
+	int err;
+
+	err = modtree_open(&mt);
+	if (err < 0) {
+		mm_error("%s", mm_errmsg());
+		mm_hint("name the kernel with -k KVER (its modules in /lib/modules/KVER)");
+		return MM_EXIT_FAIL;
+	}
+	err = findings_target_open(mt, &t);
+	if (err < 0) {
+		mm_error("%s", mm_errmsg());
+		modtree_close(mt);
+		return MM_EXIT_FAIL;
+	}
+	for (int i = 0; i < argc; i++) {
+		if (mm_is_path(argv[i])) {
+			struct checked *c = result_new(&r, argv[i]);
+
+			if (check_file(t, argv[i], c) < 0) {
+				free(c->name);
+				free(c->path);
+				r.n--;
+				failed = true;
+			}
+		} else if (check_name(mt, t, argv[i], &r) < 0) {
+			failed = true;
+		}
+	}
+	if (o->json) {
+		struct json_object *root = json_object_new_object();
+		struct json_object *mods = json_object_new_array();
+		const char *source;
+		const char *vm = findings_target_vermagic(t, &source);
+
+		json_object_object_add(root, "kernel", json_str(modtree_kver(mt)));
+		json_object_object_add(root, "running",
+				       json_object_new_boolean(findings_target_running(t)));
+		json_object_object_add(root, "vermagic", json_str(vm));
+		json_object_object_add(root, "vermagic_source", json_str(vm ? source : NULL));
+		for (size_t i = 0; i < r.n; i++)
+			json_object_array_add(mods, json_module(&r.v[i], o));
+		json_object_object_add(root, "modules", mods);
+		out_json_print(root);
+		json_object_put(root);
+	}
+	for (size_t i = 0; i < r.n; i++) {
+		if (!o->json)
+			print_human(&r.v[i], modtree_kver(mt), o);
+		if (findings_blocked(&r.v[i].findings))
+			blocked = true;
+	}
+	results_free(&r);
+	findings_target_close(t);
+	modtree_close(mt);
+	return blocked || failed ? MM_EXIT_FAIL : MM_EXIT_OK;
+}
+
+static int run(int argc, char *argv[])
+{
+	struct check_opts o = { 0 };
+	int c;
+
+	while ((c = getopt_long(argc, argv, MM_MODDIR_SHORTOPTS "Jqh", options, NULL)) != -1) {
+		if (mm_moddir_opt(c, optarg))
+			continue;
+		switch (c) {
+		case 'J':
+			o.json = true;
+			break;
+		case 'q':
+			o.quiet = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return MM_EXIT_OK;
+		default:
+			return mm_usage_error();
+		}
+	}
+	if (optind >= argc) {
+		mm_error("no module given");
+		return mm_usage_error();
+	}
+	return check(argc - optind, argv + optind, &o);
+}
+
+const struct mm_cmd cmd_check = {
+	.name = "check",
+	.run = run,
+	.summary = "tell whether a module will load, and if not, why",
+};

@@ -1,0 +1,1347 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The load-time checks of the kernel (kernel/module/main.c and version.c
+ * of Linux 6.1), made beforehand from what the files say.
+ */
+#include <errno.h>
+#include <search.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include "mymod/findings.h"
+#include "mymod/kernel.h"
+#include "mymod/ko.h"
+#include "mymod/modtree.h"
+#include "mymod/util.h"
+
+/* How many modules of the tree to try for the kernel's own version magic. */
+#define VERMAGIC_TRIES 32
+
+/* A module of the tree that exports symbols the checked module imports. */
+struct provider {
+	char *name;
+	char *path;
+	struct ko *ko; /* opened on first use; NULL if it cannot be read */
+	bool tried;
+	const struct ko_export **exports; /* sorted by name, for bsearch() */
+	size_t nexports;
+};
+
+struct findings_target {
+	struct modtree *mt;
+	const char *kver;
+	bool running;
+	struct modtree_symvers *symvers; /* NULL when absent */
+	char *symvers_error;		 /* why it could not be read, when it is there */
+	struct modtree_kconfig *kconfig; /* NULL when absent */
+	struct {
+		bool force_load;	 /* CONFIG_MODULE_FORCE_LOAD */
+		bool sig;		 /* CONFIG_MODULE_SIG */
+		bool sig_force;		 /* CONFIG_MODULE_SIG_FORCE */
+		bool retpoline;		 /* CONFIG_RETPOLINE or CONFIG_MITIGATION_RETPOLINE */
+		bool missing_ns_allowed; /* CONFIG_MODULE_ALLOW_MISSING_NAMESPACE_IMPORTS */
+	} config;			 /* what the checks ask of the configuration, read once */
+	char *vermagic;			 /* NULL when unknown */
+	char *vermagic_source;
+	bool vermagic_partial; /* computed from the headers: no architecture words */
+	bool have_elf;	       /* machine and class of the tree's modules are known */
+	unsigned int machine;
+	int elfclass;
+	char *machine_name;
+	void *providers;	      /* tsearch() tree of struct provider, by path */
+	struct kernel_symbols *ksyms; /* running kernel's exports, read on first need */
+	bool ksyms_tried;
+};
+
+const char *finding_severity_name(enum finding_severity sev)
+{
+	switch (sev) {
+	case FINDING_BLOCKER:
+		return "blocker";
+	case FINDING_WARNING:
+		return "warning";
+	default:
+		return "info";
+	}
+}
+
+void findings_free(struct findings *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		free(f->v[i].symbol);
+		free(f->v[i].field);
+		free(f->v[i].message);
+		free(f->v[i].hint);
+	}
+	free(f->v);
+	f->v = NULL;
+	f->n = 0;
+}
+
+bool findings_blocked(const struct findings *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (f->v[i].severity == FINDING_BLOCKER)
+			return true;
+	return false;
+}
+
+static struct finding *add(struct findings *f, enum finding_severity sev, const char *code, int err,
+			   const char *fmt, ...) MM_PRINTF(5, 6);
+
+static struct finding *add(struct findings *f, enum finding_severity sev, const char *code, int err,
+			   const char *fmt, ...)
+{
+	struct finding *fd;
+	va_list ap;
+	int r;
+
+	f->v = mm_reallocarray(f->v, f->n + 1, sizeof(*f->v));
+	fd = &f->v[f->n++];
+	memset(fd, 0, sizeof(*fd));
+	fd->severity = sev;
+	fd->code = code;
+	fd->err = err;
+	va_start(ap, fmt);
+	r = vasprintf(&fd->message, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		fd->message = mm_strdup("out of memory");
+	return fd;
+}
+
+static void hint(struct finding *fd, const char *fmt, ...) MM_PRINTF(2, 3);
+
+static void hint(struct finding *fd, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&fd->hint, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		fd->hint = NULL;
+}
+
+static void about(struct finding *fd, const char *symbol, const char *field)
+{
+	fd->symbol = symbol ? mm_strdup(symbol) : NULL;
+	fd->field = field ? mm_strdup(field) : NULL;
+}
+
+/* The kernel's configuration option NAME is set to y. */
+static bool kconfig_y(const struct findings_target *t, const char *name)
+{
+	const char *v = t->kconfig ? modtree_kconfig_get(t->kconfig, name) : NULL;
+
+	return v && strcmp(v, "y") == 0;
+}
+
+static void provider_free(void *data)
+{
+	struct provider *p = data;
+
+	free(p->name);
+	free(p->path);
+	ko_close(p->ko);
+	free(p->exports);
+	free(p);
+}
+
+/* ---- the target kernel ---- */
+
+struct tree_sample {
+	struct findings_target *t;
+	const char *prefix; /* in-tree modules are installed under DIR/kernel/ */
+	int tries;
+};
+
+/* The version magic of the first in-tree module that has one. */
+static int sample_tree_module(const char *path, void *data)
+{
+	struct tree_sample *s = data;
+	const struct ko_elf_info *elf;
+	const char *vm, *intree;
+	struct ko *ko;
+
+	if (strncmp(path, s->prefix, strlen(s->prefix)) != 0)
+		return 0;
+	if (s->tries++ >= VERMAGIC_TRIES)
+		return 1;
+	if (ko_open(path, &ko) < 0)
+		return 0;
+	vm = ko_modinfo_get(ko, "vermagic");
+	intree = ko_modinfo_get(ko, "intree");
+	if (vm && intree && strcmp(intree, "Y") == 0 && ko_elf_info(ko, &elf) == 0) {
+		s->t->vermagic = mm_strdup(vm);
+		s->t->vermagic_source = mm_asprintf("module %s of the tree", path);
+		s->t->have_elf = true;
+		s->t->machine = elf->machine;
+		s->t->elfclass = elf->elfclass;
+		s->t->machine_name = mm_strdup(elf->machine_name ? elf->machine_name : "unknown");
+	}
+	ko_close(ko);
+	return s->t->vermagic ? 1 : 0;
+}
+
+/*
+ * VERMAGIC_STRING of include/linux/vermagic.h, from the configuration:
+ * UTS_RELEASE, then "SMP ", "preempt " or "preempt_rt ", "mod_unload ",
+ * "modversions ". The architecture's part is not in the configuration.
+ */
+static void vermagic_from_headers(struct findings_target *t)
+{
+	const char *release = modtree_kconfig_release(t->kconfig);
+
+	t->vermagic = mm_asprintf("%s %s%s%s%s", release ? release : t->kver,
+				  kconfig_y(t, "CONFIG_SMP") ? "SMP " : "",
+				  kconfig_y(t, "CONFIG_PREEMPT_BUILD") ? "preempt "
+				  : kconfig_y(t, "CONFIG_PREEMPT_RT")  ? "preempt_rt "
+								       : "",
+				  kconfig_y(t, "CONFIG_MODULE_UNLOAD") ? "mod_unload " : "",
+				  kconfig_y(t, "CONFIG_MODVERSIONS") ? "modversions " : "");
+	t->vermagic_partial = true;
+	t->vermagic_source =
+		mm_asprintf("the headers (%s%s)", release ? "utsrelease.h, " : "release from -k, ",
+			    modtree_kconfig_path(t->kconfig));
+}
+
+static bool is_running_kernel(const char *kver)
+{
+	struct utsname u;
+
+	if (!mm_cfg.kver)
+		return true;
+	return uname(&u) == 0 && strcmp(u.release, kver) == 0;
+}
+
+int findings_target_open(struct modtree *mt, struct findings_target **tp)
+{
+	struct findings_target *t = mm_calloc(1, sizeof(*t));
+	struct tree_sample sample = { .t = t };
+	char *prefix;
+	int err;
+
+	t->mt = mt;
+	t->kver = modtree_kver(mt);
+	t->running = is_running_kernel(t->kver);
+	err = modtree_symvers_open(mt, &t->symvers);
+	if (err < 0) {
+		t->symvers = NULL;
+		if (err != -ENOENT)
+			t->symvers_error = mm_strdup(mm_errmsg());
+	}
+	if (modtree_kconfig_open(mt, &t->kconfig) < 0)
+		t->kconfig = NULL;
+	prefix = mm_asprintf("%s/kernel/", modtree_dir(mt));
+	sample.prefix = prefix;
+	modtree_foreach_module(mt, sample_tree_module, &sample);
+	free(prefix);
+	if (!t->vermagic && t->kconfig)
+		vermagic_from_headers(t);
+	t->config.force_load = kconfig_y(t, "CONFIG_MODULE_FORCE_LOAD");
+	t->config.sig = kconfig_y(t, "CONFIG_MODULE_SIG");
+	t->config.sig_force = kconfig_y(t, "CONFIG_MODULE_SIG_FORCE");
+	t->config.retpoline =
+		kconfig_y(t, "CONFIG_RETPOLINE") || kconfig_y(t, "CONFIG_MITIGATION_RETPOLINE");
+	t->config.missing_ns_allowed =
+		kconfig_y(t, "CONFIG_MODULE_ALLOW_MISSING_NAMESPACE_IMPORTS");
+	mm_clearerr();
+	*tp = t;
+	return 0;
+}
+
+void findings_target_close(struct findings_target *t)
+{
+	if (!t)
+		return;
+	tdestroy(t->providers, provider_free);
+	kernel_symbols_close(t->ksyms);
+	modtree_symvers_close(t->symvers);
+	modtree_kconfig_close(t->kconfig);
+	free(t->symvers_error);
+	free(t->vermagic);
+	free(t->vermagic_source);
+	free(t->machine_name);
+	free(t);
+}
+
+bool findings_target_running(const struct findings_target *t)
+{
+	return t->running;
+}
+
+const char *findings_target_vermagic(const struct findings_target *t, const char **source)
+{
+	if (source)
+		*source = t->vermagic_source;
+	return t->vermagic;
+}
+
+static bool license_is_gpl_compatible(const char *license)
+{
+	/* include/linux/license.h */
+	/* clang-format off */
+	static const char *const gpl[] = {
+		"GPL",
+		"GPL v2",
+		"GPL and additional rights",
+		"Dual BSD/GPL",
+		"Dual MIT/GPL",
+		"Dual MPL/GPL",
+	};
+	/* clang-format on */
+
+	if (!license)
+		return false;
+	for (size_t i = 0; i < MM_ARRAY_SIZE(gpl); i++)
+		if (strcmp(license, gpl[i]) == 0)
+			return true;
+	return false;
+}
+
+/* ---- what the kernel knows of a symbol ---- */
+
+static int export_cmp(const void *a, const void *b)
+{
+	return strcmp((*(const struct ko_export *const *)a)->name,
+		      (*(const struct ko_export *const *)b)->name);
+}
+
+/* The export of SYM by a module of the tree, read from that module's file. */
+static const struct ko_export *provider_export(struct provider *p, const char *sym)
+{
+	struct ko_export key = { .name = sym };
+	const struct ko_export *kp = &key, *ex, **found;
+	size_t n;
+
+	if (!p->tried) {
+		p->tried = true;
+		if (ko_open(p->path, &p->ko) < 0 || ko_exports(p->ko, &ex, &n) < 0) {
+			ko_close(p->ko);
+			p->ko = NULL;
+			return NULL;
+		}
+		p->exports = mm_reallocarray(NULL, n, sizeof(*p->exports));
+		for (size_t i = 0; i < n; i++)
+			p->exports[i] = &ex[i];
+		p->nexports = n;
+		qsort(p->exports, n, sizeof(*p->exports), export_cmp);
+	}
+	if (!p->ko)
+		return NULL;
+	found = bsearch(&kp, p->exports, p->nexports, sizeof(*p->exports), export_cmp);
+	return found ? *found : NULL;
+}
+
+static int provider_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct provider *)a)->path, ((const struct provider *)b)->path);
+}
+
+static struct provider *provider_get(struct findings_target *t, const char *name, const char *path)
+{
+	struct provider key = { .path = (char *)path }, *p, **found;
+
+	found = tfind(&key, &t->providers, provider_cmp);
+	if (found)
+		return *found;
+	p = mm_calloc(1, sizeof(*p));
+	p->name = mm_strdup(name);
+	p->path = mm_strdup(path);
+	if (!tsearch(p, &t->providers, provider_cmp)) {
+		fputs("mymod: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
+/* Where an imported symbol comes from, and how it is exported. */
+struct symbol_source {
+	bool found;
+	const char *owner;  /* the exporting module's name; NULL for the kernel */
+	bool proprietary;   /* that module's license is not GPL-compatible */
+	const char *listed; /* Module.symvers names this owner, which the tree lacks */
+	bool gpl;	    /* EXPORT_SYMBOL_GPL */
+	bool gpl_known;	    /* whether gpl is known */
+	const char *ns;	    /* namespace, NULL when none */
+	bool has_crc;	    /* the kernel's CRC is known */
+	uint32_t crc;
+	const char *crc_from; /* where the CRC comes from */
+	bool kallsyms;	      /* found in /proc/kallsyms only: how it is exported is unknown */
+};
+
+/* The running kernel's exports (/proc/kallsyms), or NULL when not running or unreadable. */
+static struct kernel_symbols *running_exports(struct findings_target *t)
+{
+	if (t->running && !t->ksyms_tried) {
+		t->ksyms_tried = true;
+		if (kernel_symbols_open(&t->ksyms) < 0)
+			t->ksyms = NULL;
+	}
+	return t->ksyms;
+}
+
+/* An export of the running kernel or of a loaded module that the tree does not have. */
+static void resolve_running(struct findings_target *t, const char *sym, struct symbol_source *src)
+{
+	const char *owner;
+
+	if (!kernel_symbols_find(t->ksyms, sym, &owner))
+		return;
+	src->found = true;
+	src->kallsyms = true;
+	src->listed = NULL;
+	if (strcmp(owner, "vmlinux") != 0)
+		src->owner = owner;
+}
+
+/*
+ * Resolve SYM as the kernel will: an export of vmlinux (Module.symvers),
+ * else of a module of the tree (modules.symbols), whose own file then
+ * says how it is exported, else (running kernel) an export of the kernel
+ * or a loaded module that /proc/kallsyms lists. SELF is the checked
+ * module's name: a module of that name in the tree is the old copy of
+ * it, not a provider.
+ */
+static void resolve(struct findings_target *t, const char *sym, const char *self,
+		    struct symbol_source *src)
+{
+	const struct modtree_symver *sv = t->symvers ? modtree_symvers_find(t->symvers, sym) : NULL;
+	struct modtree_mod *mods = NULL;
+	size_t n = 0;
+
+	memset(src, 0, sizeof(*src));
+	if (sv) {
+		src->gpl = sv->gpl;
+		src->gpl_known = true;
+		src->ns = sv->ns;
+		src->has_crc = true;
+		src->crc = sv->crc;
+		src->crc_from = modtree_symvers_path(t->symvers);
+		if (strcmp(sv->owner, "vmlinux") == 0) {
+			src->found = true;
+			return;
+		}
+	}
+	if (modtree_symbol_providers(t->mt, sym, &mods, &n) < 0)
+		n = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct provider *p;
+		const struct ko_export *ex;
+
+		if (!mods[i].path || strcmp(mods[i].name, self) == 0)
+			continue;
+		p = provider_get(t, mods[i].name, mods[i].path);
+		src->found = true;
+		src->owner = p->name;
+		ex = provider_export(p, sym);
+		/* Module.symvers has none for a module built apart: the module's own CRC. */
+		if (ex && ex->has_crc && (!sv || strcmp(sv->owner, p->name) != 0)) {
+			src->has_crc = true;
+			src->crc = ex->crc;
+			src->crc_from = p->path;
+		}
+		src->proprietary =
+			p->ko && !license_is_gpl_compatible(ko_modinfo_get(p->ko, "license"));
+		if (ex) {
+			src->gpl = ex->gpl;
+			src->gpl_known = true;
+			src->ns = ex->ns;
+		}
+		break;
+	}
+	modtree_mods_free(mods, n);
+	if (!src->found && sv)
+		src->listed = sv->owner;
+	if (!src->found && running_exports(t))
+		resolve_running(t, sym, src);
+}
+
+/* ---- the checks ---- */
+
+static bool imports_ns(struct ko *ko, const char *ns)
+{
+	const struct ko_modinfo *kv;
+	size_t n;
+
+	if (ko_modinfo(ko, &kv, &n) < 0)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(kv[i].key, "import_ns") == 0 && strcmp(kv[i].value, ns) == 0)
+			return true;
+	return false;
+}
+
+/* The usual advice: BEFORE, then how to rebuild for the target, then AFTER. */
+static void hint_rebuild(struct finding *fd, const struct findings_target *t, const char *before,
+			 const char *after)
+{
+	hint(fd,
+	     "%srebuild the module against the headers of %s (make -C /lib/modules/%s/build "
+	     "M=$PWD)%s",
+	     before, t->kver, t->kver, after);
+}
+
+/* Words of a version magic after the release ("SMP preempt mod_unload ..."). */
+static const char *vermagic_flags(const char *vm)
+{
+	return vm + strcspn(vm, " ");
+}
+
+static bool has_word(const char *s, const char *word)
+{
+	size_t len = strlen(word);
+
+	for (const char *p = s; (p = strstr(p, word)); p += len)
+		if ((p == s || p[-1] == ' ') && (p[len] == ' ' || p[len] == '\0'))
+			return true;
+	return false;
+}
+
+/* The words of include/linux/vermagic.h that the configuration decides. */
+static const char *const vermagic_words[] = { "SMP", "preempt", "preempt_rt", "mod_unload",
+					      "modversions" };
+
+/*
+ * VM without the words the configuration does not decide (the
+ * architecture's), to compare with a version magic made from the headers.
+ */
+static char *vermagic_known_words(const char *vm)
+{
+	char *out = mm_strndup(vm, strcspn(vm, " "));
+
+	for (size_t i = 0; i < MM_ARRAY_SIZE(vermagic_words); i++) {
+		char *next;
+
+		if (!has_word(vm, vermagic_words[i]))
+			continue;
+		next = mm_asprintf("%s %s", out, vermagic_words[i]);
+		free(out);
+		out = next;
+	}
+	return out;
+}
+
+/* Name what differs between two version magics, for the message. */
+static char *vermagic_diff(const char *mod, const char *kern)
+{
+	const char *const *words = vermagic_words;
+	size_t rlm = strcspn(mod, " "), rlk = strcspn(kern, " ");
+	char *out = mm_strdup("");
+
+	if (rlm != rlk || strncmp(mod, kern, rlm) != 0) {
+		free(out);
+		out = mm_asprintf("release %.*s, the kernel is %.*s", (int)rlm, mod, (int)rlk,
+				  kern);
+	}
+	for (size_t i = 0; i < MM_ARRAY_SIZE(vermagic_words); i++) {
+		bool m = has_word(mod, words[i]), k = has_word(kern, words[i]);
+		char *next;
+
+		if (m == k)
+			continue;
+		next = mm_asprintf("%s%s%s %s", out, *out ? "; " : "", m ? "has" : "lacks",
+				   words[i]);
+		free(out);
+		out = next;
+	}
+	if (!*out) {
+		free(out);
+		out = mm_strdup("other words differ");
+	}
+	return out;
+}
+
+/* check_modinfo(): vermagic against the kernel's, same_magic() semantics. */
+static void check_vermagic(struct findings_target *t, struct ko *ko, bool has_versions,
+			   struct findings *f)
+{
+	const char *vm = ko_modinfo_get(ko, "vermagic");
+	char *mine, *kern, *diff;
+	bool modversions;
+	struct finding *fd;
+
+	if (!vm) {
+		if (t->config.force_load) {
+			fd = add(f, FINDING_WARNING, "vermagic", 0,
+				 "no version magic: the kernel loads it as forced (taint F)");
+		} else {
+			fd = add(f, FINDING_BLOCKER, "vermagic", ENOEXEC,
+				 "no version magic: the kernel refuses it");
+		}
+		about(fd, NULL, "vermagic");
+		hint_rebuild(fd, t, "", "");
+		return;
+	}
+	if (!t->vermagic) {
+		fd = add(f, FINDING_WARNING, "vermagic", 0,
+			 "the version magic of %s is unknown (no in-tree module, no headers): "
+			 "cannot compare '%s'",
+			 t->kver, vm);
+		about(fd, NULL, "vermagic");
+		hint(fd, "install the headers of %s", t->kver);
+		return;
+	}
+	/* Made from the headers, the kernel's lacks the architecture's words: compare the rest. */
+	mine = t->vermagic_partial ? vermagic_known_words(vm) : mm_strdup(vm);
+	kern = t->vermagic_partial ? vermagic_known_words(t->vermagic) : mm_strdup(t->vermagic);
+	if (strcmp(mine, kern) == 0) {
+		fd = add(f, FINDING_INFO, "vermagic", 0,
+			 "version magic '%s' matches the kernel's%s (from %s)", vm,
+			 t->vermagic_partial ? " in release and configuration" : "",
+			 t->vermagic_source);
+		about(fd, NULL, "vermagic");
+		free(mine);
+		free(kern);
+		return;
+	}
+	/* With symbol versions on both sides, the kernel ignores the release. */
+	modversions = has_word(t->vermagic, "modversions");
+	diff = vermagic_diff(vm, t->vermagic);
+	if (modversions && has_versions &&
+	    strcmp(vermagic_flags(mine), vermagic_flags(kern)) == 0) {
+		fd = add(f, FINDING_WARNING, "vermagic", 0,
+			 "version magic '%s' is not the kernel's '%s' (from %s): %s; the kernel "
+			 "ignores the release since the module has symbol versions",
+			 vm, t->vermagic, t->vermagic_source, diff);
+		hint_rebuild(fd, t, "nothing, if the symbol versions match; to be sure, ", "");
+	} else {
+		fd = add(f, FINDING_BLOCKER, "vermagic", ENOEXEC,
+			 "version magic '%s' should be '%s' (from %s): %s", vm, t->vermagic,
+			 t->vermagic_source, diff);
+		hint_rebuild(fd, t, "", "");
+	}
+	about(fd, NULL, "vermagic");
+	free(diff);
+	free(mine);
+	free(kern);
+}
+
+/* elf_check_arch(): a module for another machine is not executable here. */
+static void check_arch(struct findings_target *t, struct ko *ko, struct findings *f)
+{
+	const struct ko_elf_info *elf;
+	struct finding *fd;
+
+	if (!t->have_elf || ko_elf_info(ko, &elf) < 0)
+		return;
+	if (elf->machine == t->machine && elf->elfclass == t->elfclass)
+		return;
+	fd = add(f, FINDING_BLOCKER, "arch", ENOEXEC,
+		 "built for %s (%d-bit), the kernel's modules are %s (%d-bit)",
+		 elf->machine_name ? elf->machine_name : "another machine", elf->elfclass,
+		 t->machine_name, t->elfclass);
+	about(fd, NULL, "machine");
+	hint_rebuild(fd, t, "build for the kernel's architecture: ", "");
+}
+
+static bool find_version(const struct ko_version *v, size_t n, const char *sym, uint32_t *crc)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(v[i].name, sym) == 0) {
+			*crc = v[i].crc;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * check_modstruct_version(): the module's CRC of module_layout, the
+ * kernel's struct module layout, is checked first and fails the load
+ * with ENOEXEC.
+ */
+static void check_module_layout(struct findings_target *t, const struct ko_version *v, size_t nv,
+				struct findings *f)
+{
+	const struct modtree_symver *sv;
+	struct finding *fd;
+	uint32_t crc;
+
+	if (!t->symvers || !find_version(v, nv, "module_layout", &crc))
+		return;
+	sv = modtree_symvers_find(t->symvers, "module_layout");
+	if (!sv || sv->crc == crc)
+		return;
+	fd = add(f, FINDING_BLOCKER, "modversion", ENOEXEC,
+		 "module_layout: the module's CRC 0x%08x is not the kernel's 0x%08x (%s): it was "
+		 "built for another kernel",
+		 crc, sv->crc, modtree_symvers_path(t->symvers));
+	about(fd, "module_layout", NULL);
+	hint_rebuild(fd, t, "", "");
+}
+
+static bool ignored_undefined(const char *sym)
+{
+	/* ignore_undef_symbol(): symbols the arch's module loader supplies itself. */
+	return strcmp(sym, "_GLOBAL_OFFSET_TABLE_") == 0 || strcmp(sym, ".TOC.") == 0;
+}
+
+/* One module of the tree the checked module needs, with the symbols it takes. */
+struct need {
+	const char *module;
+	size_t count;
+	char *first; /* a few names, for the message */
+};
+
+static void need_add(struct need **needs, size_t *n, const char *module, const char *sym)
+{
+	struct need *nd = NULL;
+	char *s;
+
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp((*needs)[i].module, module) == 0)
+			nd = &(*needs)[i];
+	if (!nd) {
+		*needs = mm_reallocarray(*needs, *n + 1, sizeof(**needs));
+		nd = &(*needs)[(*n)++];
+		nd->module = module;
+		nd->count = 0;
+		nd->first = mm_strdup("");
+	}
+	if (nd->count < 3) {
+		s = mm_asprintf("%s%s%s", nd->first, nd->count ? ", " : "", sym);
+		free(nd->first);
+		nd->first = s;
+	}
+	nd->count++;
+}
+
+struct import_ctx {
+	struct findings_target *t;
+	struct ko *ko;
+	const char *name;
+	const char *license;
+	bool gpl_compatible;
+	const struct ko_version *versions;
+	size_t nversions;
+	struct need *needs;
+	size_t nneeds;
+	size_t unknown;	    /* imports that cannot be resolved without Module.symvers */
+	size_t kallsyms;    /* imports resolved through /proc/kallsyms only */
+	size_t unversioned; /* imports the kernel has a CRC for, in a module without __versions */
+	bool uses_gpl_only;
+	struct {
+		const char *symbol;
+		const char *owner;
+	} * proprietary; /* imports from modules whose license is not GPL-compatible */
+	size_t nproprietary;
+};
+
+static void check_import_crc(struct import_ctx *c, const struct ko_import *im,
+			     const struct symbol_source *src, struct findings *f)
+{
+	struct finding *fd;
+
+	if (!src->has_crc || !has_word(c->t->vermagic ? c->t->vermagic : "", "modversions"))
+		return;
+	if (!im->has_crc) {
+		if (!c->nversions) {
+			c->unversioned++;
+			return;
+		}
+		fd = add(f, FINDING_WARNING, "modversion", 0,
+			 "%s: no symbol version in the module (the kernel warns and loads it)",
+			 im->name);
+		about(fd, im->name, NULL);
+		hint_rebuild(fd, c->t, "", ", with CONFIG_MODVERSIONS");
+		return;
+	}
+	if (im->crc == src->crc)
+		return;
+	fd = add(f, FINDING_BLOCKER, "modversion", EINVAL,
+		 "%s: disagrees about version of symbol: the module's CRC 0x%08x, %s%s's 0x%08x "
+		 "(%s)",
+		 im->name, im->crc, src->owner ? "module " : "the kernel",
+		 src->owner ? src->owner : "", src->crc, src->crc_from);
+	about(fd, im->name, NULL);
+	if (src->owner) {
+		char *after = mm_asprintf(", as %s was", src->owner);
+
+		hint_rebuild(fd, c->t, "", after);
+		free(after);
+	} else {
+		hint_rebuild(fd, c->t, "", "");
+	}
+}
+
+static void check_import(struct import_ctx *c, const struct ko_import *im, struct findings *f)
+{
+	struct symbol_source src;
+	struct finding *fd;
+
+	if (ignored_undefined(im->name))
+		return;
+	resolve(c->t, im->name, c->name, &src);
+	if (!src.found) {
+		if (src.listed) {
+			fd = add(f, FINDING_BLOCKER, "unresolved", ENOENT,
+				 "%s: exported by module %s (%s), which is not in the tree",
+				 im->name, src.listed, modtree_symvers_path(c->t->symvers));
+			hint(fd, "install module %s into %s and run depmod %s", src.listed,
+			     modtree_dir(c->t->mt), c->t->kver);
+		} else if (!c->t->symvers && !running_exports(c->t)) {
+			c->unknown++;
+			return;
+		} else {
+			fd = add(f, FINDING_BLOCKER, "unresolved", ENOENT,
+				 "%s: unknown symbol: the kernel does not export it and "
+				 "no module in the tree exports it",
+				 im->name);
+			hint(fd,
+			     "install the module that exports %s into %s and run depmod %s, or "
+			     "rebuild this one against %s's headers",
+			     im->name, modtree_dir(c->t->mt), c->t->kver, c->t->kver);
+		}
+		about(fd, im->name, NULL);
+		return;
+	}
+	if (src.kallsyms)
+		c->kallsyms++;
+	if (src.owner)
+		need_add(&c->needs, &c->nneeds, src.owner, im->name);
+	if (src.gpl_known && src.gpl)
+		c->uses_gpl_only = true;
+	if (src.owner && src.proprietary) {
+		c->proprietary = mm_reallocarray(c->proprietary, c->nproprietary + 1,
+						 sizeof(*c->proprietary));
+		c->proprietary[c->nproprietary].symbol = im->name;
+		c->proprietary[c->nproprietary++].owner = src.owner;
+	}
+	if (src.gpl_known && src.gpl && !c->gpl_compatible) {
+		fd = add(
+			f, FINDING_BLOCKER, "license", ENOENT,
+			"%s: GPL-only symbol, and the module's license '%s' is not GPL-compatible: "
+			"the kernel does not resolve it",
+			im->name, c->license ? c->license : "(none)");
+		about(fd, im->name, "license");
+		hint(fd, "use only symbols exported without _GPL, or license the module under a "
+			 "GPL-compatible license (MODULE_LICENSE(\"GPL\"))");
+	}
+	if (src.ns && !imports_ns(c->ko, src.ns)) {
+		bool allowed = c->t->config.missing_ns_allowed;
+
+		fd = add(f, allowed ? FINDING_WARNING : FINDING_BLOCKER, "namespace",
+			 allowed ? 0 : EINVAL,
+			 "%s: module uses symbol from namespace %s, but does not import it",
+			 im->name, src.ns);
+		about(fd, im->name, "import_ns");
+		hint(fd, "add MODULE_IMPORT_NS(%s) to the module's source and rebuild it", src.ns);
+	}
+	check_import_crc(c, im, &src, f);
+}
+
+/*
+ * check_version() without a __versions section: try_to_force_load(), which
+ * taints the kernel (F) where CONFIG_MODULE_FORCE_LOAD allows it, and
+ * fails otherwise (check_modstruct_version() first: ENOEXEC).
+ */
+static void report_unversioned(struct import_ctx *c, struct findings *f)
+{
+	bool forced = c->t->config.force_load;
+	struct finding *fd;
+
+	if (!c->unversioned)
+		return;
+	if (forced)
+		fd = add(f, FINDING_WARNING, "modversion", 0,
+			 "no symbol versions (__versions) for %zu imported symbol%s the kernel "
+			 "versions: it loads the module as forced (taint F)",
+			 c->unversioned, c->unversioned == 1 ? "" : "s");
+	else
+		fd = add(f, FINDING_BLOCKER, "modversion", ENOEXEC,
+			 "no symbol versions (__versions) for %zu imported symbol%s: the kernel "
+			 "requires them",
+			 c->unversioned, c->unversioned == 1 ? "" : "s");
+	about(fd, NULL, "__versions");
+	hint_rebuild(fd, c->t, "", ", with CONFIG_MODVERSIONS");
+}
+
+/*
+ * inherit_taint(): a module that uses GPL-only symbols may not use symbols
+ * of a proprietary module (the kernel leaves them unresolved); one that
+ * does not inherits the proprietary taint.
+ */
+static void report_proprietary(struct import_ctx *c, struct findings *f)
+{
+	for (size_t i = 0; i < c->nproprietary; i++) {
+		const char *sym = c->proprietary[i].symbol, *owner = c->proprietary[i].owner;
+		struct finding *fd;
+
+		if (c->uses_gpl_only) {
+			fd = add(f, FINDING_BLOCKER, "license", ENOENT,
+				 "%s: comes from module %s, whose license is not "
+				 "GPL-compatible, and the module uses GPL-only symbols: "
+				 "the kernel does not resolve it",
+				 sym, owner);
+			about(fd, sym, "license");
+			hint(fd,
+			     "license %s under a GPL-compatible license, or stop using its "
+			     "symbols or the GPL-only ones",
+			     owner);
+		} else if (i == 0 || strcmp(owner, c->proprietary[i - 1].owner) != 0) {
+			fd = add(f, FINDING_WARNING, "license", 0,
+				 "uses symbols of module %s, whose license is not GPL-compatible: "
+				 "loading taints the kernel (P)",
+				 owner);
+			about(fd, sym, "license");
+			hint(fd, "nothing, if intended");
+		}
+	}
+	free(c->proprietary);
+}
+
+static void report_needs(struct import_ctx *c, struct findings *f)
+{
+	for (size_t i = 0; i < c->nneeds; i++) {
+		struct need *nd = &c->needs[i];
+		bool loaded = c->t->running && kernel_module_state(nd->module) == KERNEL_MOD_LIVE;
+		struct finding *fd;
+
+		/* On the running kernel, what is not loaded yet makes a plain insmod fail. */
+		fd = add(f, c->t->running && !loaded ? FINDING_WARNING : FINDING_INFO, "dependency",
+			 loaded ? 0 : ENOENT, "needs module %s for %zu symbol%s (%s%s)%s",
+			 nd->module, nd->count, nd->count == 1 ? "" : "s", nd->first,
+			 nd->count > 3 ? ", ..." : "",
+			 loaded		 ? ", loaded"
+			 : c->t->running ? ", which is not loaded"
+					 : "");
+		about(fd, NULL, nd->module);
+		if (!loaded)
+			hint(fd, "load %s first (modprobe loads dependencies by itself)",
+			     nd->module);
+		free(nd->first);
+	}
+	free(c->needs);
+	if (c->unknown) {
+		struct finding *fd;
+
+		fd = add(
+			f, FINDING_WARNING, "unverified", 0,
+			"%zu imported symbol%s not exported by any module of the tree; whether the "
+			"kernel exports them is unknown without its Module.symvers",
+			c->unknown, c->unknown == 1 ? " is" : "s are");
+		hint(fd, "install the headers of %s", c->t->kver);
+	}
+	if (c->kallsyms) {
+		struct finding *fd;
+
+		fd = add(f, FINDING_WARNING, "unverified", 0,
+			 "%zu imported symbol%s found in /proc/kallsyms only: whether "
+			 "GPL-only or in a namespace, and their CRCs, cannot be checked "
+			 "without Module.symvers",
+			 c->kallsyms, c->kallsyms == 1 ? " was" : "s were");
+		hint(fd, "install the headers of %s", c->t->kver);
+	}
+}
+
+static void check_imports(struct findings_target *t, struct ko *ko, struct findings *f)
+{
+	struct import_ctx c = { .t = t, .ko = ko };
+	const struct ko_import *im;
+	size_t n;
+
+	c.name = ko_name(ko);
+	c.license = ko_modinfo_get(ko, "license");
+	c.gpl_compatible = license_is_gpl_compatible(c.license);
+	if (ko_versions(ko, &c.versions, &c.nversions) < 0) {
+		c.versions = NULL;
+		c.nversions = 0;
+	}
+	if (t->symvers_error) {
+		struct finding *fd =
+			add(f, FINDING_WARNING, "unverified", 0,
+			    "the kernel's symbol versions are unusable: %s", t->symvers_error);
+
+		hint(fd, "reinstall the headers of %s", t->kver);
+	}
+	check_module_layout(t, c.versions, c.nversions, f);
+	if (ko_imports(ko, &im, &n) < 0) {
+		struct finding *fd = add(f, FINDING_WARNING, "unverified", 0,
+					 "cannot read the module's imports: %s", mm_errmsg());
+
+		hint(fd, "check that the file is a complete kernel module");
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		check_import(&c, &im[i], f);
+	report_proprietary(&c, f);
+	report_unversioned(&c, f);
+	report_needs(&c, f);
+}
+
+/* set_license(): a license the kernel does not know as GPL-compatible taints it. */
+static void check_license(struct ko *ko, struct findings *f)
+{
+	const char *license = ko_modinfo_get(ko, "license");
+	struct finding *fd;
+
+	if (license_is_gpl_compatible(license))
+		return;
+	if (license)
+		fd = add(f, FINDING_WARNING, "license", 0,
+			 "license '%s' is not GPL-compatible: loading taints the kernel (P, "
+			 "proprietary)",
+			 license);
+	else
+		fd = add(f, FINDING_WARNING, "license", 0,
+			 "no license: the kernel treats it as proprietary (taint P)");
+	about(fd, NULL, "license");
+	hint(fd, "nothing, if intended; MODULE_LICENSE(\"GPL\") (or another GPL-compatible "
+		 "license) avoids the taint");
+}
+
+/* Who else exports SYM: "vmlinux", a loaded module (running kernel), or NULL. */
+static const char *exported_elsewhere(struct findings_target *t, const char *sym, const char *self)
+{
+	const struct modtree_symver *sv = t->symvers ? modtree_symvers_find(t->symvers, sym) : NULL;
+	const char *owner;
+
+	if (sv && strcmp(sv->owner, "vmlinux") == 0)
+		return "vmlinux";
+	if (running_exports(t) && kernel_symbols_find(t->ksyms, sym, &owner) &&
+	    strcmp(owner, self) != 0)
+		return owner;
+	return NULL;
+}
+
+/*
+ * verify_exported_symbols(): a module may not export what the kernel, or
+ * a module already loaded, exports.
+ */
+static void check_exports(struct findings_target *t, struct ko *ko, struct findings *f)
+{
+	const char *self = ko_name(ko);
+	const struct ko_export *ex;
+	size_t n;
+
+	if (ko_exports(ko, &ex, &n) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		const char *owner = exported_elsewhere(t, ex[i].name, self);
+		struct finding *fd;
+
+		if (!owner)
+			continue;
+		if (strcmp(owner, "vmlinux") == 0) {
+			fd = add(f, FINDING_BLOCKER, "duplicate-export", ENOEXEC,
+				 "%s: exports a symbol the kernel itself exports", ex[i].name);
+			hint(fd, "rename the symbol in the module, or drop the module: "
+				 "the kernel has it");
+		} else {
+			fd = add(f, FINDING_BLOCKER, "duplicate-export", ENOEXEC,
+				 "%s: exports a symbol loaded module %s exports", ex[i].name,
+				 owner);
+			hint(fd, "unload %s first, or rename the symbol in the module", owner);
+		}
+		about(fd, ex[i].name, NULL);
+	}
+}
+
+/* check_modinfo(): taints the kernel records for what the module says of itself. */
+static void check_taints(struct findings_target *t, struct ko *ko, struct findings *f)
+{
+	const char *intree = ko_modinfo_get(ko, "intree");
+	const char *staging = ko_modinfo_get(ko, "staging");
+	const char *retpoline = ko_modinfo_get(ko, "retpoline");
+	struct finding *fd;
+
+	if (!intree || strcmp(intree, "Y") != 0) {
+		fd = add(f, FINDING_WARNING, "out-of-tree", 0,
+			 "out-of-tree module (no intree=Y): loading taints the kernel (O)");
+		about(fd, NULL, "intree");
+		hint(fd, "nothing, if you trust the module; in-tree modules avoid the taint");
+	}
+	if (staging && strcmp(staging, "Y") == 0) {
+		fd = add(f, FINDING_WARNING, "staging", 0,
+			 "staging driver: loading taints the kernel (C); its quality is unknown");
+		about(fd, NULL, "staging");
+		hint(fd, "nothing, if you accept a staging driver");
+	}
+	if (t->config.retpoline && (!retpoline || strcmp(retpoline, "Y") != 0)) {
+		fd = add(f, FINDING_WARNING, "retpoline", 0,
+			 "not compiled with retpoline, which the kernel uses: it may be open to "
+			 "Spectre v2");
+		about(fd, NULL, "retpoline");
+		hint_rebuild(fd, t, "", ", with a retpoline-capable compiler");
+	}
+}
+
+/* modules.builtin of another kernel: a module of that name is part of it. */
+static void check_builtin(struct findings_target *t, struct ko *ko, struct findings *f)
+{
+	const char *name = ko_name(ko);
+	struct modtree_mod *mods;
+	struct finding *fd;
+	size_t n;
+
+	if (modtree_lookup(t->mt, name, &mods, &n) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (!mods[i].builtin || strcmp(mods[i].name, name) != 0)
+			continue;
+		fd = add(f, FINDING_WARNING, "kernel-state", 0,
+			 "a module named %s is built into %s: loading another fails if the "
+			 "built-in one has a /sys/module entry",
+			 name, t->kver);
+		about(fd, NULL, "builtin");
+		hint(fd, "nothing, if the built-in one will do");
+	}
+	modtree_mods_free(mods, n);
+}
+
+/* ", the same build" or ", another build (srcversion X, the file's Y)", from srcversion. */
+static char *loaded_build(struct ko *ko, const char *name)
+{
+	const char *mine = ko_modinfo_get(ko, "srcversion");
+	struct kernel_module *mods;
+	char *out = mm_strdup("");
+	size_t n;
+
+	if (!mine || kernel_modules(&mods, &n) < 0)
+		return out;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(mods[i].name, name) != 0 || !mods[i].srcversion)
+			continue;
+		free(out);
+		if (strcmp(mods[i].srcversion, mine) == 0)
+			out = mm_strdup(", the same build");
+		else
+			out = mm_asprintf(", another build: srcversion %s, the file's %s",
+					  mods[i].srcversion, mine);
+	}
+	kernel_modules_free(mods, n);
+	return out;
+}
+
+/* The running kernel's own state: add_unformed_module(), mod_sysfs_init(), may_init_module(). */
+static void check_kernel_state(struct findings_target *t, struct ko *ko, struct findings *f)
+{
+	const char *name = ko_name(ko);
+	enum kernel_mod_state state;
+	struct finding *fd;
+	char *lockdown;
+
+	if (!kernel_has_modules()) {
+		fd = add(f, FINDING_BLOCKER, "kernel-state", ENOSYS,
+			 "the running kernel has no loadable-module support (no /proc/modules)");
+		about(fd, NULL, "modules");
+		hint(fd, "build the module into the kernel, or boot a kernel with CONFIG_MODULES");
+		return;
+	}
+	if (kernel_modules_disabled()) {
+		fd = add(f, FINDING_BLOCKER, "kernel-state", EPERM,
+			 "module loading is disabled (/proc/sys/kernel/modules_disabled is 1)");
+		about(fd, NULL, "modules_disabled");
+		hint(fd, "reboot: modules_disabled cannot be reset while the kernel runs");
+	}
+	if (kernel_sig_enforced()) {
+		const struct ko_signature *sig;
+
+		if (ko_signature(ko, &sig) == 0 && !sig) {
+			fd = add(f, FINDING_BLOCKER, "signature", EKEYREJECTED,
+				 "unsigned, and the kernel enforces module signatures "
+				 "(module.sig_enforce)");
+			about(fd, NULL, "sig_enforce");
+			hint(fd, "sign the module with a key the kernel trusts (scripts/sign-file; "
+				 "under Secure Boot, a key enrolled with mokutil)");
+		} else {
+			fd = add(f, FINDING_INFO, "kernel-state", EKEYREJECTED,
+				 "the kernel enforces module signatures: the signature must verify "
+				 "with a key it trusts");
+			about(fd, NULL, "sig_enforce");
+		}
+	}
+	lockdown = kernel_lockdown();
+	if (lockdown) {
+		const struct ko_signature *sig;
+
+		if (ko_signature(ko, &sig) == 0 && !sig) {
+			fd = add(f, FINDING_BLOCKER, "signature", EPERM,
+				 "unsigned, and the kernel is locked down (%s): it loads only "
+				 "signed modules",
+				 lockdown);
+			about(fd, NULL, "lockdown");
+			hint(fd, "sign the module with a key the kernel trusts (enrolled with "
+				 "mokutil under Secure Boot)");
+		} else {
+			fd = add(f, FINDING_INFO, "kernel-state", 0,
+				 "the kernel is locked down (%s): the signature must verify",
+				 lockdown);
+			about(fd, NULL, "lockdown");
+		}
+		free(lockdown);
+	}
+	state = kernel_module_state(name);
+	if (state == KERNEL_MOD_LIVE || state == KERNEL_MOD_COMING || state == KERNEL_MOD_GOING) {
+		char *build = loaded_build(ko, name);
+
+		fd = add(f, FINDING_BLOCKER, "kernel-state", EEXIST, "%s is already loaded (%s%s)",
+			 name, kernel_mod_state_name(state), build);
+		about(fd, NULL, "loaded");
+		hint(fd,
+		     "nothing, if the loaded one will do; else unload it first (mymod unload %s)",
+		     name);
+		free(build);
+	} else if (state == KERNEL_MOD_BUILTIN) {
+		fd = add(f, FINDING_BLOCKER, "kernel-state", EINVAL,
+			 "a module named %s is built into the running kernel", name);
+		about(fd, NULL, "builtin");
+		hint(fd, "nothing: the kernel has it; a separate module needs a kernel built "
+			 "without it");
+	}
+	(void)t;
+}
+
+static char *hex(const uint8_t *p, size_t len)
+{
+	char *s = mm_malloc(len * 2 + 1);
+
+	for (size_t i = 0; i < len; i++)
+		sprintf(s + 2 * i, "%02x", p[i]);
+	s[len * 2] = '\0';
+	return s;
+}
+
+/* module_sig_check(): what the signature means on this kernel. */
+static void check_signature(struct findings_target *t, struct ko *ko, struct findings *f)
+{
+	const struct ko_signature *sig;
+	bool sig_config = t->config.sig;
+	bool forced = t->config.sig_force;
+	struct finding *fd;
+
+	if (ko_signature(ko, &sig) < 0) {
+		fd = add(f, FINDING_WARNING, "signature", 0, "cannot read the signature: %s",
+			 mm_errmsg());
+		about(fd, NULL, "signature");
+		return;
+	}
+	if (sig) {
+		char *id = hex(sig->key_id, sig->key_id_len);
+
+		/* If the kernel refuses the signature, this is what it refused. */
+		fd = add(f, FINDING_INFO, "signature", EKEYREJECTED,
+			 "signed (%s, %s, %s) by '%s', key %s; the kernel checks it against its "
+			 "trusted keys",
+			 sig->id_type, sig->algo ? sig->algo : "unknown algorithm",
+			 sig->hash_algo ? sig->hash_algo : "unknown hash",
+			 sig->signer ? sig->signer : "unknown signer", *id ? id : "unknown");
+		about(fd, NULL, "signature");
+		hint(fd, "a file changed after signing is refused (EKEYREJECTED) even when "
+			 "signatures are not enforced");
+		free(id);
+		return;
+	}
+	if (forced) {
+		fd = add(f, FINDING_BLOCKER, "signature", EKEYREJECTED,
+			 "unsigned, and %s enforces module signatures (CONFIG_MODULE_SIG_FORCE)",
+			 t->kver);
+		about(fd, NULL, "signature");
+		hint(fd, "sign the module with a key the kernel trusts (scripts/sign-file)");
+		return;
+	}
+	if (!t->kconfig) {
+		fd = add(f, FINDING_INFO, "signature", 0,
+			 "unsigned; whether %s requires signatures is unknown (no configuration)",
+			 t->kver);
+		about(fd, NULL, "signature");
+		return;
+	}
+	if (!sig_config)
+		return;
+	fd = add(f, FINDING_WARNING, "signature", 0,
+		 "unsigned: loading taints the kernel (E), and fails where signatures are "
+		 "enforced (module.sig_enforce=1, lockdown, Secure Boot)");
+	about(fd, NULL, "signature");
+	hint(fd, "sign the module with a key the kernel trusts (scripts/sign-file, enrolled "
+		 "with mokutil), or accept the taint");
+}
+
+/* Stable: blockers first, then warnings, then infos, each in check order. */
+static void sort_findings(struct findings *f)
+{
+	struct finding *tmp = mm_reallocarray(NULL, f->n, sizeof(*tmp));
+	size_t k = 0;
+
+	for (int sev = FINDING_BLOCKER; sev >= FINDING_INFO; sev--)
+		for (size_t i = 0; i < f->n; i++)
+			if ((int)f->v[i].severity == sev)
+				tmp[k++] = f->v[i];
+	memcpy(f->v, tmp, f->n * sizeof(*tmp));
+	free(tmp);
+}
+
+int findings_check(struct findings_target *t, struct ko *ko, struct findings *out)
+{
+	const struct ko_version *v;
+	const struct ko_modinfo *kv;
+	size_t nv, nkv;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	/* Reading the modinfo validates the file; anything else becomes a finding. */
+	err = ko_modinfo(ko, &kv, &nkv);
+	if (err < 0)
+		return err;
+	if (ko_versions(ko, &v, &nv) < 0)
+		nv = 0;
+	check_arch(t, ko, out);
+	check_vermagic(t, ko, nv > 0, out);
+	check_imports(t, ko, out);
+	check_exports(t, ko, out);
+	check_license(ko, out);
+	check_taints(t, ko, out);
+	check_signature(t, ko, out);
+	if (modtree_blacklisted(t->mt, ko_name(ko))) {
+		struct finding *fd = add(out, FINDING_INFO, "blacklist", 0,
+					 "modprobe.d blacklists %s: modprobe loads it by its name, "
+					 "never by an alias",
+					 ko_name(ko));
+
+		about(fd, NULL, "blacklist");
+	}
+	if (t->running)
+		check_kernel_state(t, ko, out);
+	else
+		check_builtin(t, ko, out);
+	sort_findings(out);
+	return 0;
+}
+
+int findings_for_load_error(struct modtree *mt, struct ko *ko, int err, struct findings *out)
+{
+	struct findings_target *t;
+	struct findings all;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (err < 0)
+		err = -err;
+	r = findings_target_open(mt, &t);
+	if (r < 0)
+		return r;
+	r = findings_check(t, ko, &all);
+	findings_target_close(t);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < all.n; i++) {
+		if (all.v[i].err != err) {
+			free(all.v[i].symbol);
+			free(all.v[i].field);
+			free(all.v[i].message);
+			free(all.v[i].hint);
+			continue;
+		}
+		out->v = mm_reallocarray(out->v, out->n + 1, sizeof(*out->v));
+		out->v[out->n++] = all.v[i];
+	}
+	free(all.v);
+	return 0;
+}

@@ -1,0 +1,252 @@
+#!/bin/busybox sh
+# PID 1 of the check VM (tests/vm/check-vm.sh): for each crafted module,
+# mymod check's verdict on the running kernel, then what the kernel does
+# when kmod's insmod loads it. They must agree: check exits 0 exactly when
+# the load succeeds, and the kernel's errno is the errno of one of check's
+# blockers (of the expected code). Reports
+#   MYMOD-CHECK <name> check=<rc> blockers=<codes> errnos=<names> kernel=<errno or 0>
+#   MYMOD-TEST <name> PASS | FAIL <what went wrong>
+/bin/busybox mkdir -p /proc /sys /dev /tmp
+/bin/busybox mount -t proc proc /proc
+/bin/busybox --install -s /bin
+export PATH=/bin:/usr/bin
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t tmpfs tmpfs /tmp
+mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
+echo >/proc/sys/kernel/modprobe
+
+KVER=$(uname -r)
+M=/usr/bin/mymod
+C=/check
+X=/lib/modules/$KVER/extra
+K=/kmod
+CHECK_OPTS=
+echo "MYMOD-VM-BOOT $KVER"
+
+problems=
+note() { problems="$problems${problems:+; }$*"; }
+oneline() { echo "$1" | head -c 400 | tr '\n' '|'; }
+# A mymod built with sanitizers (build-asan) stops at the first error; say so.
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ASAN_OPTIONS=abort_on_error=1
+sanitized() {
+	case "$1" in
+	*"runtime error:"* | *Sanitizer*) note "sanitizer report: $(oneline "$1")" ;;
+	esac
+}
+
+# The kernel's errno, from kmod's insmod's message (kmod's mod_strerror, else strerror).
+insmod_errno() {
+	case "$1" in
+	*"Invalid module format"*) echo ENOEXEC ;;
+	*"Unknown symbol in module"*) echo ENOENT ;;
+	*"Invalid argument"* | *"Invalid parameters"*) echo EINVAL ;;
+	*"Key was rejected"*) echo EKEYREJECTED ;;
+	*"Operation not permitted"*) echo EPERM ;;
+	*"File exists"* | *"already in kernel"*) echo EEXIST ;;
+	*) echo "unknown($1)" ;;
+	esac
+}
+
+# verdict NAME FILE MODULE WANT: check FILE, load it with kmod's insmod,
+# compare. WANT is the expected blocker code, or - when it must load.
+verdict() {
+	name=$1 file=$2 module=$3 want=$4
+	out=$($M $CHECK_OPTS check -q "$file" 2>/tmp/err)
+	crc=$?
+	sanitized "$(cat /tmp/err)"
+	[ "$crc" -le 1 ] || note "check exited $crc: $(oneline "$(cat /tmp/err)")"
+	codes=$(echo "$out" | sed -n 's/^  blocker \([a-z-]*\):.*/\1/p' | sort -u | tr '\n' ' ')
+	json=$($M $CHECK_OPTS check --json "$file" 2>/tmp/err)
+	sanitized "$(cat /tmp/err)"
+	errnos=$(echo "$json" | awk '/"severity": "blocker"/ { b = 1 } /"severity": "(warning|info)"/ { b = 0 }
+		b && /"errno": "/ { gsub(/[",]/, "", $2); print $2 }' | sort -u | tr '\n' ' ')
+	kout=$($K/insmod "$file" 2>&1)
+	krc=$?
+	if [ "$krc" = 0 ]; then
+		kerr=0
+		$K/rmmod "$module" || note "rmmod $module failed"
+	else
+		kerr=$(insmod_errno "$kout")
+	fi
+	echo "MYMOD-CHECK $name check=$crc blockers=[${codes% }] errnos=[${errnos% }] kernel=$kerr"
+	if [ "$want" = - ]; then
+		[ "$crc" = 0 ] || note "check says it will not load: $(oneline "$out")"
+	else
+		case " $codes" in
+		*" $want "*) ;;
+		*) note "no $want blocker: $(oneline "$out")" ;;
+		esac
+	fi
+	if [ "$krc" = 0 ] && [ "$crc" != 0 ]; then
+		note "the kernel loaded it, check said it would not"
+	elif [ "$krc" != 0 ] && [ "$crc" = 0 ]; then
+		note "the kernel refused it ($kerr: $(oneline "$kout")), check said it would load"
+	elif [ "$krc" != 0 ]; then
+		case " $errnos " in
+		*" $kerr "*) ;;
+		*) note "the kernel's $kerr is not among check's blockers' errnos [$errnos]" ;;
+		esac
+	fi
+}
+
+scenario() {
+	problems=
+	"t_$1"
+	if [ -z "$problems" ]; then
+		echo "MYMOD-TEST $1 PASS"
+	else
+		echo "MYMOD-TEST $1 FAIL $problems"
+	fi
+}
+
+t_fixture() {
+	verdict fixture $X/hello.ko hello -
+	# mkinitramfs.sh's modprobe.d blacklists hello.
+	out=$($M check $X/hello.ko 2>&1)
+	sanitized "$out"
+	case "$out" in
+	*"info    blacklist: modprobe.d blacklists hello"*) ;;
+	*) note "no blacklist finding: $(oneline "$out")" ;;
+	esac
+}
+t_unsigned() { verdict unsigned $C/unsigned.ko tcp_scalable -; }
+t_release() { verdict release $C/release.ko tcp_scalable -; }
+t_flags() { verdict flags $C/flags.ko tcp_scalable vermagic; }
+t_license() { verdict license $C/license.ko tcp_scalable license; }
+t_crc() { verdict crc $C/crc.ko tcp_scalable modversion; }
+t_layout() { verdict layout $C/layout.ko tcp_scalable modversion; }
+t_namespace() { verdict namespace $C/namespace.ko ofb namespace; }
+t_nodep() { verdict nodep $C/mma7455_i2c.ko mma7455_i2c unresolved; }
+t_noversions() {
+	$K/insmod $C/noversions.ko || note "insmod failed"
+	grep '^tcp_scalable ' /proc/modules | grep -q F || note "no F taint: $(grep '^tcp_scalable ' /proc/modules)"
+	$K/rmmod tcp_scalable
+	verdict noversions $C/noversions.ko tcp_scalable -
+	verdict noversions_release $C/noversions-release.ko tcp_scalable vermagic
+}
+t_arch() { verdict arch $C/hello-aarch64.ko hello arch; }
+
+# hello_user needs hello: while hello is not loaded, check warns with the
+# errno the kernel then gives; once it is, both load it.
+t_dependency() {
+	out=$($M check --json $X/hello_user.ko 2>&1)
+	crc=$?
+	sanitized "$out"
+	[ "$crc" = 0 ] || note "check exited $crc: $(oneline "$out")"
+	echo "$out" | grep -q '"code": "dependency"' || note "no dependency finding: $(oneline "$out")"
+	echo "$out" | grep -q '"errno": "ENOENT"' || note "dependency finding without ENOENT"
+	kout=$($K/insmod $X/hello_user.ko 2>&1) && note "the kernel loaded hello_user without hello"
+	kerr=$(insmod_errno "$kout")
+	[ "$kerr" = ENOENT ] || note "the kernel's errno is $kerr, not ENOENT"
+	echo "MYMOD-CHECK dependency check=$crc kernel=$kerr"
+	$K/insmod $X/hello.ko || note "insmod hello failed"
+	verdict dependency_loaded $X/hello_user.ko hello_user -
+	$K/rmmod hello
+}
+
+# A module using GPL-only symbols may not use a proprietary module's.
+t_proprietary() {
+	P=$C/ptree/lib/modules/$KVER/extra
+	$K/insmod $P/hello.ko || note "insmod of the BSD hello failed"
+	grep '^hello ' /proc/modules | grep -q P || note "no P taint: $(grep '^hello ' /proc/modules)"
+	CHECK_OPTS="-b $C/ptree" verdict proprietary $P/hello_user.ko hello_user license
+	$K/rmmod hello
+}
+
+# No headers in this tree: /proc/kallsyms says what the kernel exports.
+t_kallsyms() {
+	T=$C/ktree/lib/modules/$KVER/extra
+	CHECK_OPTS="-b $C/ktree" verdict kallsyms_resolved $T/tcp_scalable.ko tcp_scalable -
+	CHECK_OPTS="-b $C/ktree" verdict kallsyms_unresolved $T/hello_user.ko hello_user unresolved
+	$K/insmod $X/hello.ko || note "insmod hello failed"
+	CHECK_OPTS="-b $C/ktree" verdict kallsyms_loaded_module $T/hello_user.ko hello_user -
+	$K/rmmod hello
+}
+
+# hello is not in Module.symvers: the CRC to match is hello.ko's own.
+t_provider_crc() {
+	$K/insmod $X/hello.ko || note "insmod hello failed"
+	verdict provider_crc $C/hello_user-badcrc.ko hello_user modversion
+	$K/rmmod hello
+}
+
+t_already_loaded() {
+	$K/insmod $X/hello.ko || note "insmod hello failed"
+	verdict already_loaded $X/hello.ko hello kernel-state
+	$K/rmmod hello
+}
+
+# A renamed copy of hello exports what the loaded hello exports.
+t_duplicate() {
+	$K/insmod $X/hello.ko || note "insmod hello failed"
+	verdict duplicate $C/hellx.ko hellx duplicate-export
+	$K/rmmod hello
+}
+
+# mymod load explains a refusal with check's findings.
+t_load_explains() {
+	out=$($M load $C/crc.ko 2>&1) && note "mymod load succeeded"
+	sanitized "$out"
+	echo "$out" | sed 's/^/MYMOD-LOG /'
+	case "$out" in
+	*"mymod: load: check found: modversion: tcp_slow_start: disagrees about version of symbol"*) ;;
+	*) note "mymod load does not give check's finding: $(oneline "$out")" ;;
+	esac
+	out=$($M load $X/hello_user.ko 2>&1) && note "mymod load hello_user succeeded"
+	sanitized "$out"
+	case "$out" in
+	*"check found: dependency: needs module hello for 3 symbols"*"which is not loaded"*) ;;
+	*) note "mymod load does not name the missing dependency: $(oneline "$out")" ;;
+	esac
+	out=$($M load $C/namespace.ko 2>&1) && note "mymod load succeeded"
+	sanitized "$out"
+	case "$out" in
+	*"check found: namespace: crypto_cipher_encrypt_one: module uses symbol from namespace CRYPTO_INTERNAL"*) ;;
+	*) note "mymod load does not give check's namespace finding: $(oneline "$out")" ;;
+	esac
+}
+
+# Lockdown (it cannot be lifted): unsigned modules are refused, signed ones load.
+t_lockdown() {
+	echo integrity >/sys/kernel/security/lockdown || note "cannot lock down"
+	verdict lockdown_unsigned $C/unsigned.ko tcp_scalable signature
+	verdict lockdown_signed $C/tcp_scalable.ko tcp_scalable -
+}
+
+# Enforced signatures (cannot be lifted either).
+t_sig_enforce() {
+	echo 1 >/sys/module/module/parameters/sig_enforce || note "cannot enforce signatures"
+	verdict enforce_unsigned $X/hello.ko hello signature
+	verdict enforce_signed $C/tcp_scalable.ko tcp_scalable -
+}
+
+t_modules_disabled() {
+	echo 1 >/proc/sys/kernel/modules_disabled
+	verdict disabled $C/tcp_scalable.ko tcp_scalable kernel-state
+}
+
+scenario fixture
+scenario unsigned
+scenario release
+scenario flags
+scenario license
+scenario crc
+scenario layout
+scenario namespace
+scenario nodep
+scenario noversions
+scenario arch
+scenario dependency
+scenario proprietary
+scenario kallsyms
+scenario provider_crc
+scenario already_loaded
+scenario duplicate
+scenario load_explains
+scenario lockdown # these three last: none can be undone
+scenario sig_enforce
+scenario modules_disabled
+
+echo "MYMOD-VM-DONE"
+poweroff -f
