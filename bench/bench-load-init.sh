@@ -2,13 +2,7 @@
 # PID 1 of the benchmark VM (bench/bench-load.sh): loads and unloads hello
 # (and hello_user's chain: hello, loop, hello_user) N times per round with mymod and with kmod's tools, alternately, and
 # prints each round as "MYMOD-BENCH <case> <tool> <round> <seconds>".
-/bin/busybox mkdir -p /proc /sys /dev /tmp
-/bin/busybox mount -t proc proc /proc
-/bin/busybox --install -s /bin
-export PATH=/bin:/usr/bin
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-echo >/proc/sys/kernel/modprobe
+. /vm-init-lib.sh
 
 n=$(sed -n 's/.*mymod.n=\([0-9]*\).*/\1/p' /proc/cmdline)
 rounds=$(sed -n 's/.*mymod.rounds=\([0-9]*\).*/\1/p' /proc/cmdline)

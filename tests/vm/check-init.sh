@@ -6,15 +6,7 @@
 # blockers (of the expected code). Reports
 #   MYMOD-CHECK <name> check=<rc> blockers=<codes> errnos=<names> kernel=<errno or 0>
 #   MYMOD-TEST <name> PASS | FAIL <what went wrong>
-/bin/busybox mkdir -p /proc /sys /dev /tmp
-/bin/busybox mount -t proc proc /proc
-/bin/busybox --install -s /bin
-export PATH=/bin:/usr/bin
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-mount -t tmpfs tmpfs /tmp
-mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
-echo >/proc/sys/kernel/modprobe
+. /vm-init-lib.sh
 
 KVER=$(uname -r)
 M=/usr/bin/mymod

@@ -6,16 +6,10 @@
 # The initramfs is tests/vm/mkinitramfs.sh's with check-init.sh as /init,
 # and a second cpio archive appended (the kernel unpacks both).
 . "$SRCDIR/tests/lib.sh"
-
-VM_KVER=${MYMOD_VM_KVER:-$KVER}
-export VM_KVER
-kernel=/boot/vmlinuz-$VM_KVER
+. "$SRCDIR/tests/vm/vm-lib.sh"
+vm_preflight
 hostmods=/lib/modules/$VM_KVER
-command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 is not installed"
-[ -r "$kernel" ] || skip "no kernel image $kernel (apt-get install linux-image-amd64)"
-[ -d "$hostmods/kernel" ] || skip "no modules for $VM_KVER"
 [ -f "$hostmods/build/Module.symvers" ] || skip "no headers for $VM_KVER"
-command -v busybox >/dev/null || skip "busybox is not installed (busybox-static)"
 
 vmdir=$BUILDDIR/tests/vm/check-run
 init=$SRCDIR/tests/vm/check-init.sh
@@ -68,25 +62,7 @@ cp "$c/unsigned.ko" "$ktree/extra/tcp_scalable.ko" &&
     depmod -b "$c/ktree" "$VM_KVER" 2>/dev/null || { fail "cannot make the kallsyms tree"; finish; }
 (cd "$extra" && find . -mindepth 1 | sort | cpio -o -H newc --quiet) >>"$vmdir/initramfs.cpio"
 
-log=$vmdir/console.log
-timeout 150 qemu-system-x86_64 -accel tcg -m 512M -nographic -no-reboot \
-    -kernel "$kernel" -initrd "$vmdir/initramfs.cpio" \
-    -append "console=ttyS0 loglevel=1 panic=-1" </dev/null >"$log" 2>&1
-qrc=$?
-tr -d '\r' <"$log" >"$log.txt"
-[ "$qrc" = 0 ] || fail "qemu exited with $qrc (124: timed out); console in $log.txt"
-
-grep -q 'MYMOD-VM-BOOT ' "$log.txt" || fail "the VM did not boot into the check init"
-grep '^MYMOD-CHECK ' "$log.txt"
-expected=$(sed -n 's/^scenario \([a-z0-9_]*\).*/\1/p' "$init")
-for s in $expected; do
-    line=$(grep "^MYMOD-TEST $s " "$log.txt")
-    case $line in
-    "MYMOD-TEST $s PASS") echo "ok: $s" ;;
-    "MYMOD-TEST $s FAIL"*) fail "$s: ${line#MYMOD-TEST $s FAIL }" ;;
-    *) fail "$s: did not report" ;;
-    esac
-done
-grep -q '^MYMOD-VM-DONE' "$log.txt" || fail "the VM did not finish its scenarios"
-[ "$failures" = 0 ] || { echo "--- console ---" >&2; tail -40 "$log.txt" >&2; }
+vm_boot "$vmdir"
+grep '^MYMOD-CHECK ' "$vmdir/console.log.txt"
+vm_report "$init" "$vmdir/console.log.txt"
 finish

@@ -4,16 +4,7 @@
 #   MYMOD-TEST <name> FAIL <what went wrong>
 # then powers off. tests/vm/vm.sh reads the scenario names from the
 # `scenario NAME` lines below, so every one of them must report.
-/bin/busybox mkdir -p /proc /sys /dev /tmp
-/bin/busybox mount -t proc proc /proc
-/bin/busybox --install -s /bin
-export PATH=/bin:/usr/bin
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev
-mount -t tmpfs tmpfs /tmp
-mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
-# No module autoloading behind the scenarios' backs.
-echo >/proc/sys/kernel/modprobe
+. /vm-init-lib.sh
 
 KVER=$(uname -r)
 M=/usr/bin/mymod

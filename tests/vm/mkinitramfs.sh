@@ -95,5 +95,6 @@ printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' >"$r
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
 
 cp "$init" "$root/init"
+cp "$(dirname "$0")/vm-init-lib.sh" "$root/vm-init-lib.sh"
 chmod 755 "$root/init"
 (cd "$root" && find . | sort | cpio -o -H newc --quiet) >"$out/initramfs.cpio"
