@@ -8,22 +8,8 @@
 #
 # usage: bench/bench-check.sh [-k KVER] [-r ROUNDS] [MYMOD]
 set -euo pipefail
-cd "$(dirname "$0")/.."
-
-kver=$(tests/fixtures/kver.sh)
-rounds=7
-while getopts k:r: opt; do
-    case $opt in
-    k) kver=$OPTARG ;;
-    r) rounds=$OPTARG ;;
-    *) exit 2 ;;
-    esac
-done
-shift $((OPTIND - 1))
-mymod=${1:-build/mymod}
-moddir=/lib/modules/$kver
+. "$(dirname "$0")/bench-lib.sh"
 symvers=$moddir/build/Module.symvers
-[ -x "$mymod" ] || { echo "bench-check: no $mymod (meson compile -C build)" >&2; exit 1; }
 [ -f "$symvers" ] || { echo "bench-check: no $symvers (install the headers)" >&2; exit 1; }
 
 tmp=$(mktemp -d)

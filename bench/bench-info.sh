@@ -7,22 +7,7 @@
 #
 # usage: bench/bench-info.sh [-k KVER] [-r ROUNDS] [MYMOD]
 set -euo pipefail
-cd "$(dirname "$0")/.."
-
-kver=$(tests/fixtures/kver.sh)
-rounds=7
-while getopts k:r: opt; do
-    case $opt in
-    k) kver=$OPTARG ;;
-    r) rounds=$OPTARG ;;
-    *) exit 2 ;;
-    esac
-done
-shift $((OPTIND - 1))
-mymod=${1:-build/mymod}
-moddir=/lib/modules/$kver
-[ -x "$mymod" ] || { echo "bench-info: no $mymod (meson compile -C build)" >&2; exit 1; }
-[ -d "$moddir" ] || { echo "bench-info: no module tree at $moddir" >&2; exit 1; }
+. "$(dirname "$0")/bench-lib.sh"
 
 mapfile -t files < <(find "$moddir" -name '*.ko' -o -name '*.ko.[gx]z' -o -name '*.ko.zst' | sort)
 echo "${#files[@]} modules under $moddir, $rounds rounds"
