@@ -13,6 +13,7 @@
 #include "config.h"
 
 /* The table of contents. Adding a command is a file in src/cmd/ and a line here. */
+/* clang-format off */
 static const struct mm_cmd *const commands[] = {
 	&cmd_info,
 	&cmd_deps,
@@ -22,6 +23,7 @@ static const struct mm_cmd *const commands[] = {
 	&cmd_check,
 	NULL,
 };
+/* clang-format on */
 
 static void usage(FILE *f)
 {

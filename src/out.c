@@ -88,8 +88,9 @@ void out_columns_help(FILE *f, const struct out_col *cols, size_t ncols)
 
 void out_json_print(struct json_object *obj)
 {
-	const char *s = json_object_to_json_string_ext(
-		obj, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
+	const char *s = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
+								    JSON_C_TO_STRING_SPACED |
+								    JSON_C_TO_STRING_NOSLASHESCAPE);
 
 	fputs(s, stdout);
 	fputc('\n', stdout);
@@ -101,7 +102,7 @@ const char *out_color(const char *role)
 		const char *role;
 		const char *esc;
 	} roles[] = {
-		{ "bold", "\033[1m" }, { "warn", "\033[33m" },  { "error", "\033[31m" },
+		{ "bold", "\033[1m" }, { "warn", "\033[33m" }, { "error", "\033[31m" },
 		{ "dim", "\033[2m" },  { "reset", "\033[0m" },
 	};
 

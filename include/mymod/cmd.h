@@ -17,7 +17,7 @@ enum {
 struct mm_cmd {
 	const char *name;
 	int (*run)(int argc, char *argv[]); /* argv[0] is the command name */
-	const char *summary;                /* one line for `mymod --help` */
+	const char *summary;		    /* one line for `mymod --help` */
 };
 
 /*
@@ -26,8 +26,10 @@ struct mm_cmd {
  * MM_MODDIR_SHORTOPTS to its short options, and let mm_moddir_opt() take
  * the option first.
  */
-#define MM_MODDIR_OPTIONS                                                                          \
+/* clang-format off */
+#define MM_MODDIR_OPTIONS \
 	{ "kernel", required_argument, NULL, 'k' }, { "basedir", required_argument, NULL, 'b' }
+/* clang-format on */
 #define MM_MODDIR_SHORTOPTS "k:b:"
 #define MM_MODDIR_USAGE                                                                            \
 	"  -k, --kernel=KVER      use /lib/modules/KVER (default: the running kernel)\n"           \

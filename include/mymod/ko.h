@@ -64,12 +64,12 @@ const void *ko_elf_image(const struct ko *ko, size_t *len);
 const char *ko_name(struct ko *ko);
 
 struct ko_elf_info {
-	int elfclass;             /* 32 or 64 */
+	int elfclass; /* 32 or 64 */
 	bool big_endian;
-	unsigned int machine;     /* e_machine */
+	unsigned int machine;	  /* e_machine */
 	const char *machine_name; /* "x86_64", "AArch64", "ARM", "S390", ... */
-	bool rela;                /* relocations are RELA (else REL) */
-	const char *build_id;     /* lower-case hex, NULL when absent */
+	bool rela;		  /* relocations are RELA (else REL) */
+	const char *build_id;	  /* lower-case hex, NULL when absent */
 };
 int ko_elf_info(struct ko *ko, const struct ko_elf_info **info);
 
@@ -80,7 +80,8 @@ struct ko_section {
 /* Every section header but the null one, in file order. */
 int ko_sections(struct ko *ko, const struct ko_section **secs, size_t *n);
 
-/* One .modinfo entry "key=value", in file order; a string without '=' is a key with value "", as kmod reads it. */
+/* One .modinfo entry "key=value", in file order; a string without '=' is a key with value "", as
+ * kmod reads it. */
 struct ko_modinfo {
 	const char *key;
 	const char *value;
@@ -100,9 +101,9 @@ const char *ko_modinfo_get(struct ko *ko, const char *key);
  */
 struct ko_param {
 	const char *name;
-	const char *type;          /* parmtype=, e.g. "int", "charp", "array of int"; NULL */
-	const char *ops;           /* kernel_param_ops symbol, e.g. "param_ops_int"; NULL */
-	int perm;                  /* e.g. 0644; -1 when not in __param */
+	const char *type;	   /* parmtype=, e.g. "int", "charp", "array of int"; NULL */
+	const char *ops;	   /* kernel_param_ops symbol, e.g. "param_ops_int"; NULL */
+	int perm;		   /* e.g. 0644; -1 when not in __param */
 	const char *description;   /* parm=; NULL when none */
 	const char *default_value; /* printable initial value from the file; NULL */
 };
@@ -113,7 +114,7 @@ struct ko_export {
 	const char *name;
 	bool gpl;
 	const char *ns; /* namespace, NULL when none */
-	bool has_crc;   /* modversions: the __crc_NAME value in __kcrctab* */
+	bool has_crc;	/* modversions: the __crc_NAME value in __kcrctab* */
 	uint32_t crc;
 };
 int ko_exports(struct ko *ko, const struct ko_export **exports, size_t *n);

@@ -15,11 +15,11 @@
 
 /* One output column: the util-linux model. */
 struct out_col {
-	const char *name;   /* as -o takes it, upper case */
-	double whint;       /* libsmartcols width hint */
-	int flags;          /* SCOLS_FL_* */
-	const char *help;   /* for --help and the man page */
-	int json_type;      /* SCOLS_JSON_* */
+	const char *name; /* as -o takes it, upper case */
+	double whint;	  /* libsmartcols width hint */
+	int flags;	  /* SCOLS_FL_* */
+	const char *help; /* for --help and the man page */
+	int json_type;	  /* SCOLS_JSON_* */
 };
 
 /* How a table is printed; from the command's -o, --json, --raw, -n. */

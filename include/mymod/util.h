@@ -11,7 +11,7 @@
 #include <stdio.h>
 
 #define MM_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define MM_PRINTF(f, a)  __attribute__((format(printf, f, a)))
+#define MM_PRINTF(f, a)	 __attribute__((format(printf, f, a)))
 
 /*
  * The one place every path the tool reads is derived from.
@@ -26,7 +26,7 @@ struct mm_config {
 	const char *kver;    /* NULL: the running kernel's release */
 	const char *sysroot; /* "" when unset */
 	const char *cmd;     /* the command running, for messages */
-	bool color;          /* colour on stdout */
+	bool color;	     /* colour on stdout */
 };
 
 extern struct mm_config mm_cfg;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * libFuzzer target for the ko layer: any bytes through ko_open_mem and
- * through a descriptor (ko_open_fd on a memfd), then every accessor, reading every string and byte array it returns so that
- * a dangling or out-of-bounds pointer shows up under AddressSanitizer.
+ * through a descriptor (ko_open_fd on a memfd), then every accessor, reading every string and byte
+ * array it returns so that a dangling or out-of-bounds pointer shows up under AddressSanitizer.
  */
 #include <stdint.h>
 #include <string.h>
