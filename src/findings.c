@@ -1120,6 +1120,65 @@ static char *loaded_build(struct ko *ko, const char *name)
 	return out;
 }
 
+/* Does the running kernel trust the key that signed KO? 1 yes, 0 no, -1 unknown. */
+static int key_trusted(const struct ko_signature *sig)
+{
+	if (!sig || !sig->auth_id)
+		return -1;
+	switch (kernel_key_trusted(sig->auth_id, sig->auth_id_len)) {
+	case 1:
+		return 1;
+	case 0:
+		return 0;
+	}
+	return -1;
+}
+
+/*
+ * module_sig_check() under enforcement (ERR EKEYREJECTED, module.sig_enforce)
+ * or lockdown (ERR EPERM): an unsigned module, or one whose key the kernel
+ * does not have, is refused; a signature by a trusted key must still verify.
+ */
+static void check_enforced(struct ko *ko, struct findings *f, int err, const char *why,
+			   const char *field)
+{
+	const struct ko_signature *sig;
+	struct finding *fd;
+
+	if (ko_signature(ko, &sig) < 0)
+		return; /* check_signature() says the signature cannot be read */
+	if (!sig) {
+		fd = add(f, FINDING_BLOCKER, "signature", err, "unsigned, and %s", why);
+		about(fd, NULL, field);
+		hint(fd, "sign the module with a key the kernel trusts (scripts/sign-file; "
+			 "under Secure Boot, a key enrolled with mokutil)");
+		return;
+	}
+	switch (key_trusted(sig)) {
+	case 0:
+		fd = add(f, FINDING_BLOCKER, "signature", err,
+			 "signed by '%s' with a key the kernel does not have, and %s",
+			 sig->signer ? sig->signer : "an unknown signer", why);
+		about(fd, NULL, field);
+		hint(fd, "sign it with a key in the kernel's trusted keyrings (the one its own "
+			 "modules are signed with, or one enrolled with mokutil)");
+		break;
+	case 1:
+		fd = add(f, FINDING_INFO, "kernel-state", err,
+			 "%s: the module's key is one the kernel trusts; the signature must "
+			 "still verify",
+			 why);
+		about(fd, NULL, field);
+		break;
+	default:
+		fd = add(f, FINDING_INFO, "kernel-state", err,
+			 "%s: the signature must verify with a key the kernel trusts (its keyrings "
+			 "cannot be read here)",
+			 why);
+		about(fd, NULL, field);
+	}
+}
+
 /* The running kernel's own state: add_unformed_module(), mod_sysfs_init(), may_init_module(). */
 static void check_kernel_state(struct findings_target *t, struct ko *ko, struct findings *f)
 {
@@ -1141,41 +1200,16 @@ static void check_kernel_state(struct findings_target *t, struct ko *ko, struct 
 		about(fd, NULL, "modules_disabled");
 		hint(fd, "reboot: modules_disabled cannot be reset while the kernel runs");
 	}
-	if (kernel_sig_enforced()) {
-		const struct ko_signature *sig;
-
-		if (ko_signature(ko, &sig) == 0 && !sig) {
-			fd = add(f, FINDING_BLOCKER, "signature", EKEYREJECTED,
-				 "unsigned, and the kernel enforces module signatures "
-				 "(module.sig_enforce)");
-			about(fd, NULL, "sig_enforce");
-			hint(fd, "sign the module with a key the kernel trusts (scripts/sign-file; "
-				 "under Secure Boot, a key enrolled with mokutil)");
-		} else {
-			fd = add(f, FINDING_INFO, "kernel-state", EKEYREJECTED,
-				 "the kernel enforces module signatures: the signature must verify "
-				 "with a key it trusts");
-			about(fd, NULL, "sig_enforce");
-		}
-	}
+	if (kernel_sig_enforced())
+		check_enforced(ko, f, EKEYREJECTED,
+			       "the kernel enforces module signatures (module.sig_enforce)",
+			       "sig_enforce");
 	lockdown = kernel_lockdown();
 	if (lockdown) {
-		const struct ko_signature *sig;
+		char *why = mm_asprintf("the kernel is locked down (%s)", lockdown);
 
-		if (ko_signature(ko, &sig) == 0 && !sig) {
-			fd = add(f, FINDING_BLOCKER, "signature", EPERM,
-				 "unsigned, and the kernel is locked down (%s): it loads only "
-				 "signed modules",
-				 lockdown);
-			about(fd, NULL, "lockdown");
-			hint(fd, "sign the module with a key the kernel trusts (enrolled with "
-				 "mokutil under Secure Boot)");
-		} else {
-			fd = add(f, FINDING_INFO, "kernel-state", 0,
-				 "the kernel is locked down (%s): the signature must verify",
-				 lockdown);
-			about(fd, NULL, "lockdown");
-		}
+		check_enforced(ko, f, EPERM, why, "lockdown");
+		free(why);
 		free(lockdown);
 	}
 	state = kernel_module_state(name);
@@ -1209,6 +1243,14 @@ static char *hex(const uint8_t *p, size_t len)
 	return s;
 }
 
+static bool signatures_locked_down(void)
+{
+	char *mode = kernel_lockdown();
+
+	free(mode);
+	return mode != NULL;
+}
+
 /* module_sig_check(): what the signature means on this kernel. */
 static void check_signature(struct findings_target *t, struct ko *ko, struct findings *f)
 {
@@ -1237,6 +1279,16 @@ static void check_signature(struct findings_target *t, struct ko *ko, struct fin
 		hint(fd, "a file changed after signing is refused (EKEYREJECTED) even when "
 			 "signatures are not enforced");
 		free(id);
+		/* Where signatures are required, check_enforced() says it is refused. */
+		if (t->running && !kernel_sig_enforced() && !signatures_locked_down() &&
+		    key_trusted(sig) == 0) {
+			fd = add(f, FINDING_WARNING, "signature", 0,
+				 "signed with a key the running kernel does not have: loading "
+				 "taints it (E), and fails where signatures are enforced");
+			about(fd, NULL, "signature");
+			hint(fd, "sign it with a key in the kernel's trusted keyrings, or enroll "
+				 "this one (mokutil --import)");
+		}
 		return;
 	}
 	if (forced) {
@@ -1319,6 +1371,7 @@ int findings_for_load_error(struct modtree *mt, struct ko *ko, int err, struct f
 {
 	struct findings_target *t;
 	struct findings all;
+	bool blocked = false;
 	int r;
 
 	memset(out, 0, sizeof(*out));
@@ -1331,8 +1384,12 @@ int findings_for_load_error(struct modtree *mt, struct ko *ko, int err, struct f
 	findings_target_close(t);
 	if (r < 0)
 		return r;
+	for (size_t i = 0; i < all.n; i++)
+		if (all.v[i].err == err && all.v[i].severity == FINDING_BLOCKER)
+			blocked = true;
 	for (size_t i = 0; i < all.n; i++) {
-		if (all.v[i].err != err) {
+		/* A blocker explains the refusal; facts then add nothing. */
+		if (all.v[i].err != err || (blocked && all.v[i].severity != FINDING_BLOCKER)) {
 			free(all.v[i].symbol);
 			free(all.v[i].field);
 			free(all.v[i].message);

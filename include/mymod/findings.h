@@ -75,7 +75,8 @@ int findings_check(struct findings_target *t, struct ko *ko, struct findings *ou
 
 /*
  * After the kernel refused KO with errno ERR (positive or negative):
- * the findings that explain it, those whose err is ERR, blockers first.
+ * the findings that explain it, those whose err is ERR: its blockers, or
+ * when none is, the other findings with that errno.
  * *OUT is empty when none does (the cause is then outside what can be
  * checked beforehand, e.g. the module's init function failed).
  */

@@ -84,6 +84,16 @@ char *kernel_lockdown(void);
  */
 bool kernel_sig_enforced(void);
 
+/*
+ * Does the running kernel trust the key that ID names (struct
+ * ko_signature's auth_id)? Looks it up as module_sig_check() does: an
+ * asymmetric key with exactly that id in .secondary_trusted_keys (which
+ * links .builtin_trusted_keys and the machine keyring), else in
+ * .builtin_trusted_keys. 1 trusted, 0 not; -ENOKEY when the keyrings
+ * cannot be found (not root, a fake sysroot, no CONFIG_KEYS), -errno else.
+ */
+int kernel_key_trusted(const uint8_t *id, size_t len);
+
 /* ---- What the running kernel exports ---- */
 
 /*

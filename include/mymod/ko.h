@@ -143,6 +143,12 @@ struct ko_signature {
 	const char *signer;    /* NULL when unknown */
 	const uint8_t *key_id; /* PKCS#7: the signer's serial number */
 	size_t key_id_len;
+	/*
+	 * PKCS#7: the key's identifier as the kernel looks it up in its
+	 * keyrings (raw serial number, then raw issuer name); NULL otherwise.
+	 */
+	const uint8_t *auth_id;
+	size_t auth_id_len;
 	const uint8_t *sig;
 	size_t sig_len;
 };

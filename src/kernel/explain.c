@@ -211,7 +211,8 @@ static void explain_signature(int err, struct ko *ko, const char *name, const ch
 		set(&ex->hint, "sign it with a key the kernel trusts (scripts/sign-file)");
 		return;
 	}
-	if (find_line(log, n, "unavailable key") || err == ENOKEY) {
+	if (find_line(log, n, "unavailable key") || err == ENOKEY ||
+	    (sig && sig->auth_id && kernel_key_trusted(sig->auth_id, sig->auth_id_len) == 0)) {
 		set(&ex->what, "%s is signed with a key this kernel does not trust", name);
 		set(&ex->hint, "sign it with a key in the kernel's keyrings, or enroll its key");
 		return;

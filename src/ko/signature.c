@@ -122,6 +122,49 @@ ASN1_SEQUENCE(KO_PKCS7) = {
 	ASN1_EXP_OPT(KO_PKCS7, signed_data, KO_SIGNED, 0),
 } static_ASN1_SEQUENCE_END(KO_PKCS7)
 
+/*
+ * The kernel's name for the signing key: the raw serial number, then the
+ * raw issuer (the contents of each, without tag and length), as
+ * pkcs7_sig_note_issuer() makes it and x509_cert_parse() makes a key's
+ * "id" from its certificate. The issuer is re-encoded from the decoded
+ * template; DER has one encoding, so these are the bytes of the file.
+ */
+static int note_auth_id(struct ko *ko, struct ko_signature *s, KO_ISSUER_AND_SERIAL *ias)
+{
+	const unsigned char *p, *serial, *issuer;
+	unsigned char *der = NULL;
+	long serial_len, issuer_len, seq_len;
+	int tag, class, n, err = 0;
+	uint8_t *id;
+
+	n = ASN1_item_i2d((ASN1_VALUE *)ias, &der, ASN1_ITEM_rptr(KO_ISSUER_AND_SERIAL));
+	if (n <= 0)
+		return mm_fail(EBADMSG, "signature: cannot encode the signer's issuer and serial");
+	p = der;
+	/* SEQUENCE { Name, INTEGER }: step into the sequence, then over each part. */
+	if (ASN1_get_object(&p, &seq_len, &tag, &class, n) & 0x80)
+		goto bad;
+	if (ASN1_get_object(&p, &issuer_len, &tag, &class, der + n - p) & 0x80)
+		goto bad;
+	issuer = p;
+	p += issuer_len;
+	if (ASN1_get_object(&p, &serial_len, &tag, &class, der + n - p) & 0x80 ||
+	    tag != V_ASN1_INTEGER)
+		goto bad;
+	serial = p;
+	id = ko_keep(ko, mm_malloc((size_t)(serial_len + issuer_len)));
+	memcpy(id, serial, (size_t)serial_len);
+	memcpy(id + serial_len, issuer, (size_t)issuer_len);
+	s->auth_id = id;
+	s->auth_id_len = (size_t)(serial_len + issuer_len);
+	goto out;
+bad:
+	err = mm_fail(EBADMSG, "signature: the signer's issuer and serial are not valid DER");
+out:
+	OPENSSL_free(der);
+	return err;
+}
+
 /* The issuer's first common name, else its last attribute (as kmod shows it). */
 static const char *issuer_string(struct ko *ko, const OPENSSL_STACK *issuer)
 {
@@ -197,6 +240,9 @@ static int fill_pkcs7(struct ko *ko, struct ko_signature *s, const uint8_t *der,
 	s->sig_len = (size_t)ASN1_STRING_length(si->enc_digest);
 	s->sig = keep_bytes(ko, ASN1_STRING_get0_data(si->enc_digest), s->sig_len);
 	s->signer = issuer_string(ko, si->issuer_and_serial->issuer);
+	err = note_auth_id(ko, s, si->issuer_and_serial);
+	if (err < 0)
+		goto out;
 
 	sno = ASN1_INTEGER_to_BN(si->issuer_and_serial->serial, NULL);
 	if (sno) {

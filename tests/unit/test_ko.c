@@ -420,6 +420,19 @@ static void test_signature_vs_kmod(void **state)
 	assert_string_equal(buf, exp);
 	free(exp);
 	assert_string_equal(s->algo, "rsa");
+	/*
+	 * The kernel's key id: the raw serial (kmod's sig_key, with DER's
+	 * leading zero where the top bit is set), then the issuer's RDNs
+	 * (each a SET). The vm suite shows the kernel finds its key by it.
+	 */
+	{
+		size_t zero = s->key_id[0] & 0x80 ? 1 : 0;
+
+		assert_non_null(s->auth_id);
+		assert_true(s->auth_id_len > zero + s->key_id_len);
+		assert_memory_equal(s->auth_id + zero, s->key_id, s->key_id_len);
+		assert_int_equal(s->auth_id[zero + s->key_id_len], 0x31);
+	}
 	check_versions_vs_modprobe(path);
 	ko_close(ko);
 

@@ -199,11 +199,32 @@ t_load_explains() {
 	esac
 }
 
+# Signed with a key the kernel does not have: it loads, tainted E, and check
+# says so; the kernel's own modules' key is one it has.
+t_foreign_key() {
+	verdict foreign_key $C/foreign.ko tcp_scalable -
+	out=$($M check $C/foreign.ko 2>&1)
+	sanitized "$out"
+	echo "$out" | sed 's/^/MYMOD-LOG /'
+	case "$out" in
+	*"warning signature: signed with a key the running kernel does not have"*) ;;
+	*) note "no warning about the key: $(oneline "$out")" ;;
+	esac
+	out=$($M check $C/tcp_scalable.ko 2>&1)
+	case "$out" in
+	*"does not have"*) note "the kernel's own key is said to be unknown: $(oneline "$out")" ;;
+	esac
+	$K/insmod $C/foreign.ko || note "insmod foreign.ko failed"
+	grep '^tcp_scalable ' /proc/modules | grep -q E || note "no E taint: $(grep '^tcp_scalable ' /proc/modules)"
+	$K/rmmod tcp_scalable
+}
+
 # Lockdown (it cannot be lifted): unsigned modules are refused, signed ones load.
 t_lockdown() {
 	echo integrity >/sys/kernel/security/lockdown || note "cannot lock down"
 	verdict lockdown_unsigned $C/unsigned.ko tcp_scalable signature
 	verdict lockdown_signed $C/tcp_scalable.ko tcp_scalable -
+	verdict lockdown_foreign $C/foreign.ko tcp_scalable signature
 }
 
 # Enforced signatures (cannot be lifted either).
@@ -211,6 +232,9 @@ t_sig_enforce() {
 	echo 1 >/sys/module/module/parameters/sig_enforce || note "cannot enforce signatures"
 	verdict enforce_unsigned $X/hello.ko hello signature
 	verdict enforce_signed $C/tcp_scalable.ko tcp_scalable -
+	verdict enforce_foreign $C/foreign.ko tcp_scalable signature
+	$M check $C/foreign.ko 2>&1 | sed 's/^/MYMOD-LOG /'
+	$M load $C/foreign.ko 2>&1 | sed 's/^/MYMOD-LOG /'
 }
 
 t_modules_disabled() {
@@ -236,6 +260,7 @@ scenario provider_crc
 scenario already_loaded
 scenario duplicate
 scenario load_explains
+scenario foreign_key
 scenario lockdown # these three last: none can be undone
 scenario sig_enforce
 scenario modules_disabled

@@ -43,6 +43,14 @@ $craft strip "$tcp" "$c/unsigned.ko" &&
     $craft section "$tcp" "$c/noversions.ko" __versions __versionz &&
     $craft section "$c/release.ko" "$c/noversions-release.ko" __versions __versionz ||
     { fail "cannot craft the modules"; finish; }
+# tcp_scalable signed again with a key of our own, one the kernel does not have.
+signfile=/usr/lib/linux-kbuild-${VM_KVER%.*-*-*}/scripts/sign-file
+[ -x "$signfile" ] || signfile=$(ls /usr/lib/linux-kbuild-*/scripts/sign-file 2>/dev/null | tail -1)
+[ -x "$signfile" ] || skip "no scripts/sign-file (linux-kbuild)"
+openssl req -new -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=mymod test key" \
+    -keyout "$vmdir/key.pem" -out "$vmdir/key.pem" 2>/dev/null &&
+    "$signfile" sha256 "$vmdir/key.pem" "$vmdir/key.pem" "$c/unsigned.ko" "$c/foreign.ko" ||
+    { fail "cannot sign tcp_scalable with a key of our own"; finish; }
 # A tree of its own (-b): hello relicensed BSD, and hello_user, which needs it.
 ptree=$c/ptree/lib/modules/$VM_KVER
 mkdir -p "$ptree/extra"
