@@ -441,8 +441,12 @@ static void resolve(struct findings_target *t, const char *sym, const char *self
 		src->found = true;
 		src->owner = p->name;
 		ex = provider_export(p, sym);
-		/* Module.symvers has none for a module built apart: the module's own CRC. */
-		if (ex && ex->has_crc && (!sv || strcmp(sv->owner, p->name) != 0)) {
+		/*
+		 * The kernel compares with the CRC of the module it has loaded,
+		 * this file's own: Module.symvers has none for a module built
+		 * apart, and is stale for one replaced (updates/, DKMS).
+		 */
+		if (ex && ex->has_crc) {
 			src->has_crc = true;
 			src->crc = ex->crc;
 			src->crc_from = p->path;

@@ -85,6 +85,20 @@ run -b "$TMP/crctree" check -k "$KVER" --json hello_user
 assert_eq "hello_user, bad CRC of hello's: mymod vs depmod -e -E" "$(depmod_says "$TMP/crctree")" \
     "$(printf '%s' "$out" | mymod_says)"
 
+# A Module.symvers that lists hello_greet with another CRC (stale: hello
+# was rebuilt since): the kernel compares with the hello.ko it loads, so
+# that file's own CRC is the one that counts.
+mktree "$TMP/stale" "$hello" "$user"
+stalebuild=$TMP/stale/lib/modules/$KVER/build
+rm "$stalebuild"
+mkdir "$stalebuild"
+for f in "$MODDIR"/build/* "$MODDIR"/build/.config; do ln -s "$f" "$stalebuild/"; done
+rm "$stalebuild/Module.symvers"
+{ cat "$SYMVERS"; printf '0x12345678\thello_greet\textra/hello\tEXPORT_SYMBOL\t\n'; } >"$stalebuild/Module.symvers"
+run -b "$TMP/stale" check -k "$KVER" --json hello_user
+assert_eq "stale Module.symvers: exit status" 0 "$rc"
+assert_eq "stale Module.symvers: no blocker" "" "$(printf '%s' "$out" | blockers)"
+
 # hello relicensed (BSD): hello_user uses GPL-only symbols, so the kernel
 # refuses it the symbols of a proprietary module (inherit_taint()).
 mkdir -p "$TMP/bsd"
