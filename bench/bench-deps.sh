@@ -7,8 +7,9 @@
 # Fair comparison: both tools take many names in one invocation
 # (modprobe -a --show-depends NAME..., mymod deps --format=modprobe
 # NAME...), their outputs are checked identical first, and the time is
-# divided by the number of names. Then one name per invocation, for a
-# sample, which adds each tool's start-up to every name.
+# divided by the number of names; the same for --format=list. Then one
+# name per invocation (--format=list), for a sample, which adds each
+# tool's start-up to every name.
 set -eu
 cd "$(dirname "$0")/.."
 MYMOD=${1:-build/mymod}
@@ -59,15 +60,33 @@ for k in batch:
 ratio = statistics.median(t["mymod"]) / statistics.median(t["modprobe"])
 print(f"   mymod / modprobe: {ratio:.2f}")
 
+# --format=list: one plan for all the names, so each path once; the same
+# files as modprobe's insmod lines (tests/cli/deps-modprobe.sh compares
+# the order, name by name).
+listed = {"modprobe": batch["modprobe"], "mymod": [mymod, "deps", "-k", kver, "--format=list"] + names}
+paths = {l.split()[1] for l in a.decode().splitlines() if l.startswith("insmod ")}
+_, c = run(listed["mymod"])
+if set(c.decode().split()) != paths:
+    sys.exit("bench-deps: --format=list does not give the files of modprobe's insmod lines")
+print(f"\n1b. --format=list for all {len(names)} names (the same files as modprobe's):")
+t = alternate(listed, rounds)
+for k in listed:
+    med, lo = statistics.median(t[k]), min(t[k])
+    print(f"   {k:9s} {med*1e3:7.1f} ms ({lo*1e3:.1f})  = {med/len(names)*1e6:6.2f} us/name")
+ratio = statistics.median(t["mymod"]) / statistics.median(t["modprobe"])
+print(f"   mymod / modprobe: {ratio:.2f}")
+
 sample = names[:: max(1, len(names) // 200)][:200]
 print(f"\n2. one invocation per name, {len(sample)} names:")
 per = {"modprobe": [], "mymod": []}
 for _ in range(max(1, rounds // 5)):
     for n in sample:
         per["modprobe"].append(run([modprobe, "-S", kver, "--show-depends", n])[0])
-        per["mymod"].append(run([mymod, "deps", "-k", kver, "--format=modprobe", n])[0])
+        per["mymod"].append(run([mymod, "deps", "-k", kver, "--format=list", n])[0])
 for k in per:
     print(f"   {k:9s} {statistics.median(per[k])*1e3:7.2f} ms/name ({min(per[k])*1e3:.2f})")
+ratio = statistics.median(per["mymod"]) / statistics.median(per["modprobe"])
+print(f"   mymod / modprobe: {ratio:.2f} (mostly each tool's start-up)")
 
 print("\n3. mymod deps --all --format=json (the whole tree, target < 100 ms):")
 allj = [run([mymod, "deps", "-k", kver, "--all", "--format=json"])[0] for _ in range(rounds)]
