@@ -96,8 +96,9 @@ const char *ko_modinfo_get(struct ko *ko, const char *key);
  * parmtype= text; plus any parameter .modinfo names that __param lacks.
  * Order: as .modinfo first names them, then __param-only entries in
  * section order. default_value is what sysfs would show before any
- * option is applied (ints in decimal, hexint 0x.., bool Y/N, arrays
- * comma-joined), NULL for custom ops or when it cannot be read.
+ * option is applied (ints in decimal, hexint as the kernel's "%#08x",
+ * bool Y/N, arrays comma-joined), NULL for custom ops or when it cannot
+ * be read.
  */
 struct ko_param {
 	const char *name;

@@ -166,7 +166,8 @@ static bool format_value(struct ko *ko, enum vkind kind, size_t size, size_t idx
 		snprintf(out, outsz, "%" PRIu64, v);
 		break;
 	case V_HEX:
-		snprintf(out, outsz, "0x%" PRIx64, v);
+		/* kernel/params.c: STANDARD_PARAM_DEF(hexint, ..., "%#08x", ...); no 0x for 0. */
+		snprintf(out, outsz, "%#08" PRIx64, v);
 		break;
 	case V_BOOL:
 		snprintf(out, outsz, "%c", v ? 'Y' : 'N');

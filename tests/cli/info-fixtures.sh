@@ -174,7 +174,8 @@ $problems"
 
 # Foreign architectures (tests/fixtures/foreign: 32-bit ARM with REL relocations,
 # big-endian s390x, AArch64): modinfo reads them too, so the modinfo format must
-# match; the records come from foreign.c's declarations.
+# match; the records come from foreign.c's declarations (mask = 0xbeef is a hexint,
+# which the kernel prints with "%#08x": 0x00beef).
 for arch in arm:ELF32:little:ARM s390x:ELF64:big:S390 aarch64:ELF64:little:AArch64; do
     IFS=: read -r a class endian machine <<<"$arch"
     obj=$FIXTURES/foreign/foreign-$a.o
@@ -195,7 +196,7 @@ out = [f"elf {k}: {elf[k]!r}, expected {v!r}" for k, v in want.items() if elf[k]
 p = {x["name"]: x for x in m["params"]}
 for name, typ, perm, default in (("count", "int", "0444", "-7"), ("loud", "bool", "0000", "Y"),
                                  ("levels", "array of int", "0644", "10,20,30"),
-                                 ("greeting", "string", "0600", "hi"), ("mask", "hexint", "0644", "0xbeef"),
+                                 ("greeting", "string", "0600", "hi"), ("mask", "hexint", "0644", "0x00beef"),
                                  ("port", "ushort", "0444", "65535"), ("offset", "long", "0644", "-5")):
     got = p.get(name, {})
     if (got.get("type"), got.get("perm"), got.get("default")) != (typ, perm, default):
