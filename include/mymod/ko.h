@@ -109,6 +109,15 @@ struct ko_param {
 	const char *default_value; /* printable initial value from the file; NULL */
 };
 int ko_params(struct ko *ko, const struct ko_param **params, size_t *n);
+/*
+ * The parameters that parm= and parmtype= entries name, joined as
+ * ko_params() joins them: for a module built into the kernel, whose
+ * modinfo is all there is (ops and default_value NULL, perm -1). Cannot
+ * fail; returns the count. type and description point into KV; free the
+ * array with ko_modinfo_params_free().
+ */
+size_t ko_modinfo_params(const struct ko_modinfo *kv, size_t n, struct ko_param **params);
+void ko_modinfo_params_free(struct ko_param *params, size_t n);
 
 /* An exported symbol (__ksymtab, __ksymtab_gpl), in symbol table order. */
 struct ko_export {

@@ -802,11 +802,11 @@ static void print_human(const struct info *in, const struct info_opts *o, bool f
 	if (!first)
 		putchar('\n');
 	human_module(in);
+	human_params(in);
 	if (in->builtin) {
 		printf("  (built into the kernel: only its modinfo is known)\n");
 		return;
 	}
-	human_params(in);
 	human_exports(in);
 	human_imports(in, o);
 	human_elf(in, o);
@@ -1023,6 +1023,7 @@ static int info_builtin(struct info_run *r, const char *arg, const char *name)
 {
 	struct modtree_info *mi = NULL;
 	struct ko_modinfo *kv = NULL;
+	struct ko_param *params = NULL;
 	struct info in = { .name = name, .builtin = true };
 	size_t n = 0;
 	int err;
@@ -1037,7 +1038,12 @@ static int info_builtin(struct info_run *r, const char *arg, const char *name)
 		kv[i] = (struct ko_modinfo){ mi[i].key, mi[i].value };
 	in.modinfo = kv;
 	in.nmodinfo = n;
+	/* No __param to read: the parameters are what parm= and parmtype= say. */
+	if (needs(r->opts) == NEED_ALL)
+		in.nparams = ko_modinfo_params(kv, n, &params);
+	in.params = params;
 	emit(r, &in);
+	ko_modinfo_params_free(params, in.nparams);
 	free(kv);
 	modtree_info_free(mi, n);
 	return 0;

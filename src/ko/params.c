@@ -290,34 +290,44 @@ static const char *default_value(struct ko *ko, const struct layout *l, const ch
 	return v ? ko_keep(ko, v) : NULL;
 }
 
-static struct ko_param *param_get(struct ko *ko, const char *name, size_t len, size_t *cap)
+/* Parameters being collected; names are KO's (or malloc'ed when KO is NULL). */
+struct plist {
+	struct ko *ko;
+	struct ko_param *v;
+	size_t n, cap;
+};
+
+static struct ko_param *param_get(struct plist *l, const char *name, size_t len)
 {
 	struct ko_param *p;
 
-	for (size_t i = 0; i < ko->nparams; i++)
-		if (strncmp(ko->params[i].name, name, len) == 0 && !ko->params[i].name[len])
-			return &ko->params[i];
-	if (ko->nparams == *cap) {
-		*cap = *cap ? *cap * 2 : 16;
-		ko->params = mm_reallocarray(ko->params, *cap, sizeof(*ko->params));
+	for (size_t i = 0; i < l->n; i++)
+		if (strncmp(l->v[i].name, name, len) == 0 && !l->v[i].name[len])
+			return &l->v[i];
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->v = mm_reallocarray(l->v, l->cap, sizeof(*l->v));
 	}
-	p = &ko->params[ko->nparams++];
-	*p = (struct ko_param){ .name = ko_strndup(ko, name, len), .perm = -1 };
+	p = &l->v[l->n++];
+	*p = (struct ko_param){
+		.name = l->ko ? ko_strndup(l->ko, name, len) : mm_strndup(name, len),
+		.perm = -1,
+	};
 	return p;
 }
 
 /* parm=NAME:desc and parmtype=NAME:type, in file order. */
-static void join_modinfo(struct ko *ko, size_t *cap)
+static void join_modinfo(struct plist *l, const struct ko_modinfo *kv, size_t n)
 {
-	for (size_t i = 0; i < ko->nmodinfo; i++) {
-		const char *key = ko->modinfo[i].key, *val = ko->modinfo[i].value;
+	for (size_t i = 0; i < n; i++) {
+		const char *key = kv[i].key, *val = kv[i].value;
 		const char *colon = strchr(val, ':');
 		bool desc = strcmp(key, "parm") == 0;
 		struct ko_param *p;
 
 		if ((!desc && strcmp(key, "parmtype") != 0) || !colon || colon == val)
 			continue;
-		p = param_get(ko, val, (size_t)(colon - val), cap);
+		p = param_get(l, val, (size_t)(colon - val));
 		if (desc && !p->description)
 			p->description = colon + 1;
 		else if (!desc && !p->type)
@@ -325,7 +335,23 @@ static void join_modinfo(struct ko *ko, size_t *cap)
 	}
 }
 
-static int walk_param(struct ko *ko, size_t *cap)
+size_t ko_modinfo_params(const struct ko_modinfo *kv, size_t n, struct ko_param **params)
+{
+	struct plist l = { 0 };
+
+	join_modinfo(&l, kv, n);
+	*params = l.v;
+	return l.n;
+}
+
+void ko_modinfo_params_free(struct ko_param *params, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free((char *)params[i].name);
+	free(params);
+}
+
+static int walk_param(struct ko *ko, struct plist *list)
 {
 	const struct layout *l = ko->elfclass == 64 ? &layout64 : &layout32;
 	size_t idx = ko_find_section(ko, "__param");
@@ -364,7 +390,7 @@ static int walk_param(struct ko *ko, size_t *cap)
 		if (err < 0)
 			return err;
 		ops = ref_symbol(ko, &oref);
-		p = param_get(ko, name, strlen(name), cap);
+		p = param_get(list, name, strlen(name));
 		p->ops = ops;
 		p->perm = ko_rd16(ko, e + l->perm);
 		if (follow(ko, idx, off + l->arg, &aidx, &aoff))
@@ -379,7 +405,7 @@ static int walk_param(struct ko *ko, size_t *cap)
  */
 int ko_params(struct ko *ko, const struct ko_param **params, size_t *n)
 {
-	size_t cap = 0;
+	struct plist l = { .ko = ko };
 	int err;
 
 	if (ko->have_params)
@@ -387,16 +413,14 @@ int ko_params(struct ko *ko, const struct ko_param **params, size_t *n)
 	err = ko_load_modinfo(ko);
 	if (err < 0)
 		return err;
-	join_modinfo(ko, &cap);
-	err = walk_param(ko, &cap);
+	join_modinfo(&l, ko->modinfo, ko->nmodinfo);
+	err = walk_param(ko, &l);
 	if (err < 0) {
-		free(ko->params);
-		ko->params = NULL;
-		ko->nparams = 0;
+		free(l.v);
 		return err;
 	}
-	if (ko->params)
-		ko_keep(ko, ko->params);
+	ko->params = l.v ? ko_keep(ko, l.v) : NULL;
+	ko->nparams = l.n;
 	ko->have_params = true;
 out:
 	*params = ko->params;
