@@ -94,6 +94,9 @@ const char *ko_modinfo_get(struct ko *ko, const char *key);
  * A parameter: every entry of the __param section (struct kernel_param,
  * read through its relocations), joined with .modinfo's parm= and
  * parmtype= text; plus any parameter .modinfo names that __param lacks.
+ * .modinfo names a parameter without the MODULE_PARAM_PREFIX a module
+ * may set (mmc_block's "mmcblk."): the two are joined on the part after
+ * the last '.', with __param's name, the one options must use.
  * Order: as .modinfo first names them, then __param-only entries in
  * section order. default_value is what sysfs would show before any
  * option is applied (ints in decimal, hexint as the kernel's "%#08x",
@@ -101,7 +104,7 @@ const char *ko_modinfo_get(struct ko *ko, const char *key);
  * be read.
  */
 struct ko_param {
-	const char *name;
+	const char *name;	   /* as the kernel matches options: "mmcblk.perdev_minors" */
 	const char *type;	   /* parmtype=, e.g. "int", "charp", "array of int"; NULL */
 	const char *ops;	   /* kernel_param_ops symbol, e.g. "param_ops_int"; NULL */
 	int perm;		   /* e.g. 0644; -1 when not in __param */

@@ -297,13 +297,21 @@ struct plist {
 	size_t n, cap;
 };
 
-static struct ko_param *param_get(struct plist *l, const char *name, size_t len)
+static struct ko_param *param_find(struct plist *l, const char *name, size_t len)
 {
-	struct ko_param *p;
-
 	for (size_t i = 0; i < l->n; i++)
 		if (strncmp(l->v[i].name, name, len) == 0 && !l->v[i].name[len])
 			return &l->v[i];
+	return NULL;
+}
+
+/* The parameter NAME, added when there is none. */
+static struct ko_param *param_get(struct plist *l, const char *name, size_t len)
+{
+	struct ko_param *p = param_find(l, name, len);
+
+	if (p)
+		return p;
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 16;
 		l->v = mm_reallocarray(l->v, l->cap, sizeof(*l->v));
@@ -351,6 +359,33 @@ void ko_modinfo_params_free(struct ko_param *params, size_t n)
 	free(params);
 }
 
+/*
+ * The parameter of the __param entry NAME. parm= and parmtype= name a
+ * parameter without its MODULE_PARAM_PREFIX, which __param's names carry:
+ * a loadable module's prefix is empty unless the module overrides it, as
+ * mmc_block does ("mmcblk.", so __param has "mmcblk.perdev_minors" and
+ * .modinfo "perdev_minors"). Without an exact match, the parameter only
+ * .modinfo names after NAME's last '.' is that one, and it takes NAME:
+ * the kernel matches options against __param's names (load_module()
+ * gives parse_args() mod->kp, the __param section, and parse_one()
+ * compares whole names), so "mmcblk.perdev_minors=..." is what modprobe
+ * and insmod must pass, and the sysfs file has that name too
+ * (module_param_sysfs_setup()).
+ */
+static struct ko_param *param_of_entry(struct plist *l, const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	struct ko_param *p = param_find(l, name, strlen(name));
+
+	if (p)
+		return p;
+	if (dot && (p = param_find(l, dot + 1, strlen(dot + 1))) && p->perm < 0) {
+		p->name = ko_strdup(l->ko, name);
+		return p;
+	}
+	return param_get(l, name, strlen(name));
+}
+
 static int walk_param(struct ko *ko, struct plist *list)
 {
 	const struct layout *l = ko->elfclass == 64 ? &layout64 : &layout32;
@@ -390,7 +425,7 @@ static int walk_param(struct ko *ko, struct plist *list)
 		if (err < 0)
 			return err;
 		ops = ref_symbol(ko, &oref);
-		p = param_get(list, name, strlen(name));
+		p = param_of_entry(list, name);
 		p->ops = ops;
 		p->perm = ko_rd16(ko, e + l->perm);
 		if (follow(ko, idx, off + l->arg, &aidx, &aoff))

@@ -181,6 +181,24 @@ if bad:
     print(f"{bad} modules' exports differ from modules.symbols")
 if sum(len(m["exports"]) for m in mods) < 1000:
     print("fewer than 1000 exports over the whole tree: exports are not being read")
+
+# A MODULE_PARAM_PREFIX parameter is one parameter, with __param's (prefixed)
+# name and .modinfo's description and type: mmc_block's "mmcblk." prefix.
+for m in mods:
+    names = {p["name"] for p in m["params"]}
+    for p in m["params"]:
+        bare = p["name"].rpartition(".")[2]
+        if bare != p["name"] and bare in names:
+            print(f"{m['name']}: parameter {p['name']} is listed again as {bare}")
+mmc = [m for m in mods if m["name"] == "mmc_block"]
+if mmc:
+    p = {x["name"]: x for x in mmc[0]["params"]}
+    got = p.get("mmcblk.perdev_minors", {})
+    want = ("int", "0444", "Minors numbers to allocate per device", "256")
+    if (got.get("type"), got.get("perm"), got.get("description"), got.get("default")) != want or len(p) != 1:
+        print(f"mmc_block: parameters {sorted(p)}, mmcblk.perdev_minors {got!r}, expected {want!r}")
+else:
+    print("no mmc_block in the tree: the MODULE_PARAM_PREFIX case is not tested")
 PY
 [ -s "$TMP/symbols.problems" ] && fail "imports/exports:
 $(cat "$TMP/symbols.problems")"
