@@ -6,7 +6,7 @@
 
 HELLO=$FIXTURES/hello.ko
 [ -f "$HELLO" ] || skip "fixtures not built"
-for tool in gzip xz zstd python3 setpriv; do
+for tool in gzip xz zstd python3 setpriv modinfo; do
     command -v $tool >/dev/null || skip "$tool is not installed"
 done
 
@@ -22,10 +22,11 @@ xz -c "$HELLO" | head -c 2000 >"$TMP/short.ko.xz"
 zstd -q -c "$HELLO" | head -c 2000 >"$TMP/short.ko.zst"
 mkdir "$TMP/dir.ko"
 
-# expect_bad WHAT ARG MESSAGE: ARG fails with MESSAGE, hello.ko around it still printed.
+# expect_bad WHAT ARG MESSAGE [FORMATS]: ARG fails with MESSAGE, hello.ko around
+# it still printed, in each of FORMATS (default: all three).
 expect_bad() {
     local what=$1 arg=$2 message=$3
-    for format in human json modinfo; do
+    for format in ${4:-human json modinfo}; do
         run info --format=$format -k "$KVER" "$HELLO" "$arg" "$HELLO"
         assert_eq "$what ($format): exit status" 1 "$rc"
         assert_contains "$what ($format): message" "mymod: info: $arg: " "$err"
@@ -49,6 +50,36 @@ expect_bad "truncated gzip stream" "$TMP/short.ko.gz" "gzip"
 expect_bad "corrupt gzip stream" "$TMP/corrupt.ko.gz" "gzip"
 expect_bad "truncated xz stream" "$TMP/short.ko.xz" "xz"
 expect_bad "truncated zstd stream" "$TMP/short.ko.zst" "zstd"
+# Damage that ELF readers could take for no value: every __param ops
+# relocation 2 GiB past its symbol, a symbol's name outside the string table.
+python3 - "$HELLO" "$TMP" <<'PY'
+import struct, sys
+d = bytes(open(sys.argv[1], "rb").read())
+shoff, = struct.unpack_from("<Q", d, 0x28)
+shnum, shstrndx = struct.unpack_from("<HH", d, 0x3c)
+sh = [struct.unpack_from("<IIQQQQIIQQ", d, shoff + 64 * i) for i in range(shnum)]
+def name(i):
+    o = sh[shstrndx][4] + sh[i][0]
+    return d[o:d.index(b"\0", o)].decode()
+param = next(i for i in range(shnum) if name(i) == "__param")
+rela = next(i for i in range(shnum) if sh[i][1] == 4 and sh[i][7] == param)
+symtab = next(i for i in range(shnum) if sh[i][1] == 2)
+bad = bytearray(d)
+for k in range(sh[rela][5] // 24):
+    at = sh[rela][4] + 24 * k
+    if struct.unpack_from("<Q", bad, at)[0] % 40 == 16:
+        struct.pack_into("<q", bad, at + 16, 0x7fffffff)
+open(sys.argv[2] + "/reloc.ko", "wb").write(bad)
+bad = bytearray(d)
+struct.pack_into("<I", bad, sh[symtab][4] + 24 * 5, sh[sh[symtab][6]][5] + 100)
+open(sys.argv[2] + "/symname.ko", "wb").write(bad)
+PY
+# --format=modinfo reads only .modinfo (and the signature), as kmod's modinfo does.
+expect_bad "relocation outside its section" "$TMP/reloc.ko" "of __param points outside " "human json"
+expect_bad "symbol name outside the string table" "$TMP/symname.ko" "the name of symbol 5 (offset " "human json"
+for f in reloc symname; do
+    assert_eq "$f.ko: --format=modinfo, as modinfo" "$(modinfo "$TMP/$f.ko")" "$("$MYMOD" info --format=modinfo "$TMP/$f.ko")"
+done
 expect_bad "missing file" "$TMP/missing.ko" "No such file or directory"
 expect_bad "a directory" "$TMP/dir.ko" "not a regular file"
 expect_bad "unknown name" "no_such_module_xyz" "no module or alias no_such_module_xyz in /lib/modules/$KVER"
