@@ -46,6 +46,12 @@ int ko_open(const char *path, struct ko **kop);
 int ko_open_fd(int fd, const char *path, struct ko **kop);
 /* The same on bytes in memory (fuzzing, tests); DATA is copied. */
 int ko_open_mem(const void *data, size_t len, const char *name, struct ko **kop);
+/*
+ * Whether PATH is a regular file (following links), whatever is in it:
+ * what kmod's modinfo takes for a module file, whose filename: line it
+ * prints before it finds the file cannot be read.
+ */
+bool ko_is_file(const char *path);
 void ko_close(struct ko *ko);
 
 const char *ko_path(const struct ko *ko);

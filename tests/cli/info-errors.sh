@@ -85,6 +85,39 @@ expect_bad "a directory" "$TMP/dir.ko" "not a regular file"
 expect_bad "unknown name" "no_such_module_xyz" "no module or alias no_such_module_xyz in /lib/modules/$KVER"
 assert_contains "unknown name: hint" "mymod: info: hint: " "$err"
 
+# What modinfo prints for a file it cannot read, byte for byte and with its
+# exit status: the filename: line of a regular file first, nothing for a
+# missing file or a directory; -F filename prints the path and succeeds
+# (modinfo does not read the file for it). mymod's own error line is on stderr.
+# compare_unreadable WHAT ARG: for each option set, as modinfo (run as $AS).
+compare_unreadable() {
+    local what=$1 arg=$2 opts krc mrc
+    for opts in "" "-0" "-F filename" "-F license"; do
+        # shellcheck disable=SC2086
+        $AS modinfo $opts "$arg" >"$TMP/kmod.out" 2>/dev/null
+        krc=$?
+        # shellcheck disable=SC2086
+        $AS "$MYMOD" info --format=modinfo $opts "$arg" >"$TMP/mymod.out" 2>"$TMP/mymod.err"
+        mrc=$?
+        cmp -s "$TMP/kmod.out" "$TMP/mymod.out" ||
+            fail "$what [$opts]: stdout differs from modinfo's: $(od -c "$TMP/kmod.out" | head -3) vs $(od -c "$TMP/mymod.out" | head -3)"
+        assert_eq "$what [$opts]: exit status as modinfo's" "$krc" "$mrc"
+        if [ "$mrc" = 0 ]; then
+            assert_eq "$what [$opts]: nothing on stderr" "" "$(cat "$TMP/mymod.err")"
+        else
+            assert_contains "$what [$opts]: mymod's error line" "mymod: info: $arg: " "$(cat "$TMP/mymod.err")"
+        fi
+    done
+}
+AS=
+compare_unreadable "not ELF" "$TMP/text.ko"
+compare_unreadable "truncated ELF" "$TMP/truncated.ko"
+compare_unreadable "empty file" "$TMP/empty.ko"
+compare_unreadable "truncated xz stream" "$TMP/short.ko.xz"
+compare_unreadable "truncated zstd stream" "$TMP/short.ko.zst"
+compare_unreadable "missing file" "$TMP/missing.ko"
+compare_unreadable "a directory" "$TMP/dir.ko"
+
 # Permission denied: root reads anything, so read as nobody.
 mkdir "$TMP/private"
 cp "$HELLO" "$TMP/private/hello.ko"
@@ -97,6 +130,8 @@ assert_eq "permission denied: exit status" 1 "$rc"
 assert_contains "permission denied: message" "mymod: info: $TMP/private/hello.ko: " "$err"
 assert_contains "permission denied: reason" "Permission denied" "$err"
 assert_contains "permission denied: the readable file is still printed" "Parameters (6)" "$out"
+AS="setpriv --reuid=65534 --regid=65534 --clear-groups"
+compare_unreadable "permission denied" "$TMP/private/hello.ko"
 
 # A name where there is no module directory: said plainly, with a hint at -k.
 run info -b "$TMP/nowhere" -k "$KVER" hello "$HELLO" loop
