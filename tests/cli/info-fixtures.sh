@@ -9,7 +9,8 @@ HELLO=$FIXTURES/hello.ko
 USER=$FIXTURES/hello_user.ko
 [ -f "$HELLO" ] && [ -f "$USER" ] || skip "fixtures not built"
 command -v modinfo >/dev/null || skip "kmod's modinfo is not installed"
-for tool in gzip xz zstd python3; do
+# script (util-linux) gives the colour check its terminal.
+for tool in gzip xz zstd python3 script; do
     command -v $tool >/dev/null || skip "$tool is not installed"
 done
 
@@ -127,14 +128,12 @@ case "$out" in
 *$'\033'*) fail "human output into a pipe has colour escapes" ;;
 esac
 # On a terminal, headings are bold; NO_COLOR turns that off.
-if command -v script >/dev/null; then
-    tty_out=$(env -u NO_COLOR script -qec "'$MYMOD' info '$HELLO'" /dev/null)
-    assert_contains "human output on a terminal: bold heading" $'\033[1mParameters' "$tty_out"
-    tty_out=$(NO_COLOR=1 script -qec "'$MYMOD' info '$HELLO'" /dev/null)
-    case "$tty_out" in
-    *$'\033'*) fail "NO_COLOR: colour escapes on a terminal" ;;
-    esac
-fi
+tty_out=$(env -u NO_COLOR script -qec "'$MYMOD' info '$HELLO'" /dev/null)
+assert_contains "human output on a terminal: bold heading" $'\033[1mParameters' "$tty_out"
+tty_out=$(NO_COLOR=1 script -qec "'$MYMOD' info '$HELLO'" /dev/null)
+case "$tty_out" in
+*$'\033'*) fail "NO_COLOR: colour escapes on a terminal" ;;
+esac
 run info --symbols --sections "$USER"
 assert_contains "--symbols lists hello_greet with its CRC" "0x" "$(printf '%s\n' "$out" | grep -E '^  +hello_greet +')"
 assert_contains "--sections lists __versions with its size" "__versions" "$(printf '%s\n' "$out" | grep -E '^  +__versions +[0-9]+$')"
