@@ -46,6 +46,12 @@ int ko_open(const char *path, struct ko **kop);
 int ko_open_fd(int fd, const char *path, struct ko **kop);
 /* The same on bytes in memory (fuzzing, tests); DATA is copied. */
 int ko_open_mem(const void *data, size_t len, const char *name, struct ko **kop);
+/*
+ * Whether PATH is a regular file (following links), whatever is in it:
+ * what kmod's modinfo takes for a module file, whose filename: line it
+ * prints before it finds the file cannot be read.
+ */
+bool ko_is_file(const char *path);
 void ko_close(struct ko *ko);
 
 const char *ko_path(const struct ko *ko);
@@ -94,13 +100,17 @@ const char *ko_modinfo_get(struct ko *ko, const char *key);
  * A parameter: every entry of the __param section (struct kernel_param,
  * read through its relocations), joined with .modinfo's parm= and
  * parmtype= text; plus any parameter .modinfo names that __param lacks.
+ * .modinfo names a parameter without the MODULE_PARAM_PREFIX a module
+ * may set (mmc_block's "mmcblk."): the two are joined on the part after
+ * the last '.', with __param's name, the one options must use.
  * Order: as .modinfo first names them, then __param-only entries in
  * section order. default_value is what sysfs would show before any
- * option is applied (ints in decimal, hexint 0x.., bool Y/N, arrays
- * comma-joined), NULL for custom ops or when it cannot be read.
+ * option is applied (ints in decimal, hexint as the kernel's "%#08x",
+ * bool Y/N, arrays comma-joined), NULL for custom ops or when it cannot
+ * be read.
  */
 struct ko_param {
-	const char *name;
+	const char *name;	   /* as the kernel matches options: "mmcblk.perdev_minors" */
 	const char *type;	   /* parmtype=, e.g. "int", "charp", "array of int"; NULL */
 	const char *ops;	   /* kernel_param_ops symbol, e.g. "param_ops_int"; NULL */
 	int perm;		   /* e.g. 0644; -1 when not in __param */
@@ -108,6 +118,15 @@ struct ko_param {
 	const char *default_value; /* printable initial value from the file; NULL */
 };
 int ko_params(struct ko *ko, const struct ko_param **params, size_t *n);
+/*
+ * The parameters that parm= and parmtype= entries name, joined as
+ * ko_params() joins them: for a module built into the kernel, whose
+ * modinfo is all there is (ops and default_value NULL, perm -1). Cannot
+ * fail; returns the count. type and description point into KV; free the
+ * array with ko_modinfo_params_free().
+ */
+size_t ko_modinfo_params(const struct ko_modinfo *kv, size_t n, struct ko_param **params);
+void ko_modinfo_params_free(struct ko_param *params, size_t n);
 
 /* An exported symbol (__ksymtab, __ksymtab_gpl), in symbol table order. */
 struct ko_export {

@@ -120,6 +120,8 @@ static bool is_sig_field(const char *field)
 
 static unsigned int needs(const struct info_opts *o)
 {
+	if (o->field && streq(o->field, "filename"))
+		return 0;
 	if (o->field)
 		return is_sig_field(o->field) ? NEED_MODINFO | NEED_SIG : NEED_MODINFO;
 	if (o->format == FMT_MODINFO)
@@ -308,11 +310,13 @@ static void print_kv(FILE *f, const struct ko_modinfo *kv, const struct info_opt
 	putc_unlocked(o->sep, f);
 }
 
-/* Exactly what kmod's modinfo prints for the module. */
-static void print_modinfo(FILE *f, const struct info *in, const struct info_opts *o)
+/*
+ * What modinfo prints before it reads the module: the name of a builtin
+ * and the filename. True when that is all -F asked for.
+ */
+static bool print_modinfo_head(FILE *f, const struct info *in, const struct info_opts *o)
 {
 	const char *filename = in->builtin ? "(builtin)" : in->filename;
-	struct sig_kv sig;
 
 	if (in->builtin) {
 		if (!o->field)
@@ -322,10 +326,20 @@ static void print_modinfo(FILE *f, const struct info *in, const struct info_opts
 	}
 	if (o->field && streq(o->field, "filename")) {
 		fprintf(f, "%s%c", filename, o->sep);
-		return;
+		return true;
 	}
 	if (!o->field)
 		fprintf(f, "%-16s%s%c", "filename:", filename, o->sep);
+	return false;
+}
+
+/* Exactly what kmod's modinfo prints for the module. */
+static void print_modinfo(FILE *f, const struct info *in, const struct info_opts *o)
+{
+	struct sig_kv sig;
+
+	if (print_modinfo_head(f, in, o))
+		return;
 	if (o->field && streq(o->field, "parm")) {
 		print_parms(f, in, "", o->sep);
 		return;
@@ -802,11 +816,11 @@ static void print_human(const struct info *in, const struct info_opts *o, bool f
 	if (!first)
 		putchar('\n');
 	human_module(in);
+	human_params(in);
 	if (in->builtin) {
 		printf("  (built into the kernel: only its modinfo is known)\n");
 		return;
 	}
-	human_params(in);
 	human_exports(in);
 	human_imports(in, o);
 	human_elf(in, o);
@@ -863,14 +877,37 @@ static int load_file(const char *path, const struct info_opts *o, struct ko **ko
 
 static int info_name(struct info_run *r, const char *arg);
 
-static int info_file(struct info_run *r, const char *arg, const char *path)
+/*
+ * PATH could not be read (ERR). modinfo prints its filename: line first,
+ * for a regular file or one modules.dep names (BY_NAME), and prints -F
+ * filename without reading the file at all: so do the modinfo formats.
+ * Returns ERR, or 0 when -F filename was all there was to print.
+ */
+static int unreadable(struct info_run *r, const char *arg, const char *path, bool by_name, int err)
+{
+	const struct info_opts *o = r->opts;
+	struct info in = { 0 };
+	bool done = false;
+
+	if ((o->field || o->format == FMT_MODINFO) && (by_name || ko_is_file(path))) {
+		in.filename = absolute_path(path);
+		done = print_modinfo_head(stdout, &in, o);
+		free(in.filename);
+	}
+	if (done)
+		return 0;
+	mm_error("%s: %s", arg, errtext(err));
+	return err;
+}
+
+static int info_file(struct info_run *r, const char *arg, const char *path, bool by_name)
 {
 	struct info in = { 0 };
 	struct ko *ko;
 	int err = load_file(path, r->opts, &ko, &in);
 
 	if (err < 0)
-		mm_error("%s: %s", arg, errtext(err));
+		err = unreadable(r, arg, path, by_name, err);
 	else
 		emit(r, &in);
 	free(in.filename);
@@ -884,7 +921,7 @@ static int run_args(struct info_run *r, char **args, size_t nargs)
 	int status = MM_EXIT_OK;
 
 	for (size_t i = 0; i < nargs; i++) {
-		int err = mm_is_path(args[i]) ? info_file(r, args[i], args[i])
+		int err = mm_is_path(args[i]) ? info_file(r, args[i], args[i], false)
 					      : info_name(r, args[i]);
 
 		if (err < 0)
@@ -1023,6 +1060,7 @@ static int info_builtin(struct info_run *r, const char *arg, const char *name)
 {
 	struct modtree_info *mi = NULL;
 	struct ko_modinfo *kv = NULL;
+	struct ko_param *params = NULL;
 	struct info in = { .name = name, .builtin = true };
 	size_t n = 0;
 	int err;
@@ -1037,7 +1075,12 @@ static int info_builtin(struct info_run *r, const char *arg, const char *name)
 		kv[i] = (struct ko_modinfo){ mi[i].key, mi[i].value };
 	in.modinfo = kv;
 	in.nmodinfo = n;
+	/* No __param to read: the parameters are what parm= and parmtype= say. */
+	if (needs(r->opts) == NEED_ALL)
+		in.nparams = ko_modinfo_params(kv, n, &params);
+	in.params = params;
 	emit(r, &in);
+	ko_modinfo_params_free(params, in.nparams);
 	free(kv);
 	modtree_info_free(mi, n);
 	return 0;
@@ -1077,7 +1120,7 @@ static int info_name(struct info_run *r, const char *arg)
 	}
 	for (size_t i = 0; i < n; i++) {
 		int e = mods[i].builtin ? info_builtin(r, arg, mods[i].name)
-					: info_file(r, arg, mods[i].path);
+					: info_file(r, arg, mods[i].path, true);
 
 		if (e < 0)
 			err = e;

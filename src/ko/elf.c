@@ -82,10 +82,44 @@ out:
 	return 0;
 }
 
+/*
+ * Every symbol's name starts inside the string table, and the table ends
+ * with a NUL (as ELF has it), so every name can be read: a name outside
+ * it is damage, not an unnamed symbol.
+ */
+static int check_symbol_names(struct ko *ko)
+{
+	size_t strtab = ko->shdrs[ko->symtab].sh_link;
+	const GElf_Shdr *sh = &ko->shdrs[strtab];
+	const uint8_t *last;
+	GElf_Sym sym;
+
+	for (size_t i = 1; i < ko->nsyms; i++) {
+		if (!gelf_getsym(ko->symdata, (int)i, &sym))
+			return mm_fail(ENOEXEC, "cannot read symbol %zu: %s", i, elf_errmsg(-1));
+		if (sym.st_name && (sym.st_name >= sh->sh_size || sh->sh_type == SHT_NOBITS))
+			return mm_fail(ENOEXEC,
+				       "the name of symbol %zu (offset %u) is outside the string "
+				       "table %s (%llu bytes)",
+				       i, (unsigned int)sym.st_name, ko->scnnames[strtab],
+				       (unsigned long long)sh->sh_size);
+	}
+	if (sh->sh_size == 0 || sh->sh_type == SHT_NOBITS)
+		return 0;
+	last = ko_sec_bytes(ko, strtab, sh->sh_size - 1, 1, NULL);
+	if (!last)
+		return -EIO;
+	if (*last)
+		return mm_fail(ENOEXEC, "the string table %s does not end with a NUL byte",
+			       ko->scnnames[strtab]);
+	return 0;
+}
+
 int ko_load_symtab(struct ko *ko)
 {
 	Elf_Scn *scn;
 	size_t entsize;
+	int err;
 
 	if (ko->have_symtab)
 		return 0;
@@ -120,7 +154,10 @@ int ko_load_symtab(struct ko *ko)
 			break;
 		}
 	}
-	return 0;
+	err = check_symbol_names(ko);
+	if (err < 0)
+		ko->symtab = 0;
+	return err;
 }
 
 bool ko_symbol(struct ko *ko, size_t i, GElf_Sym *sym, size_t *shndx, const char **name)
@@ -171,6 +208,7 @@ struct ko_reloc {
 	uint64_t sym;
 	int64_t addend;
 	bool has_addend;
+	size_t index; /* in its relocation section, as readelf -r counts */
 };
 
 struct ko_relmap {
@@ -185,18 +223,20 @@ static int reloc_cmp(const void *a, const void *b)
 	return x->offset < y->offset ? -1 : x->offset > y->offset;
 }
 
-/* All relocations that apply to section IDX (found by sh_info), sorted by offset. */
-static int load_relmap(struct ko *ko, size_t idx, struct ko_relmap **mapp)
+/*
+ * All relocations that apply to section IDX (found by sh_info), sorted by
+ * offset; NULL with mm_fail() when one applies outside IDX.
+ */
+static struct ko_relmap *load_relmap(struct ko *ko, size_t idx)
 {
+	const GElf_Shdr *target = &ko->shdrs[idx];
 	struct ko_relmap *map;
 	size_t cap = 0;
 
 	if (!ko->relmaps)
 		ko->relmaps = mm_calloc(ko->shnum, sizeof(*ko->relmaps));
-	if (ko->relmaps[idx]) {
-		*mapp = ko->relmaps[idx];
-		return 0;
-	}
+	if (ko->relmaps[idx])
+		return ko->relmaps[idx];
 	map = mm_calloc(1, sizeof(*map));
 	for (size_t i = 1; i < ko->shnum; i++) {
 		const GElf_Shdr *sh = &ko->shdrs[i];
@@ -241,6 +281,16 @@ static int load_relmap(struct ko *ko, size_t idx, struct ko_relmap **mapp)
 				r->sym = GELF_R_SYM(rl.r_info);
 				r->has_addend = false;
 			}
+			r->index = j;
+			if (r->offset >= target->sh_size) {
+				mm_fail(ENOEXEC,
+					"relocation %zu of %s applies at offset %llu, outside it "
+					"(%llu bytes)",
+					j, ko->scnnames[idx], (unsigned long long)r->offset,
+					(unsigned long long)target->sh_size);
+				free(map);
+				return NULL;
+			}
 			map->n++;
 		}
 	}
@@ -252,7 +302,34 @@ static int load_relmap(struct ko *ko, size_t idx, struct ko_relmap **mapp)
 		}
 	}
 	ko->relmaps[idx] = map;
-	*mapp = map;
+	return map;
+}
+
+/*
+ * A pointer to a symbol of a section of the file lands inside that
+ * section (one past its end is still a pointer C allows). Undefined,
+ * absolute and common symbols have no section here to be inside of.
+ */
+static int check_target(struct ko *ko, size_t idx, const GElf_Sym *sym, const struct ko_ref *ref)
+{
+	const GElf_Shdr *sh;
+
+	if (sym->st_shndx == SHN_UNDEF ||
+	    (sym->st_shndx >= SHN_LORESERVE && sym->st_shndx != SHN_XINDEX))
+		return 0;
+	if (ref->shndx >= ko->shnum)
+		return mm_fail(ENOEXEC,
+			       "relocation %zu of %s points outside the file: its symbol %llu is "
+			       "in section %zu, of %zu",
+			       ref->index, ko->scnnames[idx], (unsigned long long)ref->sym,
+			       ref->shndx, ko->shnum);
+	sh = &ko->shdrs[ref->shndx];
+	if (ref->off > sh->sh_size)
+		return mm_fail(ENOEXEC,
+			       "relocation %zu of %s points outside %s: at offset %lld of its "
+			       "%llu bytes",
+			       ref->index, ko->scnnames[idx], ko->scnnames[ref->shndx],
+			       (long long)ref->off, (unsigned long long)sh->sh_size);
 	return 0;
 }
 
@@ -278,9 +355,9 @@ int ko_resolve(struct ko *ko, size_t idx, uint64_t off, struct ko_ref *ref)
 		return err;
 	if (!ko->symtab)
 		return 0;
-	err = load_relmap(ko, idx, &map);
-	if (err < 0)
-		return err;
+	map = load_relmap(ko, idx);
+	if (!map)
+		return -ENOEXEC;
 	r = bsearch(&key, map->r, map->n, sizeof(map->r[0]), reloc_cmp);
 	if (!r)
 		return 0;
@@ -292,10 +369,11 @@ int ko_resolve(struct ko *ko, size_t idx, uint64_t off, struct ko_ref *ref)
 			       (unsigned long long)off, idx, ko->scnnames[idx],
 			       (unsigned long long)r->sym, ko->nsyms);
 	ref->reloc = true;
+	ref->index = r->index;
 	ref->symtype = GELF_ST_TYPE(sym.st_info);
 	ref->addend = r->has_addend ? r->addend : (int64_t)ref->inplace;
 	ref->off = sym.st_value + (uint64_t)ref->addend;
 	if (ko->ptrsize == 4)
 		ref->off &= UINT32_MAX;
-	return 0;
+	return check_target(ko, idx, &sym, ref);
 }

@@ -140,6 +140,7 @@ struct ko_ref {
 	size_t shndx;	  /* section of the symbol, SHN_UNDEF when undefined */
 	uint64_t off;	  /* symbol value + addend: offset in shndx */
 	uint64_t sym;	  /* the symbol's index */
+	size_t index;	  /* the relocation's, in its section (for messages) */
 	int symtype;	  /* STT_* */
 	int64_t addend;
 };
@@ -147,7 +148,9 @@ struct ko_ref {
 /*
  * Resolve the pointer at OFF of section IDX. Returns 0 (ref->reloc false
  * when no relocation applies), or -errno with mm_fail() when the
- * relocation is malformed (symbol index out of range, ...).
+ * relocation is malformed: its symbol index out of range, or a target
+ * outside the section of its symbol; and when any relocation of IDX
+ * applies outside IDX.
  */
 int ko_resolve(struct ko *ko, size_t idx, uint64_t off, struct ko_ref *ref);
 

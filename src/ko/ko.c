@@ -485,6 +485,13 @@ int ko_open_mem(const void *data, size_t len, const char *name, struct ko **kop)
 	return 0;
 }
 
+bool ko_is_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 void ko_close(struct ko *ko)
 {
 	ko_free(ko);

@@ -70,19 +70,22 @@ static const char *ref_symbol(struct ko *ko, const struct ko_ref *ref)
 	return ko_symbol_at(ko, ref->shndx, ref->off);
 }
 
-/* The string a pointer at IDX+OFF designates; NULL when none or unreadable. */
-static const char *ptr_string(struct ko *ko, size_t idx, uint64_t off, bool *null)
+/*
+ * The string the pointer at IDX+OFF designates: 1 with *S (NULL for a
+ * NULL pointer), 0 when it cannot be read, or -errno.
+ */
+static int ptr_string(struct ko *ko, size_t idx, uint64_t off, const char **s)
 {
 	struct ko_ref ref;
+	int err = ko_resolve(ko, idx, off, &ref);
 
-	*null = false;
-	if (ko_resolve(ko, idx, off, &ref) < 0)
-		return NULL;
-	if (!ref.reloc) {
-		*null = ref.inplace == 0;
-		return NULL;
-	}
-	return ko_sec_string(ko, ref.shndx, ref.off);
+	*s = NULL;
+	if (err < 0)
+		return err;
+	if (!ref.reloc)
+		return ref.inplace == 0;
+	*s = ko_sec_string(ko, ref.shndx, ref.off);
+	return *s != NULL;
 }
 
 enum vkind { V_NONE, V_INT, V_UINT, V_HEX, V_BOOL, V_INVBOOL, V_CHARP };
@@ -123,25 +126,28 @@ static int64_t sext(uint64_t v, size_t size)
 	return size >= 8 ? (int64_t)v : (int64_t)(v << shift) >> shift;
 }
 
-/* Append the value of one variable at IDX+OFF to OUT as sysfs prints it. */
-static bool format_value(struct ko *ko, enum vkind kind, size_t size, size_t idx, uint64_t off,
-			 char *out, size_t outsz)
+/*
+ * The value of the variable at IDX+OFF into OUT, as sysfs prints it: 1,
+ * 0 when it cannot be read, or -errno (a relocation that points outside).
+ */
+static int format_value(struct ko *ko, enum vkind kind, size_t size, size_t idx, uint64_t off,
+			char *out, size_t outsz)
 {
 	const uint8_t *p;
 	uint64_t v;
-	bool zero, null;
+	bool zero;
 	const char *s;
+	int err;
 
 	if (kind == V_CHARP) {
-		s = ptr_string(ko, idx, off, &null);
-		if (!s && !null)
-			return false;
-		snprintf(out, outsz, "%s", s ? s : "(null)");
-		return true;
+		err = ptr_string(ko, idx, off, &s);
+		if (err > 0)
+			snprintf(out, outsz, "%s", s ? s : "(null)");
+		return err;
 	}
 	p = ko_sec_bytes(ko, idx, off, size, &zero);
 	if (!p)
-		return false;
+		return 0;
 	switch (size) {
 	case 1:
 		v = p[0];
@@ -156,7 +162,7 @@ static bool format_value(struct ko *ko, enum vkind kind, size_t size, size_t idx
 		v = ko_rd64(ko, p);
 		break;
 	default:
-		return false;
+		return 0;
 	}
 	switch (kind) {
 	case V_INT:
@@ -166,7 +172,8 @@ static bool format_value(struct ko *ko, enum vkind kind, size_t size, size_t idx
 		snprintf(out, outsz, "%" PRIu64, v);
 		break;
 	case V_HEX:
-		snprintf(out, outsz, "0x%" PRIx64, v);
+		/* kernel/params.c: STANDARD_PARAM_DEF(hexint, ..., "%#08x", ...); no 0x for 0. */
+		snprintf(out, outsz, "%#08" PRIx64, v);
 		break;
 	case V_BOOL:
 		snprintf(out, outsz, "%c", v ? 'Y' : 'N');
@@ -175,25 +182,28 @@ static bool format_value(struct ko *ko, enum vkind kind, size_t size, size_t idx
 		snprintf(out, outsz, "%c", v ? 'N' : 'Y');
 		break;
 	default:
-		return false;
+		return 0;
 	}
-	return true;
+	return 1;
 }
 
-/* A pointer field: where it points (a defined section), false when not. */
-static bool follow(struct ko *ko, size_t idx, uint64_t off, size_t *tidx, uint64_t *toff)
+/* A pointer field: 1 with where it points (a defined section), 0 when at none, or -errno. */
+static int follow(struct ko *ko, size_t idx, uint64_t off, size_t *tidx, uint64_t *toff)
 {
 	struct ko_ref ref;
+	int err = ko_resolve(ko, idx, off, &ref);
 
-	if (ko_resolve(ko, idx, off, &ref) < 0 || !ref.reloc || ref.shndx == SHN_UNDEF ||
-	    ref.shndx >= ko->shnum)
-		return false;
+	if (err < 0)
+		return err;
+	if (!ref.reloc || ref.shndx == SHN_UNDEF || ref.shndx >= ko->shnum)
+		return 0;
 	*tidx = ref.shndx;
 	*toff = ref.off;
-	return true;
+	return 1;
 }
 
-static char *string_value(struct ko *ko, const struct layout *l, size_t idx, uint64_t off)
+/* A struct kparam_string's text: 1 with *OUT (malloc'ed), 0 when unreadable, or -errno. */
+static int string_value(struct ko *ko, const struct layout *l, size_t idx, uint64_t off, char **out)
 {
 	const uint8_t *p;
 	uint32_t maxlen;
@@ -201,23 +211,34 @@ static char *string_value(struct ko *ko, const struct layout *l, size_t idx, uin
 	uint64_t soff;
 	const GElf_Shdr *sh;
 	bool zero;
+	int err;
 
+	*out = NULL;
 	p = ko_sec_bytes(ko, idx, off, 4, &zero);
-	if (!p || !follow(ko, idx, off + l->str_string, &sidx, &soff))
-		return NULL;
+	if (!p)
+		return 0;
+	err = follow(ko, idx, off + l->str_string, &sidx, &soff);
+	if (err <= 0)
+		return err;
 	maxlen = ko_rd32(ko, p);
 	sh = &ko->shdrs[sidx];
 	if (soff > sh->sh_size)
-		return NULL;
-	if (sh->sh_type == SHT_NOBITS)
-		return mm_strdup("");
+		return 0;
+	if (sh->sh_type == SHT_NOBITS) {
+		*out = mm_strdup("");
+		return 1;
+	}
 	if (maxlen > sh->sh_size - soff)
 		maxlen = (uint32_t)(sh->sh_size - soff);
 	p = ko_sec_bytes(ko, sidx, soff, maxlen, NULL);
-	return p ? mm_strndup((const char *)p, maxlen) : NULL;
+	if (!p)
+		return 0;
+	*out = mm_strndup((const char *)p, maxlen);
+	return 1;
 }
 
-static char *array_value(struct ko *ko, const struct layout *l, size_t idx, uint64_t off)
+/* A struct kparam_array's elements, comma-joined: as string_value(). */
+static int array_value(struct ko *ko, const struct layout *l, size_t idx, uint64_t off, char **out)
 {
 	const uint8_t *p;
 	uint32_t max, elemsize, num;
@@ -225,98 +246,158 @@ static char *array_value(struct ko *ko, const struct layout *l, size_t idx, uint
 	uint64_t noff, eoff;
 	struct ko_ref ref;
 	enum vkind kind;
-	char *out;
+	char *buf = NULL;
 	size_t len = 0;
 	bool zero;
+	int err;
 
+	*out = NULL;
 	p = ko_sec_bytes(ko, idx, off, l->arr_elem + ko->ptrsize, &zero);
 	if (!p)
-		return NULL;
+		return 0;
 	max = ko_rd32(ko, p + l->arr_max);
 	elemsize = ko_rd32(ko, p + l->arr_elemsize);
 	num = max;
-	if (follow(ko, idx, off + l->arr_num, &nidx, &noff)) {
+	err = follow(ko, idx, off + l->arr_num, &nidx, &noff);
+	if (err < 0)
+		return err;
+	if (err > 0) {
 		const uint8_t *q = ko_sec_bytes(ko, nidx, noff, 4, &zero);
 
 		if (!q)
-			return NULL;
+			return 0;
 		num = ko_rd32(ko, q);
 		if (num > max)
 			num = max;
 	}
-	if (ko_resolve(ko, idx, off + l->arr_ops, &ref) < 0)
-		return NULL;
+	err = ko_resolve(ko, idx, off + l->arr_ops, &ref);
+	if (err < 0)
+		return err;
 	kind = kind_of(ko, ref_symbol(ko, &ref), &esize);
-	if (kind == V_NONE || elemsize != esize || num > MAX_ELEMS ||
-	    !follow(ko, idx, off + l->arr_elem, &eidx, &eoff))
-		return NULL;
-	out = mm_malloc(MAX_VALUE);
-	out[0] = '\0';
+	if (kind == V_NONE || elemsize != esize || num > MAX_ELEMS)
+		return 0;
+	err = follow(ko, idx, off + l->arr_elem, &eidx, &eoff);
+	if (err <= 0)
+		return err;
+	buf = mm_malloc(MAX_VALUE);
+	buf[0] = '\0';
 	for (uint32_t i = 0; i < num; i++) {
 		char v[MAX_VALUE];
 
-		if (!format_value(ko, kind, esize, eidx, eoff + (uint64_t)i * elemsize, v,
-				  sizeof(v)) ||
-		    len + strlen(v) + 2 > MAX_VALUE) {
-			free(out);
-			return NULL;
+		err = format_value(ko, kind, esize, eidx, eoff + (uint64_t)i * elemsize, v,
+				   sizeof(v));
+		if (err <= 0)
+			goto out;
+		if (len + strlen(v) + 2 > MAX_VALUE) {
+			err = 0;
+			goto out;
 		}
-		len += (size_t)snprintf(out + len, MAX_VALUE - len, "%s%s", i ? "," : "", v);
+		len += (size_t)snprintf(buf + len, MAX_VALUE - len, "%s%s", i ? "," : "", v);
 	}
-	return out;
+	*out = buf;
+	buf = NULL;
+	err = 1;
+out:
+	free(buf);
+	return err;
 }
 
-/* The printable initial value of the variable ARG+ARGOFF for OPS, or NULL. */
-static const char *default_value(struct ko *ko, const struct layout *l, const char *ops,
-				 size_t aidx, uint64_t aoff)
+/*
+ * The printable initial value of the variable at AIDX+AOFF for OPS into
+ * *VALUE (NULL when it is not known); 0, or -errno.
+ */
+static int default_value(struct ko *ko, const struct layout *l, const char *ops, size_t aidx,
+			 uint64_t aoff, const char **value)
 {
 	char buf[MAX_VALUE];
 	enum vkind kind;
+	char *v = NULL;
 	size_t size;
-	char *v;
+	int err = 0;
 
+	*value = NULL;
 	if (!ops)
-		return NULL;
-	if (strcmp(ops, "param_ops_string") == 0)
-		v = string_value(ko, l, aidx, aoff);
-	else if (strcmp(ops, "param_array_ops") == 0)
-		v = array_value(ko, l, aidx, aoff);
-	else if ((kind = kind_of(ko, ops, &size)) != V_NONE &&
-		 format_value(ko, kind, size, aidx, aoff, buf, sizeof(buf)))
-		v = mm_strdup(buf);
-	else
-		v = NULL;
-	return v ? ko_keep(ko, v) : NULL;
+		return 0;
+	if (strcmp(ops, "param_ops_string") == 0) {
+		err = string_value(ko, l, aidx, aoff, &v);
+	} else if (strcmp(ops, "param_array_ops") == 0) {
+		err = array_value(ko, l, aidx, aoff, &v);
+	} else if ((kind = kind_of(ko, ops, &size)) != V_NONE) {
+		err = format_value(ko, kind, size, aidx, aoff, buf, sizeof(buf));
+		if (err > 0)
+			v = mm_strdup(buf);
+	}
+	if (v)
+		*value = ko_keep(ko, v);
+	return err < 0 ? err : 0;
 }
 
-static struct ko_param *param_get(struct ko *ko, const char *name, size_t len, size_t *cap)
+/*
+ * A parameter's ops point at a struct kernel_param_ops. The kernel's own
+ * (an undefined symbol here) are pointed at by their name alone: with an
+ * addend the pointer is inside or past one, never at one.
+ */
+static int check_ops(struct ko *ko, const struct ko_ref *ref, const char *param)
 {
-	struct ko_param *p;
+	const char *name = "";
+	GElf_Sym sym;
 
-	for (size_t i = 0; i < ko->nparams; i++)
-		if (strncmp(ko->params[i].name, name, len) == 0 && !ko->params[i].name[len])
-			return &ko->params[i];
-	if (ko->nparams == *cap) {
-		*cap = *cap ? *cap * 2 : 16;
-		ko->params = mm_reallocarray(ko->params, *cap, sizeof(*ko->params));
+	if (!ref->reloc || ref->shndx != SHN_UNDEF || ref->addend == 0)
+		return 0;
+	ko_symbol(ko, ref->sym, &sym, NULL, &name);
+	return mm_fail(ENOEXEC,
+		       "relocation %zu of __param points outside %s: the ops of parameter %s "
+		       "are %s%+lld",
+		       ref->index, *name ? name : "its symbol", param, name,
+		       (long long)ref->addend);
+}
+
+/* Parameters being collected; names are KO's (or malloc'ed when KO is NULL). */
+struct plist {
+	struct ko *ko;
+	struct ko_param *v;
+	size_t n, cap;
+};
+
+static struct ko_param *param_find(struct plist *l, const char *name, size_t len)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (strncmp(l->v[i].name, name, len) == 0 && !l->v[i].name[len])
+			return &l->v[i];
+	return NULL;
+}
+
+/* The parameter NAME, added when there is none. */
+static struct ko_param *param_get(struct plist *l, const char *name, size_t len)
+{
+	struct ko_param *p = param_find(l, name, len);
+
+	if (p)
+		return p;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->v = mm_reallocarray(l->v, l->cap, sizeof(*l->v));
 	}
-	p = &ko->params[ko->nparams++];
-	*p = (struct ko_param){ .name = ko_strndup(ko, name, len), .perm = -1 };
+	p = &l->v[l->n++];
+	*p = (struct ko_param){
+		.name = l->ko ? ko_strndup(l->ko, name, len) : mm_strndup(name, len),
+		.perm = -1,
+	};
 	return p;
 }
 
 /* parm=NAME:desc and parmtype=NAME:type, in file order. */
-static void join_modinfo(struct ko *ko, size_t *cap)
+static void join_modinfo(struct plist *l, const struct ko_modinfo *kv, size_t n)
 {
-	for (size_t i = 0; i < ko->nmodinfo; i++) {
-		const char *key = ko->modinfo[i].key, *val = ko->modinfo[i].value;
+	for (size_t i = 0; i < n; i++) {
+		const char *key = kv[i].key, *val = kv[i].value;
 		const char *colon = strchr(val, ':');
 		bool desc = strcmp(key, "parm") == 0;
 		struct ko_param *p;
 
 		if ((!desc && strcmp(key, "parmtype") != 0) || !colon || colon == val)
 			continue;
-		p = param_get(ko, val, (size_t)(colon - val), cap);
+		p = param_get(l, val, (size_t)(colon - val));
 		if (desc && !p->description)
 			p->description = colon + 1;
 		else if (!desc && !p->type)
@@ -324,7 +405,50 @@ static void join_modinfo(struct ko *ko, size_t *cap)
 	}
 }
 
-static int walk_param(struct ko *ko, size_t *cap)
+size_t ko_modinfo_params(const struct ko_modinfo *kv, size_t n, struct ko_param **params)
+{
+	struct plist l = { 0 };
+
+	join_modinfo(&l, kv, n);
+	*params = l.v;
+	return l.n;
+}
+
+void ko_modinfo_params_free(struct ko_param *params, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free((char *)params[i].name);
+	free(params);
+}
+
+/*
+ * The parameter of the __param entry NAME. parm= and parmtype= name a
+ * parameter without its MODULE_PARAM_PREFIX, which __param's names carry:
+ * a loadable module's prefix is empty unless the module overrides it, as
+ * mmc_block does ("mmcblk.", so __param has "mmcblk.perdev_minors" and
+ * .modinfo "perdev_minors"). Without an exact match, the parameter only
+ * .modinfo names after NAME's last '.' is that one, and it takes NAME:
+ * the kernel matches options against __param's names (load_module()
+ * gives parse_args() mod->kp, the __param section, and parse_one()
+ * compares whole names), so "mmcblk.perdev_minors=..." is what modprobe
+ * and insmod must pass, and the sysfs file has that name too
+ * (module_param_sysfs_setup()).
+ */
+static struct ko_param *param_of_entry(struct plist *l, const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	struct ko_param *p = param_find(l, name, strlen(name));
+
+	if (p)
+		return p;
+	if (dot && (p = param_find(l, dot + 1, strlen(dot + 1))) && p->perm < 0) {
+		p->name = ko_strdup(l->ko, name);
+		return p;
+	}
+	return param_get(l, name, strlen(name));
+}
+
+static int walk_param(struct ko *ko, struct plist *list)
 {
 	const struct layout *l = ko->elfclass == 64 ? &layout64 : &layout32;
 	size_t idx = ko_find_section(ko, "__param");
@@ -362,12 +486,18 @@ static int walk_param(struct ko *ko, size_t *cap)
 		err = ko_resolve(ko, idx, off + l->ops, &oref);
 		if (err < 0)
 			return err;
+		err = check_ops(ko, &oref, name);
+		if (err < 0)
+			return err;
 		ops = ref_symbol(ko, &oref);
-		p = param_get(ko, name, strlen(name), cap);
+		p = param_of_entry(list, name);
 		p->ops = ops;
 		p->perm = ko_rd16(ko, e + l->perm);
-		if (follow(ko, idx, off + l->arg, &aidx, &aoff))
-			p->default_value = default_value(ko, l, ops, aidx, aoff);
+		err = follow(ko, idx, off + l->arg, &aidx, &aoff);
+		if (err > 0)
+			err = default_value(ko, l, ops, aidx, aoff, &p->default_value);
+		if (err < 0)
+			return err;
 	}
 	return 0;
 }
@@ -378,7 +508,7 @@ static int walk_param(struct ko *ko, size_t *cap)
  */
 int ko_params(struct ko *ko, const struct ko_param **params, size_t *n)
 {
-	size_t cap = 0;
+	struct plist l = { .ko = ko };
 	int err;
 
 	if (ko->have_params)
@@ -386,16 +516,14 @@ int ko_params(struct ko *ko, const struct ko_param **params, size_t *n)
 	err = ko_load_modinfo(ko);
 	if (err < 0)
 		return err;
-	join_modinfo(ko, &cap);
-	err = walk_param(ko, &cap);
+	join_modinfo(&l, ko->modinfo, ko->nmodinfo);
+	err = walk_param(ko, &l);
 	if (err < 0) {
-		free(ko->params);
-		ko->params = NULL;
-		ko->nparams = 0;
+		free(l.v);
 		return err;
 	}
-	if (ko->params)
-		ko_keep(ko, ko->params);
+	ko->params = l.v ? ko_keep(ko, l.v) : NULL;
+	ko->nparams = l.n;
 	ko->have_params = true;
 out:
 	*params = ko->params;

@@ -80,6 +80,47 @@ compare "unknown name among known ones" -k "$KVER" loop no_such_module_xyz ext4
 grep -q '^kernel/net/unix/unix.ko$\|^kernel/arch/x86/events/amd/amd-uncore.ko$' "$MODDIR/modules.builtin" ||
     fail "the sample's builtin modules (unix, amd_uncore) are not builtin in $KVER"
 
+# Builtin modules' parameters come from parm= and parmtype= (there is no
+# __param to read): the same as modinfo's parm: lines, for every builtin.
+sed -n 's|.*/\([^/]*\)\.ko$|\1|p' "$MODDIR/modules.builtin" | tr - _ | sort -u >"$TMP/builtin"
+mapfile -t builtin <"$TMP/builtin"
+[ "${#builtin[@]}" -gt 10 ] || fail "only ${#builtin[@]} builtin modules in $MODDIR/modules.builtin"
+modinfo -k "$KVER" "${builtin[@]}" >"$TMP/builtin.modinfo" 2>/dev/null
+"$MYMOD" info -k "$KVER" --json "${builtin[@]}" >"$TMP/builtin.json"
+assert_eq "info --json on every builtin module: exit status" 0 "$?"
+python3 - "$TMP/builtin.modinfo" "$TMP/builtin.json" <<'PY' >"$TMP/builtin.problems" 2>&1
+import json, sys
+from collections import defaultdict
+kmod, name = defaultdict(list), None
+for line in open(sys.argv[1], errors="replace"):
+    if line.startswith("name:"):
+        name = line.split(None, 1)[1].rstrip("\n")
+    elif line.startswith("parm:"):
+        kmod[name].append(line[len("parm:"):].lstrip(" ").rstrip("\n"))
+ours = {}
+for m in json.load(open(sys.argv[2])):
+    lines = []
+    for p in m["params"]:
+        if p["description"] is None:
+            lines.append(f"{p['name']}:{p['type']}")
+        elif p["type"] is None:
+            lines.append(f"{p['name']}:{p['description']}")
+        else:
+            lines.append(f"{p['name']}:{p['description']} ({p['type']})")
+        if (p["ops"], p["perm"], p["default"]) != (None, None, None):
+            print(f"{m['name']}: parameter {p['name']} has ops, perm or default: {p!r}")
+    ours[m["name"]] = sorted(lines)
+for n in sorted(set(kmod) | set(ours)):
+    if sorted(kmod.get(n, [])) != ours.get(n, []):
+        print(f"{n}: modinfo {sorted(kmod.get(n, []))!r}, mymod {ours.get(n)!r}")
+if len(ours.get("i8042", [])) != 16:
+    print(f"i8042 (builtin, 16 parameters in modinfo): {ours.get('i8042')!r}")
+PY
+[ -s "$TMP/builtin.problems" ] && fail "builtin modules' parameters differ from modinfo's parm: lines:
+$(head -20 "$TMP/builtin.problems")"
+run info -k "$KVER" i8042
+assert_contains "human: a builtin module's parameters" "Parameters (16)" "$out"
+
 # Imports and exports of every module, from one JSON run.
 "$MYMOD" info --json "${files[@]}" >"$TMP/all.json" 2>"$TMP/json.err"
 assert_eq "info --json over all modules: exit status" 0 "$?"
@@ -140,6 +181,24 @@ if bad:
     print(f"{bad} modules' exports differ from modules.symbols")
 if sum(len(m["exports"]) for m in mods) < 1000:
     print("fewer than 1000 exports over the whole tree: exports are not being read")
+
+# A MODULE_PARAM_PREFIX parameter is one parameter, with __param's (prefixed)
+# name and .modinfo's description and type: mmc_block's "mmcblk." prefix.
+for m in mods:
+    names = {p["name"] for p in m["params"]}
+    for p in m["params"]:
+        bare = p["name"].rpartition(".")[2]
+        if bare != p["name"] and bare in names:
+            print(f"{m['name']}: parameter {p['name']} is listed again as {bare}")
+mmc = [m for m in mods if m["name"] == "mmc_block"]
+if mmc:
+    p = {x["name"]: x for x in mmc[0]["params"]}
+    got = p.get("mmcblk.perdev_minors", {})
+    want = ("int", "0444", "Minors numbers to allocate per device", "256")
+    if (got.get("type"), got.get("perm"), got.get("description"), got.get("default")) != want or len(p) != 1:
+        print(f"mmc_block: parameters {sorted(p)}, mmcblk.perdev_minors {got!r}, expected {want!r}")
+else:
+    print("no mmc_block in the tree: the MODULE_PARAM_PREFIX case is not tested")
 PY
 [ -s "$TMP/symbols.problems" ] && fail "imports/exports:
 $(cat "$TMP/symbols.problems")"

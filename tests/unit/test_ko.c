@@ -49,7 +49,8 @@ static const struct pexp foreign_params[] = {
 	{ "loud", "bool", "param_ops_bool", 0, NULL, "Y" },
 	{ "levels", "array of int", "param_array_ops", 0644, "Up to four levels", "10,20,30" },
 	{ "greeting", "string", "param_ops_string", 0600, "The greeting word", "hi" },
-	{ "mask", "hexint", "param_ops_hexint", 0644, NULL, "0xbeef" },
+	/* 0xbeef as the kernel prints a hexint: "%#08x" (kernel/params.c). */
+	{ "mask", "hexint", "param_ops_hexint", 0644, NULL, "0x00beef" },
 	{ "port", "ushort", "param_ops_ushort", 0444, NULL, "65535" },
 	{ "offset", "long", "param_ops_long", 0644, NULL, "-5" },
 	{ "zeroed", "int", "param_ops_int", 0644, NULL, "0" },
@@ -567,6 +568,41 @@ static void test_foreign_ext_versions(void **state)
 }
 
 /*
+ * A hexint is printed as the kernel's param_get_hexint() prints it,
+ * "%#08x" (kernel/params.c): '#' adds no 0x to 0, so 0 is 00000000.
+ * The AArch64 object's mask (0xbeef) patched in memory.
+ */
+static void test_hexint_format(void **state)
+{
+	static const struct {
+		uint32_t v;
+		const char *shown;
+	} cases[] = { { 0, "00000000" }, { 0x1, "0x000001" }, { 0xdeadbeef, "0xdeadbeef" } };
+	static const uint8_t beef[4] = { 0xef, 0xbe, 0, 0 };
+	size_t len, n;
+	uint8_t *data = slurp(fixture("foreign/foreign-aarch64.o"), &len), *at = NULL;
+	const struct ko_param *p;
+	struct ko *ko;
+
+	for (uint8_t *q = data; q + 4 <= data + len; q++) {
+		if (memcmp(q, beef, 4) == 0) {
+			assert_null(at);
+			at = q;
+		}
+	}
+	assert_non_null(at);
+	for (size_t i = 0; i < MM_ARRAY_SIZE(cases); i++) {
+		for (int b = 0; b < 4; b++)
+			at[b] = (uint8_t)(cases[i].v >> (8 * b));
+		assert_int_equal(ko_open_mem(data, len, "mask.ko", &ko), 0);
+		assert_int_equal(ko_params(ko, &p, &n), 0);
+		assert_string_equal(find_param(p, n, "mask")->default_value, cases[i].shown);
+		ko_close(ko);
+	}
+	free(data);
+}
+
+/*
  * In memory (ko_open_mem), on a big-endian file: the name comes from the
  * given path, and reading everything leaves the image as it was (it is
  * what init_module would be given).
@@ -730,6 +766,7 @@ int main(void)
 		cmocka_unit_test(test_foreign_s390x),
 		cmocka_unit_test(test_foreign_aarch64),
 		cmocka_unit_test(test_foreign_ext_versions),
+		cmocka_unit_test(test_hexint_format),
 		cmocka_unit_test(test_mem_image_untouched),
 		cmocka_unit_test(test_open_fd),
 		cmocka_unit_test(test_file_reads_match_memory),

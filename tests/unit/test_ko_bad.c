@@ -234,22 +234,56 @@ static void test_bad_offsets(void **state)
 	free(m.p);
 }
 
-static Elf64_Rela *param_rela(struct img *m)
+/* The relocations of __param, by sh_info as the reader finds them; *N: how many (optional). */
+static Elf64_Rela *param_rela(struct img *m, size_t *n)
 {
 	size_t param = section(m, "__param");
 
-	/* By sh_info, as the reader finds it. */
-	for (size_t i = 1; i < ehdr(m)->e_shnum; i++)
-		if (shdr(m, i)->sh_type == SHT_RELA && shdr(m, i)->sh_info == param)
+	for (size_t i = 1; i < ehdr(m)->e_shnum; i++) {
+		if (shdr(m, i)->sh_type == SHT_RELA && shdr(m, i)->sh_info == param) {
+			if (n)
+				*n = shdr(m, i)->sh_size / sizeof(Elf64_Rela);
 			return (Elf64_Rela *)(m->p + shdr(m, i)->sh_offset);
+		}
+	}
 	fail_msg("no relocation section for __param");
 	return NULL;
+}
+
+static Elf64_Sym *symbol(struct img *m, size_t i)
+{
+	return (Elf64_Sym *)(m->p + shdr(m, section(m, ".symtab"))->sh_offset) + i;
+}
+
+/* Set the addend of every __param relocation at FIELD of its entry (struct kernel_param). */
+static void for_each_param_reloc(struct img *m, uint64_t field, int64_t addend)
+{
+	size_t n;
+	Elf64_Rela *r = param_rela(m, &n);
+
+	for (size_t i = 0; i < n; i++)
+		if (r[i].r_offset % 40 == field)
+			r[i].r_addend = addend;
+}
+
+/* ko_params on M fails with a message containing WORDS; the module still opens. */
+static void expect_params_fail(struct img *m, const char *words)
+{
+	const struct ko_param *p;
+	struct ko *ko = open_img(m);
+	size_t n;
+
+	mm_clearerr();
+	assert_int_equal(ko_params(ko, &p, &n), -ENOEXEC);
+	if (!strstr(mm_errmsg(), words))
+		fail_msg("message [%s] lacks [%s]", mm_errmsg(), words);
+	ko_close(ko);
 }
 
 static void test_param_reloc_out_of_range(void **state)
 {
 	struct img m = hello();
-	Elf64_Rela *r = param_rela(&m);
+	Elf64_Rela *r = param_rela(&m, NULL);
 	const struct ko_param *p;
 	const struct ko_export *e;
 	size_t n;
@@ -264,17 +298,47 @@ static void test_param_reloc_out_of_range(void **state)
 	assert_int_equal(n, 3);
 	ko_close(ko);
 
-	/* A relocation that points a value into nowhere gives no value, not a crash. */
+	/* A relocation that points a value outside its section: said, not a missing value. */
 	m = (free(m.p), hello());
-	r = param_rela(&m);
-	for (size_t i = 0; i < shdr(&m, section(&m, "__param"))->sh_size / 40 * 4; i++)
-		if (r[i].r_offset % 40 == 32)
-			r[i].r_addend = 0x7fffffff;
-	ko = open_img(&m);
-	assert_int_equal(ko_params(ko, &p, &n), 0);
-	for (size_t i = 0; i < n; i++)
-		assert_null(p[i].default_value);
-	ko_close(ko);
+	for_each_param_reloc(&m, 32, 0x7fffffff);
+	expect_params_fail(&m, "of __param points outside .");
+
+	/* The ops of a parameter pointing past one of the kernel's kernel_param_ops. */
+	m = (free(m.p), hello());
+	for_each_param_reloc(&m, 16, 0x7fffffff);
+	expect_params_fail(&m, "of __param points outside ");
+	m = (free(m.p), hello());
+	r = param_rela(&m, NULL);
+	for (size_t i = 0;; i++) {
+		if (r[i].r_offset % 40 == 16 && !symbol(&m, ELF64_R_SYM(r[i].r_info))->st_shndx) {
+			char want[128];
+
+			r[i].r_addend = 8;
+			snprintf(want, sizeof(want),
+				 "relocation %zu of __param points outside param_ops_", i);
+			expect_params_fail(&m, want);
+			break;
+		}
+	}
+
+	/* A relocation that applies past the end of __param. */
+	m = (free(m.p), hello());
+	param_rela(&m, NULL)[5].r_offset = shdr(&m, section(&m, "__param"))->sh_size;
+	expect_params_fail(&m, "relocation 5 of __param applies at offset");
+	free(m.p);
+}
+
+/* A symbol's name outside the string table, or a table without its final NUL. */
+static void test_symbol_names_outside(void **state)
+{
+	struct img m = hello();
+	size_t strtab = shdr(&m, section(&m, ".symtab"))->sh_link;
+
+	symbol(&m, 3)->st_name = (uint32_t)shdr(&m, strtab)->sh_size + 100;
+	expect_params_fail(&m, "the name of symbol 3 (offset ");
+	m = (free(m.p), hello());
+	m.p[shdr(&m, strtab)->sh_offset + shdr(&m, strtab)->sh_size - 1] = 'x';
+	expect_params_fail(&m, "does not end with a NUL byte");
 	free(m.p);
 }
 
@@ -515,6 +579,7 @@ int main(void)
 		cmocka_unit_test(test_truncated_inside_section),
 		cmocka_unit_test(test_bad_offsets),
 		cmocka_unit_test(test_param_reloc_out_of_range),
+		cmocka_unit_test(test_symbol_names_outside),
 		cmocka_unit_test(test_damaged_tables),
 		cmocka_unit_test(test_bad_ext_versions),
 		cmocka_unit_test(test_corrupt_streams),
