@@ -340,6 +340,14 @@ t_builtin() {
 	r $M unload zswap
 	want_rc 1 "unload zswap"
 	has "built into the kernel" "$err" "unload zswap"
+	# Without parameters, a built-in module has no /sys/module/NAME: modules.builtin says.
+	[ -e /sys/module/crc32 ] && note "/sys/module/crc32 exists: choose a built-in module without"
+	r $M unload crc32
+	want_rc 1 "unload crc32"
+	has "crc32 is built into the kernel and cannot be unloaded" "$err" "unload crc32"
+	r $M unload --with-deps crc32
+	want_rc 1 "unload --with-deps crc32"
+	has "crc32 is built into the kernel" "$err" "unload --with-deps crc32"
 }
 
 t_dry_run() {
