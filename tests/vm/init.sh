@@ -57,9 +57,11 @@ modules_now() { cut -d' ' -f1-4 /proc/modules | sort; }
 is_loaded() { grep -q "^$1 " /proc/modules; }
 not_loaded() { if is_loaded "$1"; then note "$2: $1 is loaded"; fi; }
 
-# /proc/modules as `mymod list -r -n -o NAME,SIZE,REFCNT,USED-BY,STATE,TAINT` prints it.
+# /proc/modules as `mymod list -r -n -o NAME,SIZE,REFCNT,USED-BY,STATE,TAINT` prints it
+# (the kernel's [permanent] and [unsafe] markers are no users).
 proc_table() {
-	awk '{ u = $4; if (u == "-") u = ""; sub(/,$/, "", u); t = $7; gsub(/[()]/, "", t);
+	awk '{ u = $4; if (u == "-") u = ""; gsub(/\[[a-z]+\],/, "", u); sub(/,$/, "", u);
+	       t = $7; gsub(/[()]/, "", t);
 	       print $1, $2, $3, u, $5, t }' /proc/modules
 }
 
@@ -358,12 +360,88 @@ t_dry_run() {
 	has "parameters: whom=config count=4" "$out" "dry run by name"
 }
 
+# The kernel's taint mask has R (TAINT_FORCED_RMMOD, bit 3): a module was force-removed.
+tainted_r() { [ $(($(cat /proc/sys/kernel/tainted) & 8)) != 0 ]; }
+
+# Debian's kernel has CONFIG_MODULE_FORCE_UNLOAD=y: --force removes a module in use.
 t_force_unload() {
+	tainted_r && note "R taint before any forced unload"
+	# Unused: removed, and no forcing was needed, so no taint.
 	ok $M load $X/hello.ko
 	r $M unload --force hello
-	want_rc 0 "unload --force"
+	want_rc 0 "unload --force, unused"
 	has "taints the kernel" "$err" "--force warning"
-	not_loaded hello "after unload --force"
+	not_loaded hello "after unload --force, unused"
+	tainted_r && note "R taint after a forced unload of an unused module"
+	# In use: pin=1 takes a reference on hello that nothing drops (and no holder).
+	ok $M load $X/hello.ko
+	r $M load $X/hello_chain_fail.ko pin=1
+	want_rc 1 "hello_chain_fail pin=1"
+	eq "hello's reference count" 1 "$(cat /sys/module/hello/refcnt)"
+	r $M unload hello
+	want_rc 1 "unload hello in use"
+	has "hello is in use, reference count 1" "$err" "unload hello in use"
+	r $M unload --force hello
+	want_rc 0 "unload --force, in use"
+	not_loaded hello "after unload --force, in use"
+	tainted_r || note "no R taint after a forced unload: $(cat /proc/sys/kernel/tainted)"
+	# Held by another module: the kernel refuses even --force (EWOULDBLOCK).
+	ok $M load $X/hello.ko
+	ok $M load $X/hello_user.ko
+	r $M unload --force hello
+	want_rc 1 "unload --force, held by hello_user"
+	has "in use by hello_user" "$err" "unload --force, held by hello_user"
+	is_loaded hello || note "hello was removed under hello_user"
+	ok $M unload hello_user hello
+}
+
+# Init but no exit function: "[permanent]" in /proc/modules, no user for list or
+# lsmod, EBUSY without --force.
+t_permanent() {
+	ok $M load $X/hello_permanent.ko
+	grep -q '^hello_permanent [0-9]* [0-9]* \[permanent\], ' /proc/modules ||
+		note "no [permanent] in /proc/modules: $(grep '^hello_permanent ' /proc/modules)"
+	check_list
+	r $M list -r -n -o NAME,USED-BY,FLAGS
+	has "hello_permanent  permanent" "$out" "FLAGS"
+	r $M list --json -o NAME,USED-BY,FLAGS
+	has '"name": "hello_permanent",
+      "used-by": [
+      ],
+      "flags": [
+        "permanent"
+      ]' "$out" "--json"
+	r $M unload hello_permanent
+	want_rc 1 "unload"
+	has "it has an init function but no exit function" "$err" "unload"
+	has EBUSY "$err" "unload"
+	r $M unload --with-deps hello_permanent
+	want_rc 1 "unload --with-deps"
+	is_loaded hello_permanent || note "unloaded without --force"
+	r $M unload --force hello_permanent
+	want_rc 0 "unload --force"
+	not_loaded hello_permanent "after unload --force"
+}
+
+# --wait: the module is in use (an open /dev/loop0), then not; it goes then.
+t_unload_wait() {
+	ok $M load loop
+	(exec 3</dev/loop0 && sleep 2) &
+	holder=$!
+	i=0
+	while [ "$(cat /sys/module/loop/refcnt)" = 0 ] && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	eq "loop held" 1 "$(cat /sys/module/loop/refcnt)"
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	r $M unload --wait --timeout 20 loop
+	t1=$(cut -d' ' -f1 /proc/uptime)
+	want_rc 0 "unload --wait"
+	not_loaded loop "after unload --wait"
+	waited=$(awk "BEGIN { print ($t1 - $t0 >= 0.5) }")
+	eq "unload --wait waited ($t0 -> $t1)" 1 "$waited"
+	wait $holder
 }
 
 t_lockdown() {
@@ -561,7 +639,9 @@ scenario bad_arch
 scenario signature
 scenario builtin
 scenario dry_run
-scenario force_unload
+scenario force_unload # taints the kernel (R): the first to force a module in use
+scenario permanent
+scenario unload_wait
 scenario with_deps
 scenario with_deps_nvme
 scenario with_deps_rollback # last but two: pin=1 taints the kernel (forced unload)
