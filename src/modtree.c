@@ -507,33 +507,20 @@ int modtree_weakdeps(struct modtree *mt, const char *name, char ***namesp, size_
 	return 0;
 }
 
-static bool in_list(struct kmod_list *list, const char *name)
-{
-	struct kmod_list *l;
-	bool found = false;
-
-	kmod_list_foreach(l, list)
-	{
-		struct kmod_module *mod = kmod_module_get_module(l);
-
-		found |= strcmp(kmod_module_get_name(mod), name) == 0;
-		kmod_module_unref(mod);
-	}
-	return found;
-}
-
 bool modtree_builtin(struct modtree *mt, const char *name)
 {
-	struct kmod_list *list = NULL, *filtered = NULL;
-	bool builtin = false;
+	struct kmod_module *mod = NULL;
+	bool builtin;
 
-	if (kmod_module_new_from_lookup(mt->ctx, name, &list) < 0 || !list)
+	/*
+	 * By module name only: an alias of the same name may mean other modules
+	 * (alias crc32 is crc32_generic's, crc32 itself is built in). modules.dep,
+	 * then modules.builtin; never /sys.
+	 */
+	if (kmod_module_new_from_name_lookup(mt->ctx, name, &mod) < 0 || !mod)
 		return false;
-	/* The builtin filter asks modules.builtin only, never /sys. */
-	if (kmod_module_apply_filter(mt->ctx, KMOD_FILTER_BUILTIN, list, &filtered) == 0)
-		builtin = in_list(list, name) && !in_list(filtered, name);
-	kmod_module_unref_list(filtered);
-	kmod_module_unref_list(list);
+	builtin = !kmod_module_get_path(mod);
+	kmod_module_unref(mod);
 	return builtin;
 }
 

@@ -40,6 +40,9 @@ struct kernel_module {
 	long refcnt;	    /* -1 when the kernel cannot unload ("-") */
 	char **used_by;	    /* the modules that hold it */
 	size_t nused_by;
+	bool permanent; /* "[permanent]": an init function and no exit function, so it cannot be
+			   unloaded (but with KERNEL_UNLOAD_FORCE) */
+	bool unsafe;	/* "[unsafe]": marked unsafe to unload (kernels before 2.6.29) */
 	enum kernel_mod_state state;
 	char *taint;		 /* letters, e.g. "OE"; "" when none */
 	unsigned long long addr; /* load address; 0 when hidden (not root) */

@@ -21,6 +21,7 @@ enum {
 	COL_ADDR,
 	COL_VERSION,
 	COL_SRCVERSION,
+	COL_FLAGS,
 };
 
 static const struct out_col columns[] = {
@@ -35,6 +36,7 @@ static const struct out_col columns[] = {
 	[COL_ADDR] = { "ADDRESS", 18, 0, "load address (0 unless root)", SCOLS_JSON_STRING },
 	[COL_VERSION] = { "VERSION", 0.1, 0, "MODULE_VERSION", SCOLS_JSON_STRING },
 	[COL_SRCVERSION] = { "SRCVERSION", 0.1, 0, "checksum of its source", SCOLS_JSON_STRING },
+	[COL_FLAGS] = { "FLAGS", 9, 0, "permanent (no exit function), unsafe", SCOLS_JSON_STRING },
 };
 
 static const int default_columns[] = { COL_NAME,   COL_SIZE,  COL_REFCNT,
@@ -62,21 +64,44 @@ static void usage(void)
 	out_columns_help(stdout, columns, MM_ARRAY_SIZE(columns));
 }
 
-static char *used_by(const struct kernel_module *m)
+static char *join(const char *const *v, size_t n)
 {
 	char *s = mm_strdup("");
 
-	for (size_t i = 0; i < m->nused_by; i++) {
+	for (size_t i = 0; i < n; i++) {
 		char *old = s;
 
-		s = mm_asprintf("%s%s%s", old, i ? "," : "", m->used_by[i]);
+		s = mm_asprintf("%s%s%s", old, i ? "," : "", v[i]);
 		free(old);
 	}
 	return s;
 }
 
+static struct json_object *json_strings(const char *const *v, size_t n)
+{
+	struct json_object *arr = json_object_new_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(arr, json_object_new_string(v[i]));
+	return arr;
+}
+
+/* The kernel's markers in the deps field of /proc/modules, without their brackets. */
+static size_t flags(const struct kernel_module *m, const char *v[2])
+{
+	size_t n = 0;
+
+	if (m->permanent)
+		v[n++] = "permanent";
+	if (m->unsafe)
+		v[n++] = "unsafe";
+	return n;
+}
+
 static char *cell(const struct kernel_module *m, int col)
 {
+	const char *f[2];
+
 	switch (col) {
 	case COL_NAME:
 		return mm_strdup(m->name);
@@ -85,7 +110,7 @@ static char *cell(const struct kernel_module *m, int col)
 	case COL_REFCNT:
 		return m->refcnt < 0 ? mm_strdup("-") : mm_asprintf("%ld", m->refcnt);
 	case COL_USEDBY:
-		return used_by(m);
+		return join((const char *const *)m->used_by, m->nused_by);
 	case COL_STATE:
 		return mm_strdup(kernel_mod_state_name(m->state));
 	case COL_TAINT:
@@ -96,6 +121,8 @@ static char *cell(const struct kernel_module *m, int col)
 		return m->version ? mm_strdup(m->version) : NULL;
 	case COL_SRCVERSION:
 		return m->srcversion ? mm_strdup(m->srcversion) : NULL;
+	case COL_FLAGS:
+		return join(f, flags(m, f));
 	}
 	return NULL;
 }
@@ -138,7 +165,8 @@ out:
 /* A JSON value with the column's type: numbers, arrays and null where they belong. */
 static struct json_object *json_value(const struct kernel_module *m, int col)
 {
-	struct json_object *arr;
+	struct json_object *obj;
+	const char *f[2];
 	char *s;
 
 	switch (col) {
@@ -147,15 +175,14 @@ static struct json_object *json_value(const struct kernel_module *m, int col)
 	case COL_REFCNT:
 		return m->refcnt < 0 ? NULL : json_object_new_int64(m->refcnt);
 	case COL_USEDBY:
-		arr = json_object_new_array();
-		for (size_t i = 0; i < m->nused_by; i++)
-			json_object_array_add(arr, json_object_new_string(m->used_by[i]));
-		return arr;
+		return json_strings((const char *const *)m->used_by, m->nused_by);
+	case COL_FLAGS:
+		return json_strings(f, flags(m, f));
 	default:
 		s = cell(m, col);
-		arr = s ? json_object_new_string(s) : NULL;
+		obj = s ? json_object_new_string(s) : NULL;
 		free(s);
-		return arr;
+		return obj;
 	}
 }
 

@@ -147,6 +147,8 @@ static void describe(const struct load_opts *lo, struct ko *ko, const char *path
 		printf(", parameters: %s", params);
 	if (decompressed)
 		printf(", decompressed in memory from %s", ko_comp_name(ko_compression(ko)));
+	if (method == KERNEL_LOAD_FINIT_COMPRESSED)
+		printf(", decompressed by the kernel from %s", ko_comp_name(ko_compression(ko)));
 	printf("%s\n", ignoring[(lo->flags & KERNEL_LOAD_FORCE_VERMAGIC ? 1 : 0) |
 				(lo->flags & KERNEL_LOAD_FORCE_MODVERSION ? 2 : 0)]);
 }

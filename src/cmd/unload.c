@@ -8,6 +8,7 @@
 #include "chain.h"
 #include "mymod/cmd.h"
 #include "mymod/kernel.h"
+#include "mymod/modtree.h"
 #include "mymod/util.h"
 
 enum { OPT_WITH_DEPS = 256 };
@@ -50,13 +51,33 @@ struct unload_opts {
 	bool with_deps;
 };
 
+/*
+ * Is NAME built into the kernel? /sys/module/NAME says so only for a
+ * built-in module with parameters or a version; for the others, the module
+ * directory's modules.builtin (-k, -b) does.
+ */
+static bool builtin(const char *name)
+{
+	enum kernel_mod_state state = kernel_module_state(name);
+	struct modtree *mt;
+	bool b;
+
+	if (state != KERNEL_MOD_ABSENT)
+		return state == KERNEL_MOD_BUILTIN;
+	if (modtree_open(&mt) < 0)
+		return false;
+	b = modtree_builtin(mt, name);
+	modtree_close(mt);
+	return b;
+}
+
 static int unload_one(const char *arg, const struct unload_opts *uo)
 {
 	struct kernel_explain ex;
 	char *name = mm_modname_from_path(arg);
 	int err = 0, ret = MM_EXIT_OK;
 
-	if (kernel_module_state(name) == KERNEL_MOD_BUILTIN) {
+	if (builtin(name)) {
 		mm_error("%s is built into the kernel and cannot be unloaded", name);
 		ret = MM_EXIT_FAIL;
 		goto out;

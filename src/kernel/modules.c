@@ -87,6 +87,11 @@ static enum kernel_mod_state state_from_proc(const char *s)
 	return KERNEL_MOD_ABSENT;
 }
 
+/*
+ * The deps field: "-", or each module using it followed by ',', then the
+ * kernel's own markers "[permanent]," (an init function and no exit
+ * function) and, on older kernels, "[unsafe],". The markers are no module.
+ */
 static void split_used_by(struct kernel_module *m, char *deps)
 {
 	char *save = NULL;
@@ -94,6 +99,14 @@ static void split_used_by(struct kernel_module *m, char *deps)
 	if (strcmp(deps, "-") == 0)
 		return;
 	for (char *t = strtok_r(deps, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		if (strcmp(t, "[permanent]") == 0) {
+			m->permanent = true;
+			continue;
+		}
+		if (strcmp(t, "[unsafe]") == 0) {
+			m->unsafe = true;
+			continue;
+		}
 		m->used_by = mm_reallocarray(m->used_by, m->nused_by + 1, sizeof(*m->used_by));
 		m->used_by[m->nused_by++] = mm_strdup(t);
 	}

@@ -81,9 +81,38 @@ assert_contains "unknown column" "unknown column: BOGUS" "$err"
 
 run list --help
 assert_eq "--help: exit" 0 "$rc"
-for col in NAME SIZE REFCNT USED-BY STATE TAINT ADDRESS VERSION SRCVERSION; do
+for col in NAME SIZE REFCNT USED-BY STATE TAINT ADDRESS VERSION SRCVERSION FLAGS; do
     assert_contains "--help lists $col" "  $col " "$out"
 done
+
+# The kernel's markers in the deps field are no modules (lsmod shows none).
+cat >"$root/proc/modules" <<'MODS'
+perm 16384 0 [permanent], Live 0x0000000000000000
+held 16384 1 user,[permanent], Live 0x0000000000000000 (OE)
+old 16384 0 [unsafe],[permanent], Live 0x0000000000000000
+user 16384 0 - Live 0x0000000000000000
+MODS
+run list -r -n
+assert_eq "markers: exit" 0 "$rc"
+assert_eq "markers are not in USED-BY" "perm 16384 0  Live 
+held 16384 1 user Live OE
+old 16384 0  Live 
+user 16384 0  Live " "$out"
+run list -r -n -o NAME,USED-BY,FLAGS
+assert_eq "markers in FLAGS" "perm  permanent
+held user permanent
+old  permanent,unsafe
+user  " "$out"
+run list --json -o NAME,USED-BY,FLAGS
+json=$(printf '%s' "$out" | python3 -c '
+import json, sys
+for m in json.load(sys.stdin)["modules"]:
+    print(m["name"], m["used-by"], m["flags"])
+') || fail "--json is not JSON: $out"
+assert_eq "markers: --json" "perm [] ['permanent']
+held ['user'] ['permanent']
+old [] ['permanent', 'unsafe']
+user [] []" "$json"
 
 printf 'hello twenty 1 - Live 0x0\n' >"$root/proc/modules"
 run list

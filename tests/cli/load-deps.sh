@@ -1,7 +1,8 @@
 #!/bin/sh
 # load --with-deps --dry-run prints modprobe's plan (compared with kmod's
 # modprobe --show-depends on a depmod-made tree), passes over what a fake
-# /sys says is loaded or built in; unload --with-deps and the usage errors.
+# /sys says is loaded or built in; unload of a built-in module, unload
+# --with-deps and the usage errors.
 # Nothing here reaches a module system call: the vm suite loads for real.
 . "$SRCDIR/tests/lib.sh"
 
@@ -82,6 +83,17 @@ assert_contains "unknown" "no_such_module: no module or alias of that name in $d
 run unload --with-deps -b "$base" -k "$KVER" no_such_module
 assert_eq "unload unknown: exit" 1 "$rc"
 assert_contains "unload unknown" "no_such_module: no module or alias of that name in $dir" "$err"
+# A built-in module without /sys/module/NAME (one without parameters):
+# modules.builtin says so, by its name even where an alias of that name
+# means other modules (alias crc32 is crc32_generic's).
+for m in crc32 bitrev; do
+    run unload -k "$KVER" $m
+    assert_eq "unload builtin $m: exit" 1 "$rc"
+    assert_eq "unload builtin $m" "mymod: unload: $m is built into the kernel and cannot be unloaded" "$err"
+done
+run unload --with-deps -k "$KVER" bitrev
+assert_eq "unload --with-deps builtin: exit" 1 "$rc"
+assert_eq "unload --with-deps builtin" "mymod: unload: bitrev is built into the kernel and cannot be unloaded" "$err"
 run load --with-deps -n -b "$base" -k 0.0.0-none nvme
 assert_eq "no module directory: exit" 1 "$rc"
 assert_contains "no module directory" "no module directory" "$err"

@@ -53,6 +53,26 @@ for c in gz xz zst; do
     run load -n --force-modversion "$TMP/hello.ko.$c"
     assert_contains "dry run .ko.$c, forced" "with finit_module (memfd), decompressed in memory" "$out"
 done
+# A kernel that decompresses xz itself (/sys/module/compression, on a fake
+# sysroot): an .xz file goes to finit_module as it is, with
+# MODULE_INIT_COMPRESSED_FILE; another format is still decompressed here.
+mkdir -p "$TMP/xzroot/sys/module"
+echo xz >"$TMP/xzroot/sys/module/compression"
+MYMOD_SYSROOT=$TMP/xzroot run load -n "$TMP/hello.ko.xz"
+assert_eq "kernel decompresses xz: exit" 0 "$rc"
+assert_eq "kernel decompresses xz" \
+    "would load hello ($TMP/hello.ko.xz) with finit_module (compressed), decompressed by the kernel from xz" "$out"
+MYMOD_SYSROOT=$TMP/xzroot run load -n --force-vermagic "$TMP/hello.ko.xz"
+assert_eq "kernel decompresses xz, forced" \
+    "would load hello ($TMP/hello.ko.xz) with finit_module (compressed), decompressed by the kernel from xz, ignoring vermagic" "$out"
+for c in zst gz; do
+    MYMOD_SYSROOT=$TMP/xzroot run load -n "$TMP/hello.ko.$c"
+    assert_contains "kernel decompresses xz only: .ko.$c" \
+        "would load hello ($TMP/hello.ko.$c) with init_module, decompressed in memory from" "$out"
+done
+MYMOD_SYSROOT=$TMP/xzroot run load -n "$hello"
+assert_eq "kernel decompresses xz: uncompressed" "would load hello ($hello) with finit_module" "$out"
+
 # By name: the path modprobe would use (kmod's modprobe, same question).
 run load -k "$KVER" -n --ignore-config crc-t10dif
 want=$(modprobe -S "$KVER" --show-depends --ignore-install crc-t10dif | tail -1 | awk '{ print $2 }')

@@ -264,6 +264,34 @@ static void test_state(void **state)
 	kernel_names_free(holders, n);
 }
 
+/* The deps field's "[permanent]," and "[unsafe]," are flags, not modules that use it. */
+static void test_modules(void **state)
+{
+	struct kernel_module *mods;
+	size_t n;
+
+	put("/proc/modules", "perm 16384 0 [permanent], Live 0x0\n"
+			     "held 20480 2 user,other,[permanent], Live 0x0 (OE)\n"
+			     "old 8192 0 [unsafe], Live 0x0\n"
+			     "plain 8192 1 user, Live 0x0\n");
+	assert_int_equal(kernel_modules(&mods, &n), 0);
+	assert_int_equal(n, 4);
+	assert_true(mods[0].permanent);
+	assert_false(mods[0].unsafe);
+	assert_int_equal(mods[0].nused_by, 0);
+	assert_true(mods[1].permanent);
+	assert_int_equal(mods[1].nused_by, 2);
+	assert_string_equal(mods[1].used_by[0], "user");
+	assert_string_equal(mods[1].used_by[1], "other");
+	assert_string_equal(mods[1].taint, "OE");
+	assert_false(mods[2].permanent);
+	assert_true(mods[2].unsafe);
+	assert_int_equal(mods[2].nused_by, 0);
+	assert_false(mods[3].permanent || mods[3].unsafe);
+	assert_int_equal(mods[3].nused_by, 1);
+	kernel_modules_free(mods, n);
+}
+
 static void test_compression(void **state)
 {
 	char *path;
@@ -318,12 +346,19 @@ static void test_log(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_init_failed),	cmocka_unit_test(test_bad_parameter),
-		cmocka_unit_test(test_unknown_symbols), cmocka_unit_test(test_vermagic),
-		cmocka_unit_test(test_machine),		cmocka_unit_test(test_eperm),
-		cmocka_unit_test(test_signature),	cmocka_unit_test(test_already_loaded),
-		cmocka_unit_test(test_unload),		cmocka_unit_test(test_state),
-		cmocka_unit_test(test_compression),	cmocka_unit_test(test_log),
+		cmocka_unit_test(test_init_failed),
+		cmocka_unit_test(test_bad_parameter),
+		cmocka_unit_test(test_unknown_symbols),
+		cmocka_unit_test(test_vermagic),
+		cmocka_unit_test(test_machine),
+		cmocka_unit_test(test_eperm),
+		cmocka_unit_test(test_signature),
+		cmocka_unit_test(test_already_loaded),
+		cmocka_unit_test(test_unload),
+		cmocka_unit_test(test_state),
+		cmocka_unit_test(test_modules),
+		cmocka_unit_test(test_compression),
+		cmocka_unit_test(test_log),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -35,6 +35,11 @@ r() {
 		[ -z "$err" ] || echo "$err" | sed 's/^/MYMOD-LOG   /'
 	fi
 }
+# ok CMD...: run it as r does (a sanitizer report is a failure) and want exit 0.
+ok() {
+	r "$@"
+	want_rc 0 "$*"
+}
 want_rc() { [ "$rc" = "$1" ] || note "$2: exit $rc, want $1 (out: $(oneline "$out") err: $(oneline "$err"))"; }
 has() {
 	case "$2" in
@@ -45,12 +50,18 @@ has() {
 eq() { [ "$2" = "$3" ] || note "$1: [$(oneline "$3")], want [$(oneline "$2")]"; }
 param() { cat "/sys/module/$1/parameters/$2" 2>&1; }
 loaded() { cat /proc/modules | cut -d' ' -f1 | sort; }
+# What /proc/modules says of each module that only loads and unloads change:
+# name, size, reference count and users, sorted. What a command undoes must
+# be as it was, not only by name.
+modules_now() { cut -d' ' -f1-4 /proc/modules | sort; }
 is_loaded() { grep -q "^$1 " /proc/modules; }
 not_loaded() { if is_loaded "$1"; then note "$2: $1 is loaded"; fi; }
 
-# /proc/modules as `mymod list -r -n -o NAME,SIZE,REFCNT,USED-BY,STATE,TAINT` prints it.
+# /proc/modules as `mymod list -r -n -o NAME,SIZE,REFCNT,USED-BY,STATE,TAINT` prints it
+# (the kernel's [permanent] and [unsafe] markers are no users).
 proc_table() {
-	awk '{ u = $4; if (u == "-") u = ""; sub(/,$/, "", u); t = $7; gsub(/[()]/, "", t);
+	awk '{ u = $4; if (u == "-") u = ""; gsub(/\[[a-z]+\],/, "", u); sub(/,$/, "", u);
+	       t = $7; gsub(/[()]/, "", t);
 	       print $1, $2, $3, u, $5, t }' /proc/modules
 }
 
@@ -67,14 +78,17 @@ check_list() {
 scenario() {
 	name=$1
 	problems=
-	before=$(loaded)
-	"t_$name"
-	after=$(loaded)
+	before=$(modules_now)
+	case $(type "t_$name" 2>/dev/null) in
+	*function*) "t_$name" ;;
+	*) note "no function t_$name" ;;
+	esac
+	after=$(modules_now)
 	if [ "$before" != "$after" ]; then
-		note "modules before [$(echo $before)], after [$(echo $after)]"
+		note "/proc/modules before [$(oneline "$before")], after [$(oneline "$after")]"
 		for i in 1 2 3; do
-			for m in $after; do
-				echo "$before" | grep -qx "$m" || $K/rmmod "$m" 2>/dev/null
+			for m in $(echo "$after" | cut -d' ' -f1); do
+				echo "$before" | cut -d' ' -f1 | grep -qx "$m" || $K/rmmod "$m" 2>/dev/null
 			done
 		done
 	fi
@@ -103,7 +117,8 @@ t_load_params() {
 }
 
 t_list() {
-	$M load $X/hello.ko && $M load $X/hello_user.ko || note "load failed"
+	ok $M load $X/hello.ko
+	ok $M load $X/hello_user.ko
 	check_list
 	r $M list
 	has "hello_user" "$out" "table"
@@ -119,7 +134,7 @@ t_list() {
 }
 
 t_already_loaded() {
-	$M load $X/hello.ko || note "load failed"
+	ok $M load $X/hello.ko
 	r $M load $X/hello.ko count=9
 	want_rc 0 "load again"
 	has "already loaded" "$out" "load again"
@@ -128,7 +143,7 @@ t_already_loaded() {
 	r $M load hello
 	want_rc 0 "load by name"
 	has "already loaded" "$out" "load by name"
-	$M unload hello
+	ok $M unload hello
 }
 
 t_unload() {
@@ -158,7 +173,8 @@ t_init_fail() {
 }
 
 t_in_use() {
-	$M load $X/hello.ko && $M load $X/hello_user.ko || note "load failed"
+	ok $M load $X/hello.ko
+	ok $M load $X/hello_user.ko
 	r $M unload hello
 	want_rc 1 "unload hello"
 	has "in use by hello_user" "$err" "holder named"
@@ -195,7 +211,7 @@ t_bad_param() {
 	r $M load $X/hello.ko nosuch=1
 	want_rc 0 "unknown parameter"
 	has "unknown parameter 'nosuch' ignored" "$err" "unknown parameter warning"
-	$M unload hello
+	ok $M unload hello
 }
 
 t_nonroot() {
@@ -204,12 +220,12 @@ t_nonroot() {
 	has "needs root" "$err" "load as nobody"
 	has EPERM "$err" "load as nobody"
 	not_loaded hello "after load as nobody"
-	$M load $X/hello.ko || note "load failed"
+	ok $M load $X/hello.ko
 	r su -s /bin/sh nobody -c "$M unload hello"
 	want_rc 1 "unload as nobody"
 	has EPERM "$err" "unload as nobody"
 	is_loaded hello || note "unloaded by nobody"
-	$M unload hello
+	ok $M unload hello
 }
 
 t_by_name() {
@@ -217,15 +233,15 @@ t_by_name() {
 	want_rc 0 "load hello"
 	eq "config whom" config "$(param hello whom)"
 	eq "config count" 4 "$(param hello count)"
-	$M unload hello
+	ok $M unload hello
 	r $M load hello count=9
 	eq "command line after config" 9 "$(param hello count)"
 	eq "config kept" config "$(param hello whom)"
-	$M unload hello
+	ok $M unload hello
 	r $M load --ignore-config hello
 	eq "--ignore-config whom" world "$(param hello whom)"
 	eq "--ignore-config count" 3 "$(param hello count)"
-	$M unload hello
+	ok $M unload hello
 	# kmod's modprobe, the same name and parameters: the same values.
 	$K/modprobe hello count=9 || note "kmod modprobe failed"
 	eq "modprobe count" 9 "$(param hello count)"
@@ -283,12 +299,12 @@ t_vermagic() {
 	want_rc 0 "--force-vermagic"
 	has "taints the kernel" "$err" "--force-vermagic warning"
 	grep '^hello ' /proc/modules | grep -q 'F' || note "no F taint: $(grep '^hello ' /proc/modules)"
-	$M unload hello
+	ok $M unload hello
 	r $M load --dry-run --force-vermagic $D/hello-badmagic.ko.xz
 	has "finit_module (memfd)" "$out" "compressed and forced: dry run"
 	r $M load --force-vermagic $D/hello-badmagic.ko.xz
 	want_rc 0 "--force-vermagic .ko.xz"
-	$M unload hello
+	ok $M unload hello
 }
 
 t_modversion() {
@@ -300,7 +316,7 @@ t_modversion() {
 	r $M load --force-modversion $D/hello-badcrc.ko
 	want_rc 0 "--force-modversion"
 	grep '^hello ' /proc/modules | grep -q 'F' || note "no F taint: $(grep '^hello ' /proc/modules)"
-	$M unload hello
+	ok $M unload hello
 }
 
 t_bad_arch() {
@@ -326,6 +342,14 @@ t_builtin() {
 	r $M unload zswap
 	want_rc 1 "unload zswap"
 	has "built into the kernel" "$err" "unload zswap"
+	# Without parameters, a built-in module has no /sys/module/NAME: modules.builtin says.
+	[ -e /sys/module/crc32 ] && note "/sys/module/crc32 exists: choose a built-in module without"
+	r $M unload crc32
+	want_rc 1 "unload crc32"
+	has "crc32 is built into the kernel and cannot be unloaded" "$err" "unload crc32"
+	r $M unload --with-deps crc32
+	want_rc 1 "unload --with-deps crc32"
+	has "crc32 is built into the kernel" "$err" "unload --with-deps crc32"
 }
 
 t_dry_run() {
@@ -336,12 +360,88 @@ t_dry_run() {
 	has "parameters: whom=config count=4" "$out" "dry run by name"
 }
 
+# The kernel's taint mask has R (TAINT_FORCED_RMMOD, bit 3): a module was force-removed.
+tainted_r() { [ $(($(cat /proc/sys/kernel/tainted) & 8)) != 0 ]; }
+
+# Debian's kernel has CONFIG_MODULE_FORCE_UNLOAD=y: --force removes a module in use.
 t_force_unload() {
-	$M load $X/hello.ko || note "load failed"
+	tainted_r && note "R taint before any forced unload"
+	# Unused: removed, and no forcing was needed, so no taint.
+	ok $M load $X/hello.ko
 	r $M unload --force hello
-	want_rc 0 "unload --force"
+	want_rc 0 "unload --force, unused"
 	has "taints the kernel" "$err" "--force warning"
-	not_loaded hello "after unload --force"
+	not_loaded hello "after unload --force, unused"
+	tainted_r && note "R taint after a forced unload of an unused module"
+	# In use: pin=1 takes a reference on hello that nothing drops (and no holder).
+	ok $M load $X/hello.ko
+	r $M load $X/hello_chain_fail.ko pin=1
+	want_rc 1 "hello_chain_fail pin=1"
+	eq "hello's reference count" 1 "$(cat /sys/module/hello/refcnt)"
+	r $M unload hello
+	want_rc 1 "unload hello in use"
+	has "hello is in use, reference count 1" "$err" "unload hello in use"
+	r $M unload --force hello
+	want_rc 0 "unload --force, in use"
+	not_loaded hello "after unload --force, in use"
+	tainted_r || note "no R taint after a forced unload: $(cat /proc/sys/kernel/tainted)"
+	# Held by another module: the kernel refuses even --force (EWOULDBLOCK).
+	ok $M load $X/hello.ko
+	ok $M load $X/hello_user.ko
+	r $M unload --force hello
+	want_rc 1 "unload --force, held by hello_user"
+	has "in use by hello_user" "$err" "unload --force, held by hello_user"
+	is_loaded hello || note "hello was removed under hello_user"
+	ok $M unload hello_user hello
+}
+
+# Init but no exit function: "[permanent]" in /proc/modules, no user for list or
+# lsmod, EBUSY without --force.
+t_permanent() {
+	ok $M load $X/hello_permanent.ko
+	grep -q '^hello_permanent [0-9]* [0-9]* \[permanent\], ' /proc/modules ||
+		note "no [permanent] in /proc/modules: $(grep '^hello_permanent ' /proc/modules)"
+	check_list
+	r $M list -r -n -o NAME,USED-BY,FLAGS
+	has "hello_permanent  permanent" "$out" "FLAGS"
+	r $M list --json -o NAME,USED-BY,FLAGS
+	has '"name": "hello_permanent",
+      "used-by": [
+      ],
+      "flags": [
+        "permanent"
+      ]' "$out" "--json"
+	r $M unload hello_permanent
+	want_rc 1 "unload"
+	has "it has an init function but no exit function" "$err" "unload"
+	has EBUSY "$err" "unload"
+	r $M unload --with-deps hello_permanent
+	want_rc 1 "unload --with-deps"
+	is_loaded hello_permanent || note "unloaded without --force"
+	r $M unload --force hello_permanent
+	want_rc 0 "unload --force"
+	not_loaded hello_permanent "after unload --force"
+}
+
+# --wait: the module is in use (an open /dev/loop0), then not; it goes then.
+t_unload_wait() {
+	ok $M load loop
+	(exec 3</dev/loop0 && sleep 2) &
+	holder=$!
+	i=0
+	while [ "$(cat /sys/module/loop/refcnt)" = 0 ] && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	eq "loop held" 1 "$(cat /sys/module/loop/refcnt)"
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	r $M unload --wait --timeout 20 loop
+	t1=$(cut -d' ' -f1 /proc/uptime)
+	want_rc 0 "unload --wait"
+	not_loaded loop "after unload --wait"
+	waited=$(awk "BEGIN { print ($t1 - $t0 >= 0.5) }")
+	eq "unload --wait waited ($t0 -> $t1)" 1 "$waited"
+	wait $holder
 }
 
 t_lockdown() {
@@ -356,7 +456,7 @@ t_lockdown() {
 	# A module Debian signed still loads.
 	r $M load loop
 	want_rc 0 "signed loop"
-	$M unload loop
+	ok $M unload loop
 }
 
 t_modules_disabled() {
@@ -380,9 +480,10 @@ t10_pi"
 
 t_with_deps() {
 	base=$(loaded)
+	state=$(modules_now)
 	r $M load --with-deps --dry-run hello_user
 	want_rc 0 "dry run"
-	eq "dry run: nothing loaded" "$base" "$(loaded)"
+	eq "dry run: nothing loaded" "$state" "$(modules_now)"
 	has "would load hello ($X/hello.ko) with finit_module, parameters: whom=config count=4" "$out" "dry run: hello, blacklisted, with its options"
 	has "would load loop (" "$out" "dry run: the softdep"
 	has "would load hello_user ($X/hello_user.ko)" "$out" "dry run: hello_user"
@@ -395,7 +496,7 @@ loop" "$mine"
 	eq "config options of the dependency" config "$(param hello whom)"
 	r $M unload --with-deps hello_user
 	want_rc 0 "unload --with-deps"
-	eq "after unload --with-deps" "$base" "$(loaded)"
+	eq "after unload --with-deps" "$state" "$(modules_now)"
 	# kmod's modprobe, the same question: the same modules.
 	$K/modprobe hello_user || note "kmod modprobe failed"
 	eq "kmod modprobe loads the same" "$mine" "$(new_since "$base")"
@@ -404,9 +505,9 @@ loop" "$mine"
 	r $M load --with-deps greeter
 	want_rc 1 "load --with-deps greeter"
 	has "blacklist" "$err" "load --with-deps greeter"
-	eq "greeter: nothing loaded" "$base" "$(loaded)"
+	eq "greeter: nothing loaded" "$state" "$(modules_now)"
 	# A module in use outside the chain stays: an open /dev/loop0 holds loop.
-	$M load --with-deps hello_user
+	ok $M load --with-deps hello_user
 	exec 3</dev/loop0
 	r $M unload --with-deps -v hello_user
 	want_rc 0 "unload --with-deps, loop in use"
@@ -414,58 +515,61 @@ loop" "$mine"
 	is_loaded loop || note "loop was unloaded while in use"
 	not_loaded hello "unload --with-deps, loop in use"
 	exec 3<&-
-	$M unload loop
+	ok $M unload loop
 }
 
 t_with_deps_rollback() {
 	base=$(loaded)
+	state=$(modules_now)
 	r $M load --with-deps -n hello_chain_fail
 	want_rc 0 "dry run"
-	eq "dry run: nothing loaded" "$base" "$(loaded)"
+	eq "dry run: nothing loaded" "$state" "$(modules_now)"
 	r $M load --with-deps hello_chain_fail
 	want_rc 1 "load --with-deps hello_chain_fail"
 	has "init function failed" "$err" "explanation"
 	has "hello_chain_fail: failing on purpose" "$err" "kernel log"
 	has "hello_chain_fail failed: rolled back: unloaded loop, hello" "$err" "rollback report"
-	eq "rolled back" "$base" "$(loaded)"
+	eq "rolled back" "$state" "$(modules_now)"
 	# A parameter for NAME only; a bad one fails NAME, and the chain is undone.
 	r $M load --with-deps hello_chain_fail fail=maybe
 	want_rc 1 "fail=maybe"
 	has EINVAL "$err" "fail=maybe"
 	has "rolled back" "$err" "fail=maybe"
-	eq "rolled back after a bad parameter" "$base" "$(loaded)"
+	eq "rolled back after a bad parameter" "$state" "$(modules_now)"
 	r $M load --with-deps hello_chain_fail fail=0
 	want_rc 0 "fail=0"
 	eq "fail=0: the chain" "hello
 hello_chain_fail
 loop" "$(new_since "$base")"
 	eq "fail=0: hello's options from modprobe.d only" 4 "$(param hello count)"
-	$M unload --with-deps hello_chain_fail
-	eq "unloaded" "$base" "$(loaded)"
+	ok $M unload --with-deps hello_chain_fail
+	eq "unloaded" "$state" "$(modules_now)"
 	# What was loaded before stays loaded.
-	$M load loop
+	ok $M load loop
+	with_loop=$(modules_now)
 	r $M load --with-deps hello_chain_fail
 	want_rc 1 "loop loaded before"
 	has "rolled back: unloaded hello" "$err" "loop loaded before"
-	is_loaded loop || note "loop, loaded before, was rolled back"
-	$M unload loop
+	eq "rolled back, loop as it was" "$with_loop" "$(modules_now)"
+	ok $M unload loop
 	r $M load --with-deps --no-rollback hello_chain_fail
 	want_rc 1 "--no-rollback"
 	has "kept what this command loaded (--no-rollback): hello, loop" "$err" "--no-rollback"
 	eq "--no-rollback keeps them" "hello
 loop" "$(new_since "$base")"
-	$M unload loop hello
+	ok $M unload loop hello
 	# A rollback that cannot finish: pin=1 keeps a reference on hello.
 	r $M load --with-deps hello_chain_fail pin=1
 	want_rc 1 "pin=1"
 	has "ROLLBACK FAILED: hello stays loaded" "$err" "pin=1"
 	has "ROLLBACK INCOMPLETE: still loaded: hello; unloaded: loop" "$err" "pin=1"
 	is_loaded hello || note "pin=1: hello was unloaded"
-	$M unload --force hello 2>/dev/null
+	ok $M unload --force hello
 }
 
 t_with_deps_nvme() {
 	base=$(loaded)
+	state=$(modules_now)
 	r $M load --with-deps nvme
 	want_rc 0 "load --with-deps nvme"
 	mine=$(new_since "$base")
@@ -484,7 +588,7 @@ nvme" "$out"
       "loaded": true' "$out" "deps --json: loaded"
 	r $M unload --with-deps nvme
 	want_rc 0 "unload --with-deps nvme"
-	eq "after unload --with-deps nvme" "$base" "$(loaded)"
+	eq "after unload --with-deps nvme" "$state" "$(modules_now)"
 	# kmod's modprobe loads the same set; kmod 30's modprobe -r checks nvme's
 	# dependencies once, in load order, so it unloads only nvme and nvme_core.
 	$K/modprobe nvme || note "kmod modprobe nvme failed"
@@ -493,25 +597,25 @@ nvme" "$out"
 	eq "kmod modprobe -r nvme" "$(echo "$nvme_chain" | grep -vx -e nvme -e nvme_core)" "$(new_since "$base")"
 	r $M unload --with-deps t10_pi
 	want_rc 0 "unload --with-deps t10_pi"
-	eq "after unload --with-deps t10_pi" "$base" "$(loaded)"
+	eq "after unload --with-deps t10_pi" "$state" "$(modules_now)"
 	# crc64 loaded by hand first: unused once nvme's chain goes, so it goes too
 	# (modprobe -r does not know who loaded a module either).
-	$M load crc64
-	$M load --with-deps nvme
+	ok $M load crc64
+	ok $M load --with-deps nvme
 	r $M unload --with-deps nvme
 	want_rc 0 "crc64 first"
 	not_loaded crc64 "crc64 first"
 	# A module in use outside the chain stays: nvme_fabrics holds nvme_core.
-	$M load --with-deps nvme
-	$M load --with-deps nvme_fabrics
+	ok $M load --with-deps nvme
+	ok $M load --with-deps nvme_fabrics
 	r $M unload --with-deps -v nvme
 	want_rc 0 "nvme_fabrics loaded"
 	has "kept nvme_core: in use by nvme_fabrics" "$out" "nvme_fabrics loaded"
 	not_loaded nvme "nvme_fabrics loaded"
 	eq "nvme_fabrics keeps the rest" "$( (echo "$nvme_chain" | grep -vx nvme; echo nvme_fabrics) | sort)" \
 		"$(new_since "$base")"
-	$M unload --with-deps nvme_fabrics
-	eq "after unload --with-deps nvme_fabrics" "$base" "$(loaded)"
+	ok $M unload --with-deps nvme_fabrics
+	eq "after unload --with-deps nvme_fabrics" "$state" "$(modules_now)"
 }
 
 scenario load_params
@@ -535,7 +639,9 @@ scenario bad_arch
 scenario signature
 scenario builtin
 scenario dry_run
-scenario force_unload
+scenario force_unload # taints the kernel (R): the first to force a module in use
+scenario permanent
+scenario unload_wait
 scenario with_deps
 scenario with_deps_nvme
 scenario with_deps_rollback # last but two: pin=1 taints the kernel (forced unload)

@@ -44,7 +44,7 @@ for tool in insmod rmmod modprobe lsmod modinfo; do
 done
 
 cp "$FIXTURES"/hello.ko "$FIXTURES"/hello_user.ko "$FIXTURES"/hello_fail.ko \
-    "$FIXTURES"/hello_chain_fail.ko "$mods/extra/"
+    "$FIXTURES"/hello_chain_fail.ko "$FIXTURES"/hello_permanent.ko "$mods/extra/"
 for m in $real_modules; do
     rel=$(modinfo -k "$VM_KVER" -n "$m" | sed "s|^$hostmods/||")
     case $rel in
