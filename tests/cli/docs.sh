@@ -1,8 +1,8 @@
 #!/bin/bash
 # Every option a command's --help lists is in its man page and is offered by
 # the bash, fish and zsh completions; every man page renders without warnings;
-# bash completes what a person types, in a real interactive bash with
-# bash-completion loaded.
+# `mymod help` is each command's --help; bash completes what a person types,
+# in a real interactive bash with bash-completion loaded.
 . "$SRCDIR/tests/lib.sh"
 
 command -v man >/dev/null || skip "man (man-db) is not installed"
@@ -110,6 +110,31 @@ check_page mymod.1 ""
 for c in $commands; do
     check_page "mymod-$c.1" "$c"
 done
+
+# mymod help: each command's --help; an unknown command is a usage error.
+for c in $commands; do
+    run help "$c"
+    assert_eq "mymod help $c: exit status" 0 "$rc"
+    assert_eq "mymod help $c: the same as '$c --help'" "$("$MYMOD" "$c" --help)" "$out"
+done
+run help nosuch
+assert_eq "mymod help nosuch: exit status" 2 "$rc"
+assert_contains "mymod help nosuch: message" "unknown command 'nosuch'" "$err"
+run help
+assert_eq "mymod help: exit status" 0 "$rc"
+assert_eq "mymod help: the same as 'mymod --help'" "$("$MYMOD" --help)" "$out"
+for c in $commands help; do
+    echo "$out" | grep -qE "^  $c " || fail "mymod help: command $c is not listed"
+done
+
+# No example names a release that will be stale after the next kernel update.
+release='[0-9]+\.[0-9]+\.[0-9]+-[0-9]+-[a-z0-9]+'
+for f in "$SRCDIR"/man/*.scd; do
+    got=$(sed -n '/^# EXAMPLES/,/^# /p' "$f" | grep -oE "$release" | head -1)
+    [ -z "$got" ] || fail "${f##*/}: an example names a concrete kernel release: $got"
+done
+got=$(grep -oE "$release" "$SRCDIR/README.md" | head -1)
+[ -z "$got" ] || fail "README.md names a concrete kernel release: $got"
 
 # zsh and fish: module names from the module directory chosen with -k.
 got=$(zsh_complete -k "$KVER" info loo)
