@@ -79,7 +79,8 @@ def main():
         with open(f"{tmp}/rc", "w") as f:
             f.write(RC)
         env = dict(os.environ, TERM="dumb", INPUTRC="/dev/null", HISTFILE="/dev/null",
-                   BASH_COMPLETION_USER_DIR=tmp, XDG_DATA_DIRS=tmp)
+                   BASH_COMPLETION_USER_DIR=tmp, BASH_COMPLETION_USER_FILE="/dev/null",
+                   XDG_DATA_DIRS=tmp)
         pid, fd = pty.fork()
         if pid == 0:
             fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 250, 0, 0))
