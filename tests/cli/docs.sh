@@ -1,43 +1,100 @@
 #!/bin/bash
 # Every option a command's --help lists is in its man page and is offered by
-# the bash, fish and zsh completions; every man page renders without warnings.
+# the bash, fish and zsh completions; every man page renders without warnings;
+# `mymod help` is each command's --help; bash completes what a person types,
+# in a real interactive bash with bash-completion loaded.
 . "$SRCDIR/tests/lib.sh"
 
 command -v man >/dev/null || skip "man (man-db) is not installed"
 command -v fish >/dev/null || skip "fish is not installed"
 command -v zsh >/dev/null || skip "zsh is not installed"
+command -v python3 >/dev/null || skip "python3 is not installed"
+[ -r /usr/share/bash-completion/bash_completion ] || skip "bash-completion is not installed"
 
-help_options() { # CMD: the long options of `mymod CMD --help` (CMD may be empty)
-    "$MYMOD" ${1:+"$1"} --help | sed -n 's/^ \{1,\}\(-[^ ].*\)$/\1/p' | sed 's/  .*//' |
-        grep -oE -- '--[A-Za-z0-9][A-Za-z0-9-]*' | sort -u
+# The option part of each option line of `mymod CMD --help` ("-k, --kernel=KVER").
+option_lines() {
+    "$MYMOD" ${1:+"$1"} --help | sed -n 's/^ \{1,\}\(-[^ ].*\)$/\1/p' | sed 's/  .*//'
+}
+# Every -x and --long on the option lines on stdin, one a line.
+parse_options() {
+    grep -oE -- '(^|[ ,])--?[A-Za-z0-9][A-Za-z0-9-]*' | tr -d ' ,'
+}
+# has_option FILE OPT: FILE names OPT as a whole word (-k is not in --kernel).
+has_option() {
+    grep -qE -e "(^|[^A-Za-z0-9-])$2([^A-Za-z0-9-]|\$)" "$1"
+}
+zsh_complete() { # WORDS...: what the zsh completion offers for the last word
+    zsh -f "$SRCDIR/tests/cli/zsh-complete.zsh" "$SRCDIR/completions" "$MYMOD" "$@"
+}
+fish_complete() { # LINE: what the fish completion offers for `mymod LINE`
+    (cd "$TMP" && fish -c "source '$SRCDIR/completions/mymod.fish'; complete -C '$MYMOD $1'") | cut -f1
+}
+
+# bash cases are queued and typed into one interactive bash at the end
+# (bash-complete.py). expect KIND KEYS WANT: after KEYS, the command line is
+# WANT (line), the listed candidates are WANT (list: sorted, each followed by
+# a space), or WANT's options are all listed (options).
+bash_keys=() bash_checks=()
+expect() {
+    bash_keys+=("$2")
+    bash_checks+=("$1"$'\t'"$3")
+}
+run_bash_cases() {
+    local results i kind want line listed w what
+    mkdir -p "$TMP/bin"
+    ln -s "$MYMOD" "$TMP/bin/mymod"
+    mapfile -t results < <(PATH=$TMP/bin:$PATH python3 "$SRCDIR/tests/cli/bash-complete.py" \
+        "$SRCDIR/completions/mymod.bash" "${bash_keys[@]}")
+    if [ "${#results[@]}" != "${#bash_keys[@]}" ]; then
+        fail "bash-complete.py answered ${#results[@]} of ${#bash_keys[@]} cases"
+        return
+    fi
+    for i in "${!bash_keys[@]}"; do
+        IFS=$'\t' read -r kind want <<<"${bash_checks[i]}"
+        what=${bash_keys[i]//$'\t'/<TAB>}
+        line=${results[i]%%$'\t'*}
+        listed="${results[i]#*$'\t'} "
+        case $kind in
+        line) assert_eq "bash: '$what'" "$want" "$line" ;;
+        list) assert_eq "bash: '$what' lists" "$want" "${listed# }" ;;
+        options)
+            listed=${listed//= / }
+            for w in $want; do
+                [[ " $listed" == *" $w "* ]] || fail "bash: '$what' does not offer $w: $listed"
+            done
+            ;;
+        esac
+    done
 }
 
 commands=$("$MYMOD" --help | sed -n '/^Commands:/,/^$/s/^  \([a-z][a-z-]*\) .*/\1/p' | grep -vx help)
-[ -n "$commands" ] || fail "mymod --help lists no commands"
-
-bash_complete() { # WORDS...: what the bash completion offers for the last word
-    MYMOD_SYSROOT=${MYMOD_SYSROOT:-} bash -c '
-        source "$SRCDIR/completions/mymod.bash"
-        COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
-        _mymod; printf "%s\n" "${COMPREPLY[@]}"' bash "$@"
-}
+[ "$(echo "$commands" | wc -w)" -ge 6 ] || fail "mymod --help lists fewer than 6 commands: $commands"
 
 check_page() { # PAGE CMD
-    local page=$1 cmd=$2 opt
+    local page=$1 cmd=$2 what="mymod${2:+ $2}" opt line lines opts
+    lines=$(option_lines "$cmd")
+    # A help the parser cannot read must not pass as "no options".
+    [ "$(echo "$lines" | grep -c .)" -ge 2 ] || fail "'$what --help': fewer than 2 option lines found"
+    while IFS= read -r line; do
+        [ -n "$(echo "$line" | parse_options)" ] || fail "'$what --help': no option read from '$line'"
+    done <<<"$lines"
+    opts=$(echo "$lines" | parse_options | sort -u)
+    echo "$opts" | grep -qx -- --help || fail "'$what --help': --help not among the options read: $opts"
+    echo "$opts" | grep -qx -- -h || fail "'$what --help': -h not among the options read: $opts"
+
+    expect options "$what -"$'\t\t' "$opts"
     if [ ! -f "$SRCDIR/man/$page.scd" ]; then
-        fail "no man page man/$page.scd for '${cmd:-mymod}'"
+        fail "no man page man/$page.scd for '$what'"
         return
     fi
-    for opt in $(help_options "$cmd"); do
-        grep -qF -- "$opt" "$SRCDIR/man/$page.scd" ||
-            fail "$page: option $opt of 'mymod $cmd --help' is not in man/$page.scd"
-        bash_complete "$MYMOD" $cmd "$opt" | grep -qx -- "$opt" ||
-            fail "bash completion does not offer $opt for 'mymod $cmd'"
-        zsh -f "$SRCDIR/tests/cli/zsh-complete.zsh" "$SRCDIR/completions" "$MYMOD" $cmd "$opt" |
-            grep -qx -- "$opt" || fail "zsh completion does not offer $opt for 'mymod $cmd'"
-        fish -c "source '$SRCDIR/completions/mymod.fish'; complete -C '$MYMOD $cmd $opt'" |
-            cut -f1 | grep -qx -- "$opt" ||
-            fail "fish completion does not offer $opt for 'mymod $cmd'"
+    local zsh_opts fish_opts
+    zsh_opts=$(zsh_complete $cmd -)
+    fish_opts=$(fish_complete "${cmd:+$cmd }-")
+    for opt in $opts; do
+        has_option "$SRCDIR/man/$page.scd" "$opt" ||
+            fail "$page: option $opt of '$what --help' is not in man/$page.scd"
+        echo "$zsh_opts" | grep -qx -- "$opt" || fail "zsh: '$what -<TAB>' does not offer $opt"
+        echo "$fish_opts" | grep -qx -- "$opt" || fail "fish: '$what -<TAB>' does not offer $opt"
     done
     local built="$BUILDDIR/man/$page"
     if [ ! -f "$built" ]; then
@@ -54,29 +111,83 @@ for c in $commands; do
     check_page "mymod-$c.1" "$c"
 done
 
-# The cases a person types.
+# mymod help: each command's --help; an unknown command is a usage error.
 for c in $commands; do
-    bash_complete "$MYMOD" "${c:0:2}" | grep -qx "$c" || fail "bash: 'mymod ${c:0:2}<TAB>' does not offer $c"
+    run help "$c"
+    assert_eq "mymod help $c: exit status" 0 "$rc"
+    assert_eq "mymod help $c: the same as '$c --help'" "$("$MYMOD" "$c" --help)" "$out"
 done
-if echo "$commands" | grep -qx info; then
-    got=$(bash_complete "$MYMOD" info --f | sort | tr '\n' ' ')
-    assert_contains "bash: mymod info --f<TAB>" "--field" "$got"
-    assert_contains "bash: mymod info --f<TAB>" "--format" "$got"
-fi
-if echo "$commands" | grep -qx unload; then
-    mkdir -p "$TMP/root/proc"
-    printf '%s\n' "hello_user 16384 0 - Live 0x0000000000000000" \
-        "hello 16384 1 hello_user, Live 0x0000000000000000" \
-        "loop 32768 0 - Live 0x0000000000000000" >"$TMP/root/proc/modules"
-    got=$(MYMOD_SYSROOT=$TMP/root bash_complete "$MYMOD" unload h | sort | tr '\n' ' ')
-    assert_eq "bash: mymod unload h<TAB>" "hello hello_user " "$got"
-fi
-# Module names from the module directory chosen with -k.
-got=$(bash_complete "$MYMOD" -k "$KVER" info loo)
-echo "$got" | grep -qx loop || fail "bash: 'mymod -k $KVER info loo<TAB>' does not offer loop: $got"
-got=$(zsh -f "$SRCDIR/tests/cli/zsh-complete.zsh" "$SRCDIR/completions" "$MYMOD" -k "$KVER" info loo)
+run help nosuch
+assert_eq "mymod help nosuch: exit status" 2 "$rc"
+assert_contains "mymod help nosuch: message" "unknown command 'nosuch'" "$err"
+run help
+assert_eq "mymod help: exit status" 0 "$rc"
+assert_eq "mymod help: the same as 'mymod --help'" "$("$MYMOD" --help)" "$out"
+for c in $commands help; do
+    echo "$out" | grep -qE "^  $c " || fail "mymod help: command $c is not listed"
+done
+
+# No example names a release that will be stale after the next kernel update.
+release='[0-9]+\.[0-9]+\.[0-9]+-[0-9]+-[a-z0-9]+'
+for f in "$SRCDIR"/man/*.scd; do
+    got=$(sed -n '/^# EXAMPLES/,/^# /p' "$f" | grep -oE "$release" | head -1)
+    [ -z "$got" ] || fail "${f##*/}: an example names a concrete kernel release: $got"
+done
+got=$(grep -oE "$release" "$SRCDIR/README.md" | head -1)
+[ -z "$got" ] || fail "README.md names a concrete kernel release: $got"
+
+# zsh and fish: module names from the module directory chosen with -k.
+got=$(zsh_complete -k "$KVER" info loo)
 echo "$got" | grep -qx loop || fail "zsh: 'mymod -k $KVER info loo<TAB>' does not offer loop: $got"
-got=$(cd "$TMP" && fish -c "source '$SRCDIR/completions/mymod.fish'; complete -C '$MYMOD -k $KVER info loo'" | cut -f1)
+got=$(fish_complete "-k $KVER info loo")
 echo "$got" | grep -qx loop || fail "fish: 'mymod -k $KVER info loo<TAB>' does not offer loop: $got"
 
+# bash: commands, and the options of a command.
+for c in $commands; do
+    expect line "mymod ${c:0:2}"$'\t' "mymod $c "
+done
+expect line "mymod --kernel=$KVER ch"$'\t' "mymod --kernel=$KVER check "
+expect list $'mymod info --f\t\t' "--field= --format= "
+
+# Loaded modules for unload, from the fake /proc/modules of MYMOD_SYSROOT.
+mkdir -p "$TMP/root/proc"
+printf '%s\n' "hello_user 16384 0 - Live 0x0000000000000000" \
+    "hello 16384 1 hello_user, Live 0x0000000000000000" \
+    "loop 32768 0 - Live 0x0000000000000000" >"$TMP/root/proc/modules"
+export MYMOD_SYSROOT=$TMP/root
+expect line $'mymod unload h\t' "mymod unload hello"
+expect list $'mymod unload hello\t\t' "hello hello_user "
+
+# Module names from the module directory -k or --kernel chose, however spelt;
+# files for a path.
+for c in info deps load check; do
+    for k in "-k $KVER $c" "--kernel=$KVER $c" "$c -k $KVER" "$c --kernel=$KVER" "$c -k$KVER"; do
+        expect line "mymod $k loo"$'\t' "mymod $k loop "
+    done
+done
+expect line "mymod info $FIXTURES/hello_u"$'\t' "mymod info $FIXTURES/hello_user.ko "
+
+# Option values: releases under the base directory, formats, columns.
+mkdir -p "$TMP/base/lib/modules/1.0-a" "$TMP/base/lib/modules/1.0-b"
+expect line "mymod -b $TMP/base --kernel=1"$'\t' "mymod -b $TMP/base --kernel=1.0-"
+expect list "mymod -b $TMP/base --kernel=1.0-"$'\t\t' "1.0-a 1.0-b "
+expect list "mymod -b $TMP/base -k 1.0-"$'\t\t' "1.0-a 1.0-b "
+if [ "$(ls /lib/modules | wc -l)" = 1 ]; then
+    expect line $'mymod --kernel=\t' "mymod --kernel=$(ls /lib/modules) "
+else
+    expect list $'mymod --kernel=\t\t' "$(ls /lib/modules | LC_ALL=C sort | tr '\n' ' ')"
+fi
+for c in info deps; do
+    # What the completion offers is what the parser accepts.
+    want=$("$MYMOD" "$c" --format=nosuch x 2>&1 | sed -n "s/.*unknown format 'nosuch' (\(.*\))$/\1/p" |
+        tr -d ' ' | tr ',' '\n' | LC_ALL=C sort | tr '\n' ' ')
+    [ -n "$want" ] || fail "mymod $c --format=nosuch does not list the formats"
+    expect list "mymod $c --format="$'\t\t' "$want"
+    expect list "mymod $c --format "$'\t\t' "$want"
+done
+expect list $'mymod list -o NAME,S\t\t' "NAME,SIZE NAME,SRCVERSION NAME,STATE "
+expect line $'mymod list --output=NAME,RE\t' "mymod list --output=NAME,REFCNT"
+expect line $'mymod deps --output=+PA\t' "mymod deps --output=+PATH"
+
+run_bash_cases
 finish

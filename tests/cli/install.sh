@@ -1,9 +1,14 @@
 #!/bin/bash
 # `meson install` installs the binary, a man page for mymod and for every
-# command, and the bash, zsh and fish completions where each shell looks.
+# command, and the bash, zsh and fish completions where each shell looks:
+# the completionsdir of the shell's pkg-config file when there is one, else
+# the usual directory; zsh's is the zshcompletiondir option.
 . "$SRCDIR/tests/lib.sh"
 
 command -v meson >/dev/null || skip "meson is not installed"
+command -v pkg-config >/dev/null || skip "pkg-config is not installed"
+command -v python3 >/dev/null || skip "python3 is not installed"
+
 dest=$TMP/dest
 meson install -C "$BUILDDIR" --no-rebuild --quiet --destdir "$dest" >"$TMP/install.log" 2>&1 ||
     { cat "$TMP/install.log" >&2; fail "meson install failed"; finish; }
@@ -16,10 +21,85 @@ commands=$("$MYMOD" --help | sed -n '/^Commands:/,/^$/s/^  \([a-z][a-z-]*\) .*/\
 for page in mymod $(printf 'mymod-%s\n' $commands); do
     find "$dest" -path "*/man1/$page.1" | grep -q . || fail "man page $page.1 not installed"
 done
-find "$dest" -path '*/bash-completion/completions/mymod' | grep -q . ||
-    fail "bash completion not installed in bash-completion's completions directory"
-find "$dest" -path '*/zsh/site-functions/_mymod' | grep -q . ||
-    fail "zsh completion not installed in site-functions"
-find "$dest" -path '*/fish/vendor_completions.d/mymod.fish' | grep -q . ||
-    fail "fish completion not installed in vendor_completions.d"
+
+# read_build BUILDDIR: set prefix, datadir, zshcompletiondir (the options
+# of BUILDDIR) and bash_to, zsh_to, fish_to (where it installs each completion).
+read_build() {
+    eval "$(meson introspect --buildoptions --installed "$1" | python3 -c '
+import json, shlex, sys
+intro, src = json.load(sys.stdin), sys.argv[1] + "/completions/"
+opts = {o["name"]: str(o["value"]) for o in intro["buildoptions"]}
+for name in ("prefix", "datadir", "zshcompletiondir"):
+    print(name + "=" + shlex.quote(opts.get(name, "")))
+for var, file in (("bash_to", "mymod.bash"), ("zsh_to", "_mymod"), ("fish_to", "mymod.fish")):
+    print(var + "=" + shlex.quote(intro["installed"].get(src + file, "")))
+' "$SRCDIR")"
+    [ -n "${prefix:-}" ] || fail "$1: no build options read"
+}
+# pkg-config as the build being checked saw it (pc_libdir: its only directory).
+pc_libdir=
+pc() {
+    if [ -n "$pc_libdir" ]; then
+        PKG_CONFIG_LIBDIR=$pc_libdir PKG_CONFIG_PATH='' pkg-config "$@"
+    else
+        pkg-config "$@"
+    fi
+}
+# expect_dir PCNAME FALLBACK: where the build read_build read installs a
+# completion for the shell of pkg-config module PCNAME: its completionsdir
+# with the build's datadir, else FALLBACK; under the prefix unless absolute.
+expect_dir() {
+    local dir
+    if dir=$(pc --define-variable=datadir="$datadir" --variable=completionsdir "$1" 2>/dev/null) &&
+        [ -n "$dir" ]; then
+        echo "$1: pkg-config's completionsdir" >&2
+    else
+        dir=$2
+        echo "$1: no pkg-config file, the usual directory" >&2
+    fi
+    case $dir in
+    /*) echo "$dir" ;;
+    *) echo "$prefix/$dir" ;;
+    esac
+}
+check_completions() { # BUILDDIR ZSHDIR, after read_build BUILDDIR
+    assert_eq "$1: bash completion" "$(expect_dir bash-completion "$datadir/bash-completion/completions")/mymod" "$bash_to"
+    assert_eq "$1: fish completion" "$(expect_dir fish "$datadir/fish/vendor_completions.d")/mymod.fish" "$fish_to"
+    assert_eq "$1: zsh completion" "$2/_mymod" "$zsh_to"
+}
+
+# This build: the default zsh directory, site-functions.
+read_build "$BUILDDIR"
+[ -f "$dest$bash_to" ] || fail "bash completion not installed"
+[ -f "$dest$zsh_to" ] || fail "zsh completion not installed"
+[ -f "$dest$fish_to" ] || fail "fish completion not installed"
+if [ -z "$zshcompletiondir" ]; then
+    check_completions "$BUILDDIR" "$prefix/$datadir/zsh/site-functions"
+fi
+
+# Another configuration, where bash-completion's pkg-config file names a
+# directory of its own and fish has none; zsh's directory chosen as Debian
+# needs it.
+pc_libdir=$TMP/pkgconfig
+mkdir -p "$pc_libdir"
+IFS=: read -ra pc_path <<<"$(pkg-config --variable pc_path pkg-config)"
+for d in "${pc_path[@]}"; do
+    for f in "$d"/*.pc; do
+        [ -e "$f" ] && [ ! -e "$pc_libdir/${f##*/}" ] && ln -s "$f" "$pc_libdir/"
+    done
+done
+rm -f "$pc_libdir/bash-completion.pc" "$pc_libdir/fish.pc"
+printf '%s\n' 'prefix=/usr' 'datadir=${prefix}/share' 'completionsdir=${datadir}/own-bash-completion/completions' \
+    'Name: bash-completion' 'Description: a test stand-in' 'Version: 2.11' >"$pc_libdir/bash-completion.pc"
+if PKG_CONFIG_LIBDIR=$pc_libdir PKG_CONFIG_PATH='' meson setup "$TMP/build" "$SRCDIR" --prefix=/opt/mymod \
+    -Dzshcompletiondir=/usr/share/zsh/vendor-completions >"$TMP/setup.log" 2>&1; then
+    read_build "$TMP/build"
+    check_completions "$TMP/build" /usr/share/zsh/vendor-completions
+    assert_eq "bash completion from the stand-in pkg-config file" \
+        /opt/mymod/share/own-bash-completion/completions/mymod "$bash_to"
+    assert_eq "fish completion without a pkg-config file" /opt/mymod/share/fish/vendor_completions.d/mymod.fish "$fish_to"
+else
+    cat "$TMP/setup.log" >&2
+    fail "meson setup with -Dzshcompletiondir failed"
+fi
 finish
