@@ -67,7 +67,8 @@ static int help(int argc, char *argv[])
 	const struct mm_cmd *cmd;
 	char *hargv[] = { NULL, "--help", NULL };
 
-	if (argc < 2) {
+	if (argc < 2 || strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0) {
 		usage(stdout);
 		return MM_EXIT_OK;
 	}

@@ -126,6 +126,11 @@ assert_eq "mymod help: the same as 'mymod --help'" "$("$MYMOD" --help)" "$out"
 for c in $commands help; do
     echo "$out" | grep -qE "^  $c " || fail "mymod help: command $c is not listed"
 done
+for a in help --help; do
+    run help "$a"
+    assert_eq "mymod help $a: exit status" 0 "$rc"
+    assert_eq "mymod help $a: the same as 'mymod --help'" "$("$MYMOD" --help)" "$out"
+done
 
 # No example names a release that will be stale after the next kernel update.
 release='[0-9]+\.[0-9]+\.[0-9]+-[0-9]+-[a-z0-9]+'
