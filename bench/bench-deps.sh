@@ -51,14 +51,18 @@ def alternate(cmds, rounds):
             times[k].append(run(argv)[0])
     return times
 
+# Time CMDS (modprobe, mymod) alternately, each over all the names.
+def report(cmds):
+    t = alternate(cmds, rounds)
+    for k in cmds:
+        med, lo = statistics.median(t[k]), min(t[k])
+        print(f"   {k:9s} {med*1e3:7.1f} ms ({lo*1e3:.1f})  = {med/len(names)*1e6:6.2f} us/name")
+    ratio = statistics.median(t["mymod"]) / statistics.median(t["modprobe"])
+    print(f"   mymod / modprobe: {ratio:.2f}")
+
 print(f"kernel {kver}: {len(names)} modules; {rounds} rounds, alternating, median (min)")
 print(f"\n1. one invocation for all {len(names)} names (modprobe -a), identical output:")
-t = alternate(batch, rounds)
-for k in batch:
-    med, lo = statistics.median(t[k]), min(t[k])
-    print(f"   {k:9s} {med*1e3:7.1f} ms ({lo*1e3:.1f})  = {med/len(names)*1e6:6.2f} us/name")
-ratio = statistics.median(t["mymod"]) / statistics.median(t["modprobe"])
-print(f"   mymod / modprobe: {ratio:.2f}")
+report(batch)
 
 # --format=list: one plan for all the names, so each path once; the same
 # files as modprobe's insmod lines (tests/cli/deps-modprobe.sh compares
@@ -69,12 +73,7 @@ _, c = run(listed["mymod"])
 if set(c.decode().split()) != paths:
     sys.exit("bench-deps: --format=list does not give the files of modprobe's insmod lines")
 print(f"\n1b. --format=list for all {len(names)} names (the same files as modprobe's):")
-t = alternate(listed, rounds)
-for k in listed:
-    med, lo = statistics.median(t[k]), min(t[k])
-    print(f"   {k:9s} {med*1e3:7.1f} ms ({lo*1e3:.1f})  = {med/len(names)*1e6:6.2f} us/name")
-ratio = statistics.median(t["mymod"]) / statistics.median(t["modprobe"])
-print(f"   mymod / modprobe: {ratio:.2f}")
+report(listed)
 
 sample = names[:: max(1, len(names) // 200)][:200]
 print(f"\n2. one invocation per name, {len(sample)} names:")

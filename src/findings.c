@@ -1143,14 +1143,11 @@ static int key_trusted(const struct ko_signature *sig)
  * or lockdown (ERR EPERM): an unsigned module, or one whose key the kernel
  * does not have, is refused; a signature by a trusted key must still verify.
  */
-static void check_enforced(struct ko *ko, struct findings *f, int err, const char *why,
-			   const char *field)
+static void check_enforced(const struct ko_signature *sig, int trusted, struct findings *f, int err,
+			   const char *why, const char *field)
 {
-	const struct ko_signature *sig;
 	struct finding *fd;
 
-	if (ko_signature(ko, &sig) < 0)
-		return; /* check_signature() says the signature cannot be read */
 	if (!sig) {
 		fd = add(f, FINDING_BLOCKER, "signature", err, "unsigned, and %s", why);
 		about(fd, NULL, field);
@@ -1158,7 +1155,7 @@ static void check_enforced(struct ko *ko, struct findings *f, int err, const cha
 			 "under Secure Boot, a key enrolled with mokutil)");
 		return;
 	}
-	switch (key_trusted(sig)) {
+	switch (trusted) {
 	case 0:
 		fd = add(f, FINDING_BLOCKER, "signature", err,
 			 "signed by '%s' with a key the kernel does not have, and %s",
@@ -1188,6 +1185,7 @@ static void check_kernel_state(struct findings_target *t, struct ko *ko, struct 
 {
 	const char *name = ko_name(ko);
 	enum kernel_mod_state state;
+	const struct ko_signature *sig;
 	struct finding *fd;
 	char *lockdown;
 
@@ -1204,17 +1202,33 @@ static void check_kernel_state(struct findings_target *t, struct ko *ko, struct 
 		about(fd, NULL, "modules_disabled");
 		hint(fd, "reboot: modules_disabled cannot be reset while the kernel runs");
 	}
-	if (kernel_sig_enforced())
-		check_enforced(ko, f, EKEYREJECTED,
-			       "the kernel enforces module signatures (module.sig_enforce)",
-			       "sig_enforce");
-	lockdown = kernel_lockdown();
-	if (lockdown) {
-		char *why = mm_asprintf("the kernel is locked down (%s)", lockdown);
+	/* module_sig_check(); an unreadable signature is check_signature()'s to say. */
+	if (ko_signature(ko, &sig) == 0) {
+		bool enforced = kernel_sig_enforced(), locked;
+		int trusted = key_trusted(sig);
 
-		check_enforced(ko, f, EPERM, why, "lockdown");
-		free(why);
-		free(lockdown);
+		lockdown = kernel_lockdown();
+		locked = lockdown != NULL;
+		if (enforced)
+			check_enforced(sig, trusted, f, EKEYREJECTED,
+				       "the kernel enforces module signatures (module.sig_enforce)",
+				       "sig_enforce");
+		if (lockdown) {
+			char *why = mm_asprintf("the kernel is locked down (%s)", lockdown);
+
+			check_enforced(sig, trusted, f, EPERM, why, "lockdown");
+			free(why);
+			free(lockdown);
+		}
+		/* Where signatures are not required, an unknown key only taints. */
+		if (!enforced && !locked && sig && trusted == 0) {
+			fd = add(f, FINDING_WARNING, "signature", 0,
+				 "signed with a key the running kernel does not have: loading "
+				 "taints it (E), and fails where signatures are enforced");
+			about(fd, NULL, "signature");
+			hint(fd, "sign it with a key in the kernel's trusted keyrings, or enroll "
+				 "this one (mokutil --import)");
+		}
 	}
 	state = kernel_module_state(name);
 	if (state == KERNEL_MOD_LIVE || state == KERNEL_MOD_COMING || state == KERNEL_MOD_GOING) {
@@ -1247,14 +1261,6 @@ static char *hex(const uint8_t *p, size_t len)
 	return s;
 }
 
-static bool signatures_locked_down(void)
-{
-	char *mode = kernel_lockdown();
-
-	free(mode);
-	return mode != NULL;
-}
-
 /* module_sig_check(): what the signature means on this kernel. */
 static void check_signature(struct findings_target *t, struct ko *ko, struct findings *f)
 {
@@ -1283,16 +1289,6 @@ static void check_signature(struct findings_target *t, struct ko *ko, struct fin
 		hint(fd, "a file changed after signing is refused (EKEYREJECTED) even when "
 			 "signatures are not enforced");
 		free(id);
-		/* Where signatures are required, check_enforced() says it is refused. */
-		if (t->running && !kernel_sig_enforced() && !signatures_locked_down() &&
-		    key_trusted(sig) == 0) {
-			fd = add(f, FINDING_WARNING, "signature", 0,
-				 "signed with a key the running kernel does not have: loading "
-				 "taints it (E), and fails where signatures are enforced");
-			about(fd, NULL, "signature");
-			hint(fd, "sign it with a key in the kernel's trusted keyrings, or enroll "
-				 "this one (mokutil --import)");
-		}
 		return;
 	}
 	if (forced) {
