@@ -120,20 +120,27 @@ compare_unreadable "truncated zstd stream" "$TMP/short.ko.zst"
 compare_unreadable "missing file" "$TMP/missing.ko"
 compare_unreadable "a directory" "$TMP/dir.ko"
 
-# Permission denied: root reads anything, so read as nobody.
-mkdir "$TMP/private"
+# Permission denied: root reads anything, so read as nobody. The build tree
+# may be out of nobody's reach (a checkout in /root, mode 0700): nobody runs
+# a copy of mymod on copies of the fixture, in $TMP.
+mkdir "$TMP/private" "$TMP/public"
 cp "$HELLO" "$TMP/private/hello.ko"
+cp "$HELLO" "$TMP/public/hello.ko"
+cp "$MYMOD" "$TMP/public/mymod"
 chmod 0600 "$TMP/private/hello.ko"
-chmod 0755 "$TMP" "$TMP/private"
-out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$MYMOD" info "$TMP/private/hello.ko" "$HELLO" 2>"$TMP/stderr")
+chmod 0644 "$TMP/public/hello.ko"
+chmod 0755 "$TMP" "$TMP/private" "$TMP/public" "$TMP/public/mymod"
+AS="setpriv --reuid=65534 --regid=65534 --clear-groups"
+$AS "$TMP/public/mymod" info "$TMP/public/hello.ko" >/dev/null 2>"$TMP/stderr" ||
+    fail "nobody cannot run mymod on a readable file (the premise of the permission checks): $(cat "$TMP/stderr")"
+out=$($AS "$TMP/public/mymod" info "$TMP/private/hello.ko" "$TMP/public/hello.ko" 2>"$TMP/stderr")
 rc=$?
 err=$(cat "$TMP/stderr")
 assert_eq "permission denied: exit status" 1 "$rc"
 assert_contains "permission denied: message" "mymod: info: $TMP/private/hello.ko: " "$err"
 assert_contains "permission denied: reason" "mymod: info: $TMP/private/hello.ko: Permission denied" "$err"
 assert_contains "permission denied: the readable file is still printed" "Parameters (6)" "$out"
-AS="setpriv --reuid=65534 --regid=65534 --clear-groups"
-compare_unreadable "permission denied" "$TMP/private/hello.ko"
+MYMOD=$TMP/public/mymod compare_unreadable "permission denied" "$TMP/private/hello.ko"
 
 # A name where there is no module directory: said plainly, with a hint at -k.
 run info -b "$TMP/nowhere" -k "$KVER" hello "$HELLO" loop
