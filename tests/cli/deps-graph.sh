@@ -5,14 +5,15 @@
 . "$SRCDIR/tests/lib.sh"
 
 [ -f "$MODDIR/modules.dep" ] || skip "no $MODDIR/modules.dep"
-command -v dot >/dev/null || skip "graphviz (dot) is not installed"
+command -v dot >/dev/null && command -v nop >/dev/null || skip "graphviz (dot, nop) is not installed"
 command -v python3 >/dev/null || skip "python3 is not installed"
 
-# dot: the whole directory renders (in the background: it takes a while) ...
+# dot: graphviz reads the whole directory's graph (nop parses it, as dot
+# does, without dot's minute-long layout of ~4,000 nodes) ...
 "$MYMOD" deps -k "$KVER" --all --format=dot >"$TMP/all.dot" || fail "deps --all --format=dot failed"
-dot -Tsvg "$TMP/all.dot" >"$TMP/all.svg" 2>"$TMP/all.dot.err" &
-dotpid=$!
-# ... and so do a few modules, softdeps and all.
+nop "$TMP/all.dot" >"$TMP/all.nop" 2>"$TMP/all.dot.err" || fail "graphviz rejects deps --all: $(head -5 "$TMP/all.dot.err")"
+[ "$(grep -c -- ' -> ' "$TMP/all.nop")" -gt 1000 ] || fail "graphviz read fewer than 1000 edges from deps --all"
+# ... and a few modules render, softdeps and all.
 for m in nvme ext4 btrfs snd_hda_intel "crypto-crc32c"; do
     "$MYMOD" deps -k "$KVER" --format=dot "$m" >"$TMP/m.dot" || fail "deps --format=dot $m failed"
     dot -Tsvg "$TMP/m.dot" >"$TMP/m.svg" 2>"$TMP/m.err" || fail "dot -Tsvg rejects deps $m: $(cat "$TMP/m.err")"
@@ -159,6 +160,4 @@ PY
 assert_contains "mermaid softdep edge" '-.->|"softdep-pre"|' "$out"
 assert_contains "mermaid label with a dash kept quoted" '["crc32c_intel"]' "$out"
 
-wait "$dotpid" || fail "dot -Tsvg rejects deps --all: $(head -5 "$TMP/all.dot.err")"
-grep -q '<svg' "$TMP/all.svg" || fail "no SVG for --all"
 finish

@@ -127,12 +127,14 @@ assert_eq "info --json over all modules: exit status" 0 "$?"
 [ -s "$TMP/json.err" ] && fail "info --json over all modules wrote to stderr: $(head -5 "$TMP/json.err")"
 
 # modprobe --dump-modversions reads one file per call: run them two at a time,
-# each batch into its own file (lines from parallel pipes could interleave).
+# each batch into its own file (lines from parallel pipes could interleave),
+# a "@ FILE" line before each file's CRCs (no process per file but modprobe's).
 mkdir "$TMP/crcs"
 tr '\n' '\0' <"$TMP/files" |
-    CRCDIR=$TMP/crcs xargs -0 -P 2 -n 50 sh -c \
-        'for f; do "$0" --dump-modversions "$f" | sed "s|^|$f\t|"; done >"$CRCDIR/$$"' "$MODPROBE"
-cat "$TMP"/crcs/* | awk -F'\t' '{ print $1 "\t" $3 "\t" $2 }' | sort >"$TMP/kmod-crcs"
+    CRCDIR=$TMP/crcs xargs -0 -P 2 -n 100 sh -c \
+        'for f; do echo "@ $f"; "$0" --dump-modversions "$f"; done >"$CRCDIR/$$"' "$MODPROBE"
+cat "$TMP"/crcs/* | awk -F'\t' '/^@ / { f = substr($0, 3); next } { print f "\t" $2 "\t" $1 }' |
+    sort >"$TMP/kmod-crcs"
 python3 - "$TMP/all.json" "$TMP/kmod-crcs" "$MODDIR/modules.symbols" <<'PY' >"$TMP/symbols.problems" 2>&1
 import json, sys
 from collections import defaultdict
