@@ -237,11 +237,28 @@ t_sig_enforce() {
 	$M load $C/foreign.ko 2>&1 | sed 's/^/MYMOD-LOG /'
 }
 
+# The premise of foreign_key, lockdown and sig_enforce: the kernel accepts
+# Debian's own signature on tcp_scalable.ko (it loads, without the E taint
+# of a signature it could not verify). If not, the kernel's words say why.
+t_premise() {
+	before=$(dmesg | wc -l)
+	if ! kout=$($K/insmod $C/tcp_scalable.ko 2>&1); then
+		note "the kernel refuses Debian's signed tcp_scalable.ko ($(oneline "$kout")); the kernel says: $(oneline "$(dmesg | tail -n +$((before + 1)))")"
+		return
+	fi
+	line=$(grep '^tcp_scalable ' /proc/modules)
+	case "$line" in
+	*"("*E*")"*) note "Debian's signed tcp_scalable.ko loads tainted E (its signature was not verified): $line; the kernel says: $(oneline "$(dmesg | tail -n +$((before + 1)))")" ;;
+	esac
+	$K/rmmod tcp_scalable || note "rmmod tcp_scalable failed"
+}
+
 t_modules_disabled() {
 	echo 1 >/proc/sys/kernel/modules_disabled
 	verdict disabled $C/tcp_scalable.ko tcp_scalable kernel-state
 }
 
+scenario premise
 scenario fixture
 scenario unsigned
 scenario release
@@ -265,5 +282,8 @@ scenario lockdown # these three last: none can be undone
 scenario sig_enforce
 scenario modules_disabled
 
+# The kernel's own messages, kept for a failure's diagnosis (the console
+# shows only loglevel 1).
+dmesg | sed 's/^/MYMOD-KMSG /'
 echo "MYMOD-VM-DONE"
 poweroff -f

@@ -648,5 +648,8 @@ scenario with_deps_rollback # last but two: pin=1 taints the kernel (forced unlo
 scenario lockdown         # these two last: they cannot be undone
 scenario modules_disabled
 
+# The kernel's own messages, kept for a failure's diagnosis (the console
+# shows only loglevel 1).
+dmesg | sed 's/^/MYMOD-KMSG /'
 echo "MYMOD-VM-DONE"
 poweroff -f

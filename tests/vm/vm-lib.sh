@@ -18,7 +18,7 @@ vm_preflight() {
 # DIR/console.log.txt. Returns qemu's status (124: timed out).
 vm_boot() {
     local dir=$1 append=${2:-} rc
-    timeout 150 qemu-system-x86_64 -accel tcg -m 512M -nographic -no-reboot \
+    timeout 900 qemu-system-x86_64 -accel tcg -m 512M -nographic -no-reboot \
         -kernel "$vm_kernel" -initrd "$dir/initramfs.cpio" \
         -append "console=ttyS0 loglevel=1 panic=-1$append" </dev/null >"$dir/console.log" 2>&1
     rc=$?
@@ -43,5 +43,9 @@ vm_report() {
         esac
     done
     grep -q '^MYMOD-VM-DONE' "$log" || fail "the VM did not finish its scenarios"
-    [ "$failures" = 0 ] || { echo "--- console ---" >&2; tail -50 "$log" >&2; }
+    [ "$failures" = 0 ] && return
+    echo "--- console (without the kernel's messages) ---" >&2
+    grep -v '^MYMOD-KMSG ' "$log" | tail -50 >&2
+    echo "--- the kernel's last messages ---" >&2
+    grep '^MYMOD-KMSG ' "$log" | tail -60 >&2
 }
