@@ -8,6 +8,7 @@
 #
 # usage: bench/bench-check.sh [-k KVER] [-r ROUNDS] [MYMOD]
 set -euo pipefail
+# shellcheck source=bench/bench-lib.sh
 . "$(dirname "$0")/bench-lib.sh"
 symvers=$moddir/build/Module.symvers
 [ -f "$symvers" ] || { echo "bench-check: no $symvers (install the headers)" >&2; exit 1; }

@@ -7,6 +7,7 @@
 #
 # usage: bench/bench-info.sh [-k KVER] [-r ROUNDS] [MYMOD]
 set -euo pipefail
+# shellcheck source=bench/bench-lib.sh
 . "$(dirname "$0")/bench-lib.sh"
 
 mapfile -t files < <(find "$moddir" -name '*.ko' -o -name '*.ko.[gx]z' -o -name '*.ko.zst' | sort)

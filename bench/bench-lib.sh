@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Shared by the module-tree benchmarks (bench-info.sh, bench-check.sh):
 # sourced, never run. Parses [-k KVER] [-r ROUNDS] [MYMOD] into kver,
 # rounds, mymod and moddir, from the repository's root.

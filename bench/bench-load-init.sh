@@ -1,7 +1,9 @@
 #!/bin/busybox sh
+# shellcheck shell=dash
 # PID 1 of the benchmark VM (bench/bench-load.sh): loads and unloads hello
 # (and hello_user's chain: hello, loop, hello_user) N times per round with mymod and with kmod's tools, alternately, and
 # prints each round as "MYMOD-BENCH <case> <tool> <round> <seconds>".
+# shellcheck source=tests/vm/vm-init-lib.sh
 . /vm-init-lib.sh
 
 n=$(sed -n 's/.*mymod.n=\([0-9]*\).*/\1/p' /proc/cmdline)

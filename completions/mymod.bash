@@ -1,4 +1,5 @@
 # bash completion for mymod(1)
+# shellcheck shell=bash disable=SC2207 # COMPREPLY=($(compgen ...)): compgen prints one word a line
 #
 # Commands, options, output columns and --format values are read from
 # mymod's own --help at completion time, so the completion cannot drift

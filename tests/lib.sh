@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Shared by the shell test scripts: sourced, never run.
 # A test exits 0 (pass), 1 (fail) or 77 (skip). Under CI a skip is a failure:
 # a suite that cannot run must not pass quietly.

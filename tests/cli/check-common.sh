@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Shared by the check-* tests: sourced after tests/lib.sh, never run.
 CRAFT="$SRCDIR/tests/craft-ko.py"
 export LC_ALL=C # sort as the expected values are written

@@ -2,7 +2,9 @@
 # mymod check on crafted copies of real modules of the tree (signature
 # dropped, one thing changed in place): each gets its finding and exit
 # status; unresolved symbols and CRC mismatches as kmod's depmod -e says.
+# shellcheck source=tests/lib.sh
 . "$SRCDIR/tests/lib.sh"
+# shellcheck source=tests/cli/check-common.sh
 . "$SRCDIR/tests/cli/check-common.sh"
 
 tcp=$MODDIR/kernel/net/ipv4/tcp_scalable.ko  # GPL, GPL-only imports, no dependency

@@ -1,6 +1,7 @@
 #!/bin/sh
 # mymod check on bad input: a clear message on stderr and the right exit
 # status, never a crash; and its --help.
+# shellcheck source=tests/lib.sh
 . "$SRCDIR/tests/lib.sh"
 
 run check --help

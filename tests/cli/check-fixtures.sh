@@ -1,7 +1,9 @@
 #!/bin/sh
 # mymod check on the reference modules, against the 6.1 tree and against
 # a tree of their own (depmod -b), compared with depmod -e where both answer.
+# shellcheck source=tests/lib.sh
 . "$SRCDIR/tests/lib.sh"
+# shellcheck source=tests/cli/check-common.sh
 . "$SRCDIR/tests/cli/check-common.sh"
 
 hello=$FIXTURES/hello.ko

@@ -2,7 +2,9 @@
 # mymod check against the running kernel: its state comes from /proc and
 # /sys, here a fake tree (MYMOD_SYSROOT) beside a module directory named
 # after the running release (-b), so nothing depends on the host's kernel.
+# shellcheck source=tests/lib.sh
 . "$SRCDIR/tests/lib.sh"
+# shellcheck source=tests/cli/check-common.sh
 . "$SRCDIR/tests/cli/check-common.sh"
 
 running=$(uname -r)

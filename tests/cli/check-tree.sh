@@ -3,7 +3,9 @@
 # kernel: each is an in-tree, signed module of that very build, so none
 # may be blocked (no false blocker), and each names its version magic's
 # source. kmod's depmod -e -E agrees that no symbol is missing or mismatched.
+# shellcheck source=tests/lib.sh
 . "$SRCDIR/tests/lib.sh"
+# shellcheck source=tests/cli/check-common.sh
 . "$SRCDIR/tests/cli/check-common.sh"
 
 find "$MODDIR/kernel" -name '*.ko' | sort >"$TMP/files"

@@ -2,6 +2,7 @@
 # A dependency cycle in modules.dep is reported with its members, exit 1,
 # and never looped on. depmod refuses to write a cycle, so the index
 # libkmod reads (modules.dep.bin) is written by deps-mkindex.py.
+# shellcheck source=tests/lib.sh
 . "$SRCDIR/tests/lib.sh"
 
 DEPMOD=$(command -v depmod || echo /sbin/depmod)

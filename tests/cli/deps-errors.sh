@@ -1,6 +1,7 @@
 #!/bin/sh
 # Bad input to mymod deps: a clear message and the right exit status,
 # and the good names still processed.
+# shellcheck source=tests/lib.sh
 . "$SRCDIR/tests/lib.sh"
 
 [ -f "$MODDIR/modules.dep" ] || skip "no $MODDIR/modules.dep"

@@ -1,6 +1,7 @@
 #!/bin/sh
 # mymod deps on the reference modules, in a module tree of their own
 # (depmod -b): hello_user needs hello and has a softdep pre: loop.
+# shellcheck source=tests/lib.sh
 . "$SRCDIR/tests/lib.sh"
 
 DEPMOD=$(command -v depmod || echo /sbin/depmod)

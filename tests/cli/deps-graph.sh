@@ -2,6 +2,7 @@
 # mymod deps graphs on the installed tree: dot renders, JSON agrees with
 # modules.dep (both ways), the tree shows the nvme chain and marks a
 # repeated subtree, mermaid is well-formed.
+# shellcheck source=tests/lib.sh
 . "$SRCDIR/tests/lib.sh"
 
 [ -f "$MODDIR/modules.dep" ] || skip "no $MODDIR/modules.dep"

@@ -2,6 +2,7 @@
 # mymod deps --loaded: the running kernel's graph (who holds whom), from a
 # fake /proc/modules and /sys/module/*/holders (MYMOD_SYSROOT); a plain error
 # without module support; JSON's "loaded" from the kernel layer.
+# shellcheck source=tests/lib.sh
 . "$SRCDIR/tests/lib.sh"
 
 # This host's own kernel, when it has no module support.

@@ -1,6 +1,7 @@
 #!/bin/sh
 # mymod deps --format=mermaid parses with Mermaid's own parser (the npm
 # package, which scripts/install-deps puts in /opt/mymod-node).
+# shellcheck source=tests/lib.sh
 . "$SRCDIR/tests/lib.sh"
 
 NODEDIR=${MYMOD_NODE_DIR:-/opt/mymod-node}

@@ -2,6 +2,7 @@
 # mymod deps --format=modprobe and --format=list against modprobe --show-depends,
 # for every module of the installed tree, every builtin module and the plain
 # aliases: one batch each (modprobe -a takes many names; so does mymod).
+# shellcheck source=tests/lib.sh
 . "$SRCDIR/tests/lib.sh"
 
 [ -f "$MODDIR/modules.dep" ] || skip "no $MODDIR/modules.dep"

@@ -3,6 +3,7 @@
 # the bash, fish and zsh completions; every man page renders without warnings;
 # `mymod help` is each command's --help; bash completes what a person types,
 # in a real interactive bash with bash-completion loaded.
+# shellcheck source=tests/lib.sh
 . "$SRCDIR/tests/lib.sh"
 
 command -v man >/dev/null || skip "man (man-db) is not installed"

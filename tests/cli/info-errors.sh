@@ -2,6 +2,7 @@
 # mymod info on bad input: each bad argument gets "mymod: info: ARG: what
 # is wrong" and exit status 1, and the good arguments around it are still
 # printed, in every format.
+# shellcheck source=tests/lib.sh
 . "$SRCDIR/tests/lib.sh"
 
 HELLO=$FIXTURES/hello.ko
@@ -161,10 +162,10 @@ fi
 USER=$FIXTURES/hello_user.ko
 args=()
 expected=()
-for i in $(seq 40); do args+=("$HELLO"); expected+=(hello); done
+for _ in $(seq 40); do args+=("$HELLO"); expected+=(hello); done
 args+=("$TMP/text.ko" loop)
 expected+=(loop)
-for i in $(seq 40); do args+=("$USER"); expected+=(hello_user); done
+for _ in $(seq 40); do args+=("$USER"); expected+=(hello_user); done
 args+=(no_such_module_xyz "$TMP/truncated.ko" "$HELLO")
 expected+=(hello)
 run info -k "$KVER" -F name "${args[@]}"

@@ -3,6 +3,7 @@
 # module_param_cb one kmod's modinfo cannot show), exports with GPL and
 # namespace, hello_user's dependency, namespace import and softdep,
 # compressed copies, -F, and the modinfo format against kmod's modinfo.
+# shellcheck source=tests/lib.sh
 . "$SRCDIR/tests/lib.sh"
 
 HELLO=$FIXTURES/hello.ko

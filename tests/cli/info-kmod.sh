@@ -3,6 +3,7 @@
 # --format=modinfo byte-identical to modinfo (by file, by name and alias,
 # builtin, -F, -0); imports' CRCs equal to modprobe --dump-modversions;
 # exports equal to what depmod wrote to modules.symbols.
+# shellcheck source=tests/lib.sh
 . "$SRCDIR/tests/lib.sh"
 
 [ -d "$MODDIR/kernel" ] || skip "no module tree at $MODDIR"

@@ -3,6 +3,7 @@
 # command, and the bash, zsh and fish completions where each shell looks:
 # the completionsdir of the shell's pkg-config file when there is one, else
 # the usual directory; zsh's is the zshcompletiondir option.
+# shellcheck source=tests/lib.sh
 . "$SRCDIR/tests/lib.sh"
 
 command -v meson >/dev/null || skip "meson is not installed"
@@ -25,6 +26,7 @@ done
 # read_build BUILDDIR: set prefix, datadir, zshcompletiondir (the options
 # of BUILDDIR) and bash_to, zsh_to, fish_to (where it installs each completion).
 read_build() {
+    prefix='' datadir='' zshcompletiondir='' bash_to='' zsh_to='' fish_to=''
     eval "$(meson introspect --buildoptions --installed "$1" | python3 -c '
 import json, shlex, sys
 intro, src = json.load(sys.stdin), sys.argv[1] + "/completions/"

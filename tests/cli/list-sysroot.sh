@@ -1,6 +1,7 @@
 #!/bin/sh
 # mymod list: no /proc/modules is said plainly (exit 1); a fake /proc/modules
 # and /sys/module tree (MYMOD_SYSROOT) prints as a table, raw, JSON, with -o.
+# shellcheck source=tests/lib.sh
 . "$SRCDIR/tests/lib.sh"
 
 # This host's own kernel, when it has no module support.

@@ -4,6 +4,7 @@
 # /sys says is loaded or built in; unload of a built-in module, unload
 # --with-deps and the usage errors.
 # Nothing here reaches a module system call: the vm suite loads for real.
+# shellcheck source=tests/lib.sh
 . "$SRCDIR/tests/lib.sh"
 
 DEPMOD=$(command -v depmod || echo /sbin/depmod)

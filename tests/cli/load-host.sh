@@ -2,6 +2,7 @@
 # mymod load/unload on the host: usage errors, files that cannot be loaded,
 # names that resolve or not, and --dry-run. Nothing here reaches a module
 # system call: the host must never load anything (the vm suite does).
+# shellcheck source=tests/lib.sh
 . "$SRCDIR/tests/lib.sh"
 hello=$FIXTURES/hello.ko
 PATH=$PATH:/usr/sbin:/sbin # kmod's modprobe

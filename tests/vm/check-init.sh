@@ -1,4 +1,5 @@
 #!/bin/busybox sh
+# shellcheck shell=dash
 # PID 1 of the check VM (tests/vm/check-vm.sh): for each crafted module,
 # mymod check's verdict on the running kernel, then what the kernel does
 # when kmod's insmod loads it. They must agree: check exits 0 exactly when
@@ -6,6 +7,7 @@
 # blockers (of the expected code). Reports
 #   MYMOD-CHECK <name> check=<rc> blockers=<codes> errnos=<names> kernel=<errno or 0>
 #   MYMOD-TEST <name> PASS | FAIL <what went wrong>
+# shellcheck source=tests/vm/vm-init-lib.sh
 . /vm-init-lib.sh
 
 KVER=$(uname -r)

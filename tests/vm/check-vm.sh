@@ -5,7 +5,9 @@
 # then compares mymod check's verdict with the kernel's, module by module.
 # The initramfs is tests/vm/mkinitramfs.sh's with check-init.sh as /init,
 # and a second cpio archive appended (the kernel unpacks both).
+# shellcheck source=tests/lib.sh
 . "$SRCDIR/tests/lib.sh"
+# shellcheck source=tests/vm/vm-lib.sh
 . "$SRCDIR/tests/vm/vm-lib.sh"
 vm_preflight
 hostmods=/lib/modules/$VM_KVER

@@ -1,9 +1,11 @@
 #!/bin/busybox sh
+# shellcheck shell=dash
 # PID 1 of the test VM. Runs each scenario and reports it on the console as
 #   MYMOD-TEST <name> PASS
 #   MYMOD-TEST <name> FAIL <what went wrong>
 # then powers off. tests/vm/vm.sh reads the scenario names from the
 # `scenario NAME` lines below, so every one of them must report.
+# shellcheck source=tests/vm/vm-init-lib.sh
 . /vm-init-lib.sh
 
 KVER=$(uname -r)

@@ -1,3 +1,4 @@
+# shellcheck shell=dash
 # Sourced first by every /init of the test VMs (tests/vm/init.sh,
 # check-init.sh, bench/bench-load-init.sh): the file systems and PATH a
 # scenario expects, and no module autoloading behind its back.

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Shared by the host-side VM runners (vm.sh, check-vm.sh): sourced after
 # tests/lib.sh, never run. Boots Debian's kernel under QEMU (TCG) with an
 # initramfs from mkinitramfs.sh, and reads the scenarios' reports.

@@ -4,7 +4,9 @@
 # scenarios inside and reports each on the serial console. Fails if the VM
 # does not boot, a scenario fails, or one does not report.
 # MYMOD_VM_VERBOSE=1 shows every command's output in the console log.
+# shellcheck source=tests/lib.sh
 . "$SRCDIR/tests/lib.sh"
+# shellcheck source=tests/vm/vm-lib.sh
 . "$SRCDIR/tests/vm/vm-lib.sh"
 vm_preflight
 
