@@ -73,5 +73,79 @@ bool mm_is_path(const char *arg);
 /* Module name from a path or name: basename, no .ko[.gz|.xz|.zst], '-' -> '_'. */
 char *mm_modname_from_path(const char *path);
 
+/* NAME with every '-' made '_' (in place), as the kernel names modules; returns NAME. */
+char *mm_modname_normalize(char *name);
+
+/* Are A and B the same module name, '-' and '_' alike? */
+bool mm_modname_eq(const char *a, const char *b);
+
+/* The same for at most their first N bytes (as strncmp). */
+bool mm_modname_eqn(const char *a, const char *b, size_t n);
+
 /* Read a whole (small, e.g. /proc or /sys) file; NUL-terminated. -errno. */
 int mm_read_file(const char *path, char **buf, size_t *len);
+
+/* ---- Strings (src/util/strbuf.c) ---- */
+
+/* A string built a piece at a time; { 0 } is empty. s is NUL-terminated once anything is added. */
+struct mm_strbuf {
+	char *s;
+	size_t len, cap;
+};
+
+void mm_strbuf_add(struct mm_strbuf *sb, const char *s);
+void mm_strbuf_addn(struct mm_strbuf *sb, const char *s, size_t n);
+void mm_strbuf_addc(struct mm_strbuf *sb, char c);
+void mm_strbuf_addf(struct mm_strbuf *sb, const char *fmt, ...) MM_PRINTF(2, 3);
+
+/* SEP, unless SB is still empty: the separator of a list ("a, b, c"). */
+void mm_strbuf_sep(struct mm_strbuf *sb, const char *sep);
+
+enum {
+	MM_HEX_UPPER = 1 << 0,	/* "DEAD" rather than "dead" */
+	MM_HEX_COLONS = 1 << 1, /* "de:ad": a ':' between bytes */
+};
+
+/* LEN bytes at P as two hex digits each. */
+void mm_strbuf_addhex(struct mm_strbuf *sb, const void *p, size_t len, unsigned int flags);
+
+/* The text, now the caller's to free ("" when nothing was added); SB is empty again. */
+char *mm_strbuf_steal(struct mm_strbuf *sb);
+void mm_strbuf_free(struct mm_strbuf *sb);
+
+/* V's N strings with SEP between them; "" when N is 0. Free it. */
+char *mm_join(const char *const *v, size_t n, const char *sep);
+
+/* LEN bytes at P in lower-case hex ("deadbeef"); "" when LEN is 0. Free it. */
+char *mm_hex(const void *p, size_t len);
+
+/* ---- A string-keyed hash table (src/util/hash.c) ---- */
+
+/*
+ * Keys are borrowed: each must stay valid, unchanged, while the table
+ * holds it. { 0 } is an empty table; it grows as entries are added.
+ */
+struct mm_hash_entry {
+	const char *key; /* NULL: an empty slot */
+	void *value;
+};
+
+struct mm_hash {
+	struct mm_hash_entry *slots;
+	size_t mask; /* slots - 1, a power of two less one */
+	size_t n;    /* entries */
+};
+
+/* Room for N entries without growing again. */
+void mm_hash_reserve(struct mm_hash *h, size_t n);
+
+/* Add KEY with VALUE; false, and the table unchanged, when KEY is there (the first one wins). */
+bool mm_hash_add(struct mm_hash *h, const char *key, void *value);
+
+/* KEY's entry, or NULL when it is not there. */
+const struct mm_hash_entry *mm_hash_find(const struct mm_hash *h, const char *key);
+
+/* KEY's value, or NULL when it is not there. */
+void *mm_hash_get(const struct mm_hash *h, const char *key);
+
+void mm_hash_free(struct mm_hash *h);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,10 +202,36 @@ char *mm_modname_from_path(const char *path)
 
 	base = base ? base + 1 : path;
 	name = mm_strndup(base, strlen(base) - ko_suffix_len(base));
+	return mm_modname_normalize(name);
+}
+
+char *mm_modname_normalize(char *name)
+{
 	for (char *p = name; *p; p++)
 		if (*p == '-')
 			*p = '_';
 	return name;
+}
+
+static char modname_char(char c)
+{
+	return c == '-' ? '_' : c;
+}
+
+bool mm_modname_eqn(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (modname_char(a[i]) != modname_char(b[i]))
+			return false;
+		if (!a[i])
+			break;
+	}
+	return true;
+}
+
+bool mm_modname_eq(const char *a, const char *b)
+{
+	return mm_modname_eqn(a, b, SIZE_MAX);
 }
 
 int mm_read_file(const char *path, char **bufp, size_t *lenp)
