@@ -596,8 +596,7 @@ int modtree_resolve(struct modtree *mt, const char *name, struct modtree_mod **m
 	if (!mt->deps || len == 0 || len >= sizeof(key) ||
 	    name[strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")])
 		return modtree_lookup(mt, name, modsp, np);
-	for (size_t i = 0; i <= len; i++)
-		key[i] = name[i] == '-' ? '_' : name[i];
+	mm_modname_normalize(memcpy(key, name, len + 1));
 	if (!hsearch_r(e, FIND, &found, &mt->deps->tab) || config_alias(mt, key))
 		return modtree_lookup(mt, name, modsp, np);
 	rel = found->data;
@@ -795,11 +794,7 @@ static int symvers_parse(struct modtree_symvers *sv)
 		if (strcmp(f[2], "vmlinux") != 0) {
 			char *base = strrchr(f[2], '/');
 
-			base = base ? base + 1 : f[2];
-			for (char *p = base; *p; p++)
-				if (*p == '-')
-					*p = '_';
-			f[2] = base;
+			f[2] = mm_modname_normalize(base ? base + 1 : f[2]);
 		}
 		s->owner = f[2];
 		s->gpl = strcmp(f[3], "EXPORT_SYMBOL_GPL") == 0;

@@ -29,20 +29,10 @@ const char *kernel_mod_state_name(enum kernel_mod_state state)
 	return "absent";
 }
 
-char *kernel_modname(const char *name)
-{
-	char *s = mm_strdup(name);
-
-	for (char *p = s; *p; p++)
-		if (*p == '-')
-			*p = '_';
-	return s;
-}
-
 char *kernel_modpath(char *buf, size_t len, const char *name, const char *attr)
 {
 	char rel[PATH_MAX];
-	char *mod = kernel_modname(name);
+	char *mod = mm_modname_normalize(mm_strdup(name));
 	int n;
 
 	n = snprintf(rel, sizeof(rel), "/sys/module/%s%s%s", mod, attr ? "/" : "",
