@@ -1251,16 +1251,6 @@ static void check_kernel_state(struct findings_target *t, struct ko *ko, struct 
 	(void)t;
 }
 
-static char *hex(const uint8_t *p, size_t len)
-{
-	char *s = mm_malloc(len * 2 + 1);
-
-	for (size_t i = 0; i < len; i++)
-		sprintf(s + 2 * i, "%02x", p[i]);
-	s[len * 2] = '\0';
-	return s;
-}
-
 /* module_sig_check(): what the signature means on this kernel. */
 static void check_signature(struct findings_target *t, struct ko *ko, struct findings *f)
 {
@@ -1276,7 +1266,7 @@ static void check_signature(struct findings_target *t, struct ko *ko, struct fin
 		return;
 	}
 	if (sig) {
-		char *id = hex(sig->key_id, sig->key_id_len);
+		char *id = mm_hex(sig->key_id, sig->key_id_len);
 
 		/* If the kernel refuses the signature, this is what it refused. */
 		fd = add(f, FINDING_INFO, "signature", EKEYREJECTED,

@@ -51,7 +51,8 @@ int kernel_key_trusted(const uint8_t *id, size_t len)
 {
 	static const char *const rings[] = { ".secondary_trusted_keys", ".builtin_trusted_keys" };
 	char path[PATH_MAX];
-	char *keys, *desc;
+	struct mm_strbuf desc = { 0 };
+	char *keys;
 	long ring = 0, r;
 	int err;
 
@@ -64,13 +65,11 @@ int kernel_key_trusted(const uint8_t *id, size_t len)
 	free(keys);
 	if (!ring)
 		return -ENOKEY;
-	desc = mm_malloc(3 + 2 * len + 1);
-	memcpy(desc, "ex:", 3);
-	for (size_t i = 0; i < len; i++)
-		sprintf(desc + 3 + 2 * i, "%02x", id[i]);
-	r = syscall(SYS_keyctl, KEYCTL_SEARCH, ring, "asymmetric", desc, 0);
+	mm_strbuf_add(&desc, "ex:");
+	mm_strbuf_addhex(&desc, id, len, 0);
+	r = syscall(SYS_keyctl, KEYCTL_SEARCH, ring, "asymmetric", desc.s, 0);
 	err = errno;
-	free(desc);
+	mm_strbuf_free(&desc);
 	if (r >= 0)
 		return 1;
 	/*
