@@ -293,17 +293,14 @@ static bool report_cycles(struct depgraph *g, const struct dg_view *v, const cha
 
 	depgraph_cycles(g, v, &cycles, &sizes, &ncycles);
 	for (size_t c = 0; c < ncycles; c++) {
-		size_t len = 0;
-		char *members = NULL;
+		struct mm_strbuf members = { 0 };
 
 		for (size_t i = 0; i < sizes[c]; i++) {
-			const char *name = depgraph_node(g, cycles[c][i])->name;
-
-			members = mm_realloc(members, len + strlen(name) + 3);
-			len += (size_t)sprintf(members + len, "%s%s", i ? ", " : "", name);
+			mm_strbuf_sep(&members, ", ");
+			mm_strbuf_add(&members, depgraph_node(g, cycles[c][i])->name);
 		}
-		mm_error("%s/modules.dep: dependency cycle between %s", dir, members);
-		free(members);
+		mm_error("%s/modules.dep: dependency cycle between %s", dir, members.s);
+		mm_strbuf_free(&members);
 	}
 	if (ncycles)
 		mm_hint("modules in a cycle cannot be loaded; rebuild them, or run depmod again");

@@ -68,22 +68,18 @@ static char *quoted(const char *line, const char *after, char open, char close)
 static char *unknown_symbols(const char *const *log, size_t n)
 {
 	static const char tag[] = "Unknown symbol ";
-	char *list = NULL;
+	struct mm_strbuf list = { 0 };
 
 	for (size_t i = 0; i < n; i++) {
 		const char *p = strstr(log[i], tag);
-		char *old = list;
-		size_t len;
 
 		if (!p)
 			continue;
 		p += strlen(tag);
-		len = strcspn(p, " ");
-		list = old ? mm_asprintf("%s, %.*s", old, (int)len, p)
-			   : mm_asprintf("%.*s", (int)len, p);
-		free(old);
+		mm_strbuf_sep(&list, ", ");
+		mm_strbuf_addn(&list, p, strcspn(p, " "));
 	}
-	return list;
+	return list.s;
 }
 
 /* The e_machine a kernel running on uname's MACHINE loads modules for. */
@@ -406,19 +402,6 @@ static void explain_load(int err, struct ko *ko, const char *const *log, size_t 
 	explain_init(err, name, ex);
 }
 
-static char *join(char **names, size_t n)
-{
-	char *s = mm_strdup("");
-
-	for (size_t i = 0; i < n; i++) {
-		char *old = s;
-
-		s = mm_asprintf("%s%s%s", old, i ? ", " : "", names[i]);
-		free(old);
-	}
-	return s;
-}
-
 static void explain_in_use(const char *name, struct kernel_explain *ex)
 {
 	long refcnt = kernel_module_refcnt(name);
@@ -428,7 +411,7 @@ static void explain_in_use(const char *name, struct kernel_explain *ex)
 	if (kernel_module_holders(name, &holders, &n) < 0)
 		n = 0;
 	if (n) {
-		char *list = join(holders, n);
+		char *list = mm_join((const char *const *)holders, n, ", ");
 
 		set(&ex->what, "%s is in use by %s, reference count %ld", name, list, refcnt);
 		set(&ex->hint, "unload %s first", list);
