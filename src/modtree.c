@@ -723,36 +723,14 @@ struct modtree_symvers {
 	char *buf;
 	struct modtree_symver *syms;
 	size_t n;
-	size_t *slots; /* open addressing: index + 1 into syms, 0 when empty */
-	size_t mask;
+	struct mm_hash index; /* syms by name; the first entry of a name wins */
 };
 
-static size_t symver_hash(const char *s)
-{
-	size_t h = 14695981039346656037ULL; /* FNV-1a */
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
-/* A table of at least twice as many slots as symbols; the first entry of a name wins. */
 static void symvers_index(struct modtree_symvers *sv)
 {
-	size_t size = 16;
-
-	while (size < sv->n * 2)
-		size *= 2;
-	sv->slots = mm_calloc(size, sizeof(*sv->slots));
-	sv->mask = size - 1;
-	for (size_t i = 0; i < sv->n; i++) {
-		size_t h = symver_hash(sv->syms[i].name) & sv->mask;
-
-		while (sv->slots[h] && strcmp(sv->syms[sv->slots[h] - 1].name, sv->syms[i].name))
-			h = (h + 1) & sv->mask;
-		if (!sv->slots[h])
-			sv->slots[h] = i + 1;
-	}
+	mm_hash_reserve(&sv->index, sv->n);
+	for (size_t i = 0; i < sv->n; i++)
+		mm_hash_add(&sv->index, sv->syms[i].name, &sv->syms[i]);
 }
 
 /*
@@ -841,7 +819,7 @@ void modtree_symvers_close(struct modtree_symvers *sv)
 	if (!sv)
 		return;
 	free(sv->syms);
-	free(sv->slots);
+	mm_hash_free(&sv->index);
 	free(sv->buf);
 	free(sv->path);
 	free(sv);
@@ -855,12 +833,7 @@ const char *modtree_symvers_path(const struct modtree_symvers *sv)
 const struct modtree_symver *modtree_symvers_find(const struct modtree_symvers *sv,
 						  const char *name)
 {
-	size_t h = symver_hash(name) & sv->mask;
-
-	for (; sv->slots[h]; h = (h + 1) & sv->mask)
-		if (strcmp(sv->syms[sv->slots[h] - 1].name, name) == 0)
-			return &sv->syms[sv->slots[h] - 1];
-	return NULL;
+	return mm_hash_get(&sv->index, name);
 }
 
 struct modtree_kconfig {

@@ -127,7 +127,7 @@ char *mm_hex(const void *p, size_t len);
  */
 struct mm_hash_entry {
 	const char *key; /* NULL: an empty slot */
-	void *value;
+	const void *value;
 };
 
 struct mm_hash {
@@ -140,12 +140,12 @@ struct mm_hash {
 void mm_hash_reserve(struct mm_hash *h, size_t n);
 
 /* Add KEY with VALUE; false, and the table unchanged, when KEY is there (the first one wins). */
-bool mm_hash_add(struct mm_hash *h, const char *key, void *value);
+bool mm_hash_add(struct mm_hash *h, const char *key, const void *value);
 
 /* KEY's entry, or NULL when it is not there. */
 const struct mm_hash_entry *mm_hash_find(const struct mm_hash *h, const char *key);
 
 /* KEY's value, or NULL when it is not there. */
-void *mm_hash_get(const struct mm_hash *h, const char *key);
+const void *mm_hash_get(const struct mm_hash *h, const char *key);
 
 void mm_hash_free(struct mm_hash *h);

@@ -48,7 +48,7 @@ void mm_hash_reserve(struct mm_hash *h, size_t n)
 	resize(h, n);
 }
 
-bool mm_hash_add(struct mm_hash *h, const char *key, void *value)
+bool mm_hash_add(struct mm_hash *h, const char *key, const void *value)
 {
 	struct mm_hash_entry *e;
 
@@ -71,7 +71,7 @@ const struct mm_hash_entry *mm_hash_find(const struct mm_hash *h, const char *ke
 	return e->key ? e : NULL;
 }
 
-void *mm_hash_get(const struct mm_hash *h, const char *key)
+const void *mm_hash_get(const struct mm_hash *h, const char *key)
 {
 	const struct mm_hash_entry *e = mm_hash_find(h, key);
 
