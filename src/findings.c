@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 
 #include "mymod/findings.h"
 #include "mymod/kernel.h"
@@ -213,11 +212,12 @@ static void vermagic_from_headers(struct findings_target *t)
 
 static bool is_running_kernel(const char *kver)
 {
-	struct utsname u;
+	const char *running;
 
 	if (!mm_cfg.kver)
 		return true;
-	return uname(&u) == 0 && strcmp(u.release, kver) == 0;
+	running = kernel_release();
+	return running && strcmp(running, kver) == 0;
 }
 
 int findings_target_open(struct modtree *mt, struct findings_target **tp)

@@ -31,6 +31,8 @@ int modtree_open(struct modtree **mtp)
 	struct modtree *mt;
 	struct stat st;
 
+	if (!mm_kver())
+		return -ENOENT;
 	mt = mm_calloc(1, sizeof(*mt));
 	if (!mm_moddir(mt->dir, sizeof(mt->dir))) {
 		free(mt);

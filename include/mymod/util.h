@@ -34,10 +34,13 @@ extern struct mm_config mm_cfg;
 /* Fill mm_cfg from the environment; called once by main. */
 void mm_config_init(void);
 
-/* The module directory's kernel release: -k, or uname's. */
+/*
+ * The module directory's kernel release: -k, or the running kernel's
+ * (kernel_release()). NULL, with mm_fail(), when that cannot be read.
+ */
 const char *mm_kver(void);
 
-/* BASEDIR/lib/modules/KVER into buf; returns buf, or NULL if too long. */
+/* BASEDIR/lib/modules/KVER into buf; returns buf, or NULL if too long or mm_kver() fails. */
 char *mm_moddir(char *buf, size_t len);
 
 /* SYSROOT + path (path starts with '/'); returns buf, or NULL if too long. */

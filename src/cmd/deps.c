@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 
 #include "mymod/cmd.h"
 #include "mymod/depgraph.h"
@@ -315,9 +314,8 @@ static bool report_cycles(struct depgraph *g, const struct dg_view *v, const cha
 static int render(struct depgraph *g, struct dg_view *v, const struct deps_opts *o,
 		  struct modtree *mt)
 {
+	const char *kver = mt ? modtree_kver(mt) : kernel_release();
 	struct json_object *obj;
-	struct utsname u;
-	const char *kver = mt ? modtree_kver(mt) : uname(&u) == 0 ? u.release : NULL;
 
 	depgraph_reduce(g, v);
 	switch (o->format) {
@@ -334,7 +332,7 @@ static int render(struct depgraph *g, struct dg_view *v, const struct deps_opts 
 		return 0;
 	case FMT_JSON:
 		obj = depgraph_json(g, v);
-		json_object_object_add(obj, "kernel", json_object_new_string(kver));
+		json_object_object_add(obj, "kernel", kver ? json_object_new_string(kver) : NULL);
 		json_object_object_add(obj, "directory",
 				       mt ? json_object_new_string(modtree_dir(mt)) : NULL);
 		out_json_print(obj);

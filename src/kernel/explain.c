@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "mymod/kernel.h"
@@ -82,7 +81,7 @@ static char *unknown_symbols(const char *const *log, size_t n)
 	return list.s;
 }
 
-/* The e_machine a kernel running on uname's MACHINE loads modules for. */
+/* The e_machine a kernel running on MACHINE (uname -m) loads modules for. */
 static unsigned int host_machine(const char *machine)
 {
 	static const struct {
@@ -107,20 +106,20 @@ static void explain_format(struct ko *ko, const char *name, const char *const *l
 {
 	const struct ko_elf_info *info;
 	const char *line, *vermagic = ko ? ko_modinfo_get(ko, "vermagic") : NULL;
-	struct utsname u;
+	const char *machine = kernel_machine(), *running = kernel_release();
+	const char *release = running ? running : "unknown";
 
-	uname(&u);
 	if (ko && ko_elf_info(ko, &info) == 0) {
-		unsigned int em = host_machine(u.machine);
+		unsigned int em = host_machine(machine);
 
 		if (em != EM_NONE && info->machine != em) {
 			set(&ex->what,
 			    "invalid module format: %s is built for %s (ELF machine %u), this "
 			    "kernel runs on %s",
 			    name, info->machine_name ? info->machine_name : "another architecture",
-			    info->machine, u.machine);
+			    info->machine, machine);
 			set(&ex->hint, "build it for %s, against this kernel's headers (%s)",
-			    u.machine, u.release);
+			    machine, release);
 			return;
 		}
 	}
@@ -135,21 +134,21 @@ static void explain_format(struct ko *ko, const char *name, const char *const *l
 		set(&ex->hint,
 		    "rebuild it against the headers of the running kernel (%s); "
 		    "--force-vermagic loads it anyway and taints the kernel",
-		    u.release);
+		    release);
 		free(file);
 		free(kern);
 		return;
 	}
-	if (vermagic) {
+	if (vermagic && running) {
 		size_t rlen = strcspn(vermagic, " ");
 
-		if (strlen(u.release) != rlen || strncmp(vermagic, u.release, rlen) != 0) {
+		if (strlen(release) != rlen || strncmp(vermagic, release, rlen) != 0) {
 			set(&ex->what,
 			    "invalid module format: %s was built for kernel %.*s, this kernel is "
 			    "%s",
-			    name, (int)rlen, vermagic, u.release);
+			    name, (int)rlen, vermagic, release);
 			set(&ex->hint, "rebuild it against the headers of the running kernel (%s)",
-			    u.release);
+			    release);
 			return;
 		}
 	}
@@ -160,8 +159,8 @@ static void explain_format(struct ko *ko, const char *name, const char *const *l
 		return;
 	}
 	set(&ex->what, "invalid module format: the kernel refused %s's ELF image", name);
-	set(&ex->hint, "check that the file is a module built for this kernel (%s, %s)", u.release,
-	    u.machine);
+	set(&ex->hint, "check that the file is a module built for this kernel (%s, %s)", release,
+	    machine);
 }
 
 static void explain_eperm(struct kernel_explain *ex, const char *const *log, size_t n)

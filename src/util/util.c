@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
+#include "mymod/kernel.h"
 #include "mymod/util.h"
 
 struct mm_config mm_cfg = {
@@ -30,19 +30,17 @@ void mm_config_init(void)
 
 const char *mm_kver(void)
 {
-	static struct utsname u;
-
-	if (mm_cfg.kver)
-		return mm_cfg.kver;
-	if (!u.release[0] && uname(&u) < 0)
-		return "unknown";
-	return u.release;
+	return mm_cfg.kver ? mm_cfg.kver : kernel_release();
 }
 
 char *mm_moddir(char *buf, size_t len)
 {
-	int n = snprintf(buf, len, "%s/lib/modules/%s", mm_cfg.basedir, mm_kver());
+	const char *kver = mm_kver();
+	int n;
 
+	if (!kver)
+		return NULL;
+	n = snprintf(buf, len, "%s/lib/modules/%s", mm_cfg.basedir, kver);
 	if (n < 0 || (size_t)n >= len)
 		return NULL;
 	return buf;
