@@ -28,34 +28,40 @@ static void dep_index_free(struct dep_index *di);
 
 int modtree_open(struct modtree **mtp)
 {
-	struct modtree *mt;
+	struct modtree *mt = mm_calloc(1, sizeof(*mt));
+	const char *kver = mm_kver(); /* NULL: kernel_release() said why */
 	struct stat st;
+	int err = 0, why = 0;
 
-	if (!mm_kver())
-		return -ENOENT;
-	mt = mm_calloc(1, sizeof(*mt));
-	if (!mm_moddir(mt->dir, sizeof(mt->dir))) {
-		free(mt);
-		return mm_fail(ENAMETOOLONG, "module directory path too long");
+	if (!kver) {
+		err = -ENOENT;
+		goto out;
 	}
-	if (stat(mt->dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		int err = errno ? errno : ENOTDIR;
-
-		mm_fail(ENOENT, "no module directory %s for kernel %s (%s)", mt->dir, mm_kver(),
-			strerror(err));
-		free(mt);
-		return -ENOENT;
+	if (!mm_moddir(mt->dir, sizeof(mt->dir))) {
+		err = mm_fail(ENAMETOOLONG, "module directory path too long");
+		goto out;
+	}
+	if (stat(mt->dir, &st) < 0)
+		why = errno;
+	else if (!S_ISDIR(st.st_mode))
+		why = ENOTDIR;
+	if (why) {
+		err = mm_fail(ENOENT, "no module directory %s for kernel %s (%s)", mt->dir, kver,
+			      strerror(why));
+		goto out;
 	}
 	mt->ctx = kmod_new(mt->dir, NULL);
 	if (!mt->ctx) {
-		mm_fail(ENOMEM, "cannot read module directory %s", mt->dir);
-		free(mt);
-		return -ENOMEM;
+		err = mm_fail(ENOMEM, "cannot read module directory %s", mt->dir);
+		goto out;
 	}
 	kmod_set_log_priority(mt->ctx, 0);
-	mt->kver = mm_strdup(mm_kver());
+	mt->kver = mm_strdup(kver);
 	*mtp = mt;
-	return 0;
+	mt = NULL;
+out:
+	free(mt);
+	return err;
 }
 
 void modtree_close(struct modtree *mt)
