@@ -666,6 +666,7 @@ static int read_text_gz(const char *path, char **bufp, size_t *lenp)
 	gzFile gz;
 	int err = 0;
 
+	errno = 0; /* gzopen() sets it only when open() fails */
 	gz = gzopen(path, "rb");
 	if (!gz)
 		return errno ? -errno : -ENOMEM;

@@ -77,7 +77,7 @@ void kernel_modules_free(struct kernel_module *mods, size_t n);
 /* NAME's state ('-' and '_' alike), from /sys/module/NAME. */
 enum kernel_mod_state kernel_module_state(const char *name);
 
-/* NAME's reference count (/sys/module/NAME/refcnt), or -errno. */
+/* NAME's reference count (/sys/module/NAME/refcnt), or -errno with mm_fail(). */
 long kernel_module_refcnt(const char *name);
 
 /* The modules holding NAME (/sys/module/NAME/holders). Free with kernel_names_free(). */

@@ -48,8 +48,11 @@ char *mm_syspath(char *buf, size_t len, const char *path);
 
 /*
  * Failure detail. A layer function that fails returns a negative errno
- * and may describe what failed in words with mm_fail(); the command then
- * prints it. The text is per thread and replaced by the next mm_fail().
+ * and must describe what failed in words with mm_fail() (or pass on the
+ * failure of a callee that did), so that the command printing
+ * mm_errmsg() never prints another failure's text; kernel.h names its
+ * few exceptions. The text is per thread and replaced by the next
+ * mm_fail().
  */
 int mm_fail(int err, const char *fmt, ...) MM_PRINTF(2, 3);
 const char *mm_errmsg(void);

@@ -50,10 +50,10 @@ int kernel_sysfile(const char *name, const char *attr, char **value)
 	int err;
 
 	if (!kernel_modpath(path, sizeof(path), name, attr))
-		return -ENAMETOOLONG;
+		return mm_fail(ENAMETOOLONG, "the path of /sys/module/%s is too long", name);
 	err = mm_read_file(path, &buf, NULL);
 	if (err < 0)
-		return err;
+		return mm_fail(err, "cannot read %s: %s", path, strerror(-err));
 	buf[strcspn(buf, "\n")] = '\0';
 	*value = buf;
 	return 0;
@@ -240,7 +240,7 @@ long kernel_module_refcnt(const char *name)
 	errno = 0;
 	r = strtol(s, &end, 10);
 	if (errno || end == s || *end)
-		r = -EINVAL;
+		r = mm_fail(EINVAL, "the reference count of %s is not a number: '%s'", name, s);
 	free(s);
 	return r;
 }

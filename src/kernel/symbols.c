@@ -57,14 +57,15 @@ int kernel_key_trusted(const uint8_t *id, size_t len)
 	int err;
 
 	if (!id || !len)
-		return -EINVAL;
+		return mm_fail(EINVAL, "no key id to look up");
 	if (!mm_syspath(path, sizeof(path), "/proc/keys") || mm_read_file(path, &keys, NULL) < 0)
-		return -ENOKEY;
+		return mm_fail(ENOKEY, "cannot read the kernel's keyrings (%s/proc/keys)",
+			       mm_cfg.sysroot);
 	for (size_t i = 0; i < MM_ARRAY_SIZE(rings) && !ring; i++)
 		ring = find_keyring(keys, rings[i]);
 	free(keys);
 	if (!ring)
-		return -ENOKEY;
+		return mm_fail(ENOKEY, "no trusted keyring in %s", path);
 	mm_strbuf_add(&desc, "ex:");
 	mm_strbuf_addhex(&desc, id, len, 0);
 	r = syscall(SYS_keyctl, KEYCTL_SEARCH, ring, "asymmetric", desc.s, 0);
@@ -80,7 +81,7 @@ int kernel_key_trusted(const uint8_t *id, size_t len)
 		return 1;
 	if (err == ENOKEY || err == EKEYREVOKED || err == EKEYEXPIRED)
 		return 0;
-	return -err;
+	return mm_fail(err, "cannot search the kernel's keyrings: %s", strerror(err));
 }
 
 bool kernel_sig_enforced(void)
