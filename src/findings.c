@@ -1170,7 +1170,7 @@ static void check_enforced(const struct ko_signature *sig, int trusted, struct f
 }
 
 /* The running kernel's own state: add_unformed_module(), mod_sysfs_init(), may_init_module(). */
-static void check_kernel_state(struct findings_target *t, struct ko *ko, struct findings *f)
+static void check_kernel_state(struct ko *ko, struct findings *f)
 {
 	const char *name = ko_name(ko);
 	enum kernel_mod_state state;
@@ -1237,7 +1237,6 @@ static void check_kernel_state(struct findings_target *t, struct ko *ko, struct 
 		hint(fd, "nothing: the kernel has it; a separate module needs a kernel built "
 			 "without it");
 	}
-	(void)t;
 }
 
 /* module_sig_check(): what the signature means on this kernel. */
@@ -1339,7 +1338,7 @@ int findings_check(struct findings_target *t, struct ko *ko, struct findings *ou
 		about(fd, NULL, "blacklist");
 	}
 	if (t->running)
-		check_kernel_state(t, ko, out);
+		check_kernel_state(ko, out);
 	else
 		check_builtin(t, ko, out);
 	sort_findings(out);

@@ -12,6 +12,8 @@
 
 #define MM_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define MM_PRINTF(f, a)	 __attribute__((format(printf, f, a)))
+/* A parameter a callback's signature requires but this callback does not use. */
+#define MM_UNUSED __attribute__((unused))
 
 /*
  * The one place every path the tool reads is derived from.

@@ -278,7 +278,7 @@ static const struct {
 };
 
 /* What the log alone shows, whatever the errno. True when it explained. */
-static bool explain_from_log(int err, const char *name, const char *const *log, size_t n,
+static bool explain_from_log(const char *name, const char *const *log, size_t n,
 			     struct kernel_explain *ex)
 {
 	const char *line;
@@ -336,7 +336,7 @@ static void explain_load(int err, struct ko *ko, const char *const *log, size_t 
 {
 	const char *name = ko ? ko_name(ko) : "the module";
 
-	if (explain_from_log(err, name, log, n, ex))
+	if (explain_from_log(name, log, n, ex))
 		return;
 	if (err == ENOEXEC) {
 		explain_format(ko, name, log, n, ex);

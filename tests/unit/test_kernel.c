@@ -41,7 +41,7 @@ static void put(const char *rel, const char *text)
 	free(path);
 }
 
-static int setup(void **state)
+static int setup(void **state MM_UNUSED)
 {
 	if (!mkdtemp(sysroot))
 		return -1;
@@ -50,7 +50,7 @@ static int setup(void **state)
 	return 0;
 }
 
-static int teardown(void **state)
+static int teardown(void **state MM_UNUSED)
 {
 	char *cmd = mm_asprintf("rm -rf '%s'", sysroot);
 	int r = system(cmd);
@@ -83,7 +83,7 @@ static void expect_load(int err, struct ko *ko, const char *const *log, size_t n
 	kernel_explain_free(&ex);
 }
 
-static void test_init_failed(void **state)
+static void test_init_failed(void **state MM_UNUSED)
 {
 	struct ko *ko = hello();
 	const char *log[] = { "hello: no device here" };
@@ -95,7 +95,7 @@ static void test_init_failed(void **state)
 	ko_close(ko);
 }
 
-static void test_bad_parameter(void **state)
+static void test_bad_parameter(void **state MM_UNUSED)
 {
 	struct ko *ko = hello();
 	const char *log[] = { "hello: `abc' invalid for parameter `count'" };
@@ -113,7 +113,7 @@ static void test_bad_parameter(void **state)
 	ko_close(ko);
 }
 
-static void test_unknown_symbols(void **state)
+static void test_unknown_symbols(void **state MM_UNUSED)
 {
 	struct ko *ko = hello();
 	const char *log[] = {
@@ -130,7 +130,7 @@ static void test_unknown_symbols(void **state)
 	ko_close(ko);
 }
 
-static void test_vermagic(void **state)
+static void test_vermagic(void **state MM_UNUSED)
 {
 	struct ko *ko = hello();
 	const char *log[] = { "hello: version magic '6.1.0-56-amd64 SMP preempt mod_unloax "
@@ -153,7 +153,7 @@ static void test_vermagic(void **state)
 	ko_close(ko);
 }
 
-static void test_machine(void **state)
+static void test_machine(void **state MM_UNUSED)
 {
 	size_t len;
 	uint8_t *data = slurp(fixture("hello.ko"), &len);
@@ -169,7 +169,7 @@ static void test_machine(void **state)
 	free(data);
 }
 
-static void test_eperm(void **state)
+static void test_eperm(void **state MM_UNUSED)
 {
 	struct ko *ko = hello();
 
@@ -188,7 +188,7 @@ static void test_eperm(void **state)
 	ko_close(ko);
 }
 
-static void test_signature(void **state)
+static void test_signature(void **state MM_UNUSED)
 {
 	struct ko *ko = hello(); /* unsigned */
 
@@ -197,7 +197,7 @@ static void test_signature(void **state)
 	ko_close(ko);
 }
 
-static void test_already_loaded(void **state)
+static void test_already_loaded(void **state MM_UNUSED)
 {
 	struct ko *ko = hello();
 
@@ -220,7 +220,7 @@ static void expect_unload(int err, const char *name, const char *what, const cha
 	kernel_explain_free(&ex);
 }
 
-static void test_unload(void **state)
+static void test_unload(void **state MM_UNUSED)
 {
 	put("/sys/module/crc_t10dif/initstate", "live\n");
 	put("/sys/module/crc_t10dif/refcnt", "2\n");
@@ -239,7 +239,7 @@ static void test_unload(void **state)
 	expect_unload(-ENOENT, "zswap", "zswap is built into the kernel", NULL);
 }
 
-static void test_state(void **state)
+static void test_state(void **state MM_UNUSED)
 {
 	char **holders;
 	size_t n;
@@ -263,7 +263,7 @@ static void test_state(void **state)
 }
 
 /* The deps field's "[permanent]," and "[unsafe]," are flags, not modules that use it. */
-static void test_modules(void **state)
+static void test_modules(void **state MM_UNUSED)
 {
 	struct kernel_module *mods;
 	size_t n;
@@ -290,7 +290,7 @@ static void test_modules(void **state)
 	kernel_modules_free(mods, n);
 }
 
-static void test_compression(void **state)
+static void test_compression(void **state MM_UNUSED)
 {
 	char *path;
 
@@ -315,7 +315,7 @@ static void append(const char *rel, const char *text)
 	free(path);
 }
 
-static void test_log(void **state)
+static void test_log(void **state MM_UNUSED)
 {
 	struct kernel_log *log;
 	const char *const *lines;

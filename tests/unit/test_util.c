@@ -22,12 +22,11 @@ static void take(char *s, const char *want)
 	free(s);
 }
 
-static void strbuf_pieces(void **state)
+static void strbuf_pieces(void **state MM_UNUSED)
 {
 	struct mm_strbuf sb = { 0 };
 	char *s;
 
-	(void)state;
 	mm_strbuf_add(&sb, "snd");
 	mm_strbuf_addc(&sb, '-');
 	mm_strbuf_addn(&sb, "hdaXXX", 3);
@@ -41,12 +40,11 @@ static void strbuf_pieces(void **state)
 	free(s);
 }
 
-static void strbuf_grows(void **state)
+static void strbuf_grows(void **state MM_UNUSED)
 {
 	struct mm_strbuf sb = { 0 };
 	char want[5001];
 
-	(void)state;
 	for (int i = 0; i < 1000; i++)
 		mm_strbuf_addf(&sb, "%04d%c", i, 'x');
 	for (int i = 0; i < 1000; i++)
@@ -57,23 +55,21 @@ static void strbuf_grows(void **state)
 	assert_null(sb.s);
 }
 
-static void strbuf_empty(void **state)
+static void strbuf_empty(void **state MM_UNUSED)
 {
 	struct mm_strbuf sb = { 0 };
 
-	(void)state;
 	take(mm_strbuf_steal(&sb), "");
 	mm_strbuf_addn(&sb, "", 0);
 	assert_string_equal(sb.s, "");
 	mm_strbuf_free(&sb);
 }
 
-static void strbuf_sep(void **state)
+static void strbuf_sep(void **state MM_UNUSED)
 {
 	const char *names[] = { "a", "b", "c" };
 	struct mm_strbuf sb = { 0 };
 
-	(void)state;
 	for (size_t i = 0; i < MM_ARRAY_SIZE(names); i++) {
 		mm_strbuf_sep(&sb, ", ");
 		mm_strbuf_add(&sb, names[i]);
@@ -82,23 +78,21 @@ static void strbuf_sep(void **state)
 	mm_strbuf_free(&sb);
 }
 
-static void join(void **state)
+static void join(void **state MM_UNUSED)
 {
 	const char *v[] = { "nvme", "nvme_core", "t10_pi" };
 
-	(void)state;
 	take(mm_join(v, 3, ", "), "nvme, nvme_core, t10_pi");
 	take(mm_join(v, 1, ","), "nvme");
 	take(mm_join(v, 0, ","), "");
 	take(mm_join(v, 2, ""), "nvmenvme_core");
 }
 
-static void hex(void **state)
+static void hex(void **state MM_UNUSED)
 {
 	const uint8_t id[] = { 0x5e, 0xe1, 0x13, 0x00, 0x0a, 0xff };
 	struct mm_strbuf sb = { 0 };
 
-	(void)state;
 	take(mm_hex(id, sizeof(id)), "5ee113000aff");
 	take(mm_hex(id, 0), "");
 	mm_strbuf_addhex(&sb, id, sizeof(id), MM_HEX_UPPER | MM_HEX_COLONS);
@@ -110,12 +104,11 @@ static void hex(void **state)
 	mm_strbuf_free(&sb);
 }
 
-static void hex_long(void **state)
+static void hex_long(void **state MM_UNUSED)
 {
 	uint8_t bytes[512];
 	char *s;
 
-	(void)state;
 	for (size_t i = 0; i < sizeof(bytes); i++)
 		bytes[i] = (uint8_t)i;
 	s = mm_hex(bytes, sizeof(bytes));
@@ -125,11 +118,10 @@ static void hex_long(void **state)
 	free(s);
 }
 
-static void modnames(void **state)
+static void modnames(void **state MM_UNUSED)
 {
 	char name[] = "snd-hda-intel";
 
-	(void)state;
 	assert_ptr_equal(mm_modname_normalize(name), name);
 	assert_string_equal(name, "snd_hda_intel");
 	take(mm_modname_from_path("/lib/modules/x/kernel/crc-t10dif.ko.zst"), "crc_t10dif");
@@ -149,13 +141,12 @@ static void modnames(void **state)
 	assert_true(mm_modname_eqn("x", "y", 0));
 }
 
-static void hash_basics(void **state)
+static void hash_basics(void **state MM_UNUSED)
 {
 	struct mm_hash h = { 0 };
 	int one = 1, two = 2;
 	const struct mm_hash_entry *e;
 
-	(void)state;
 	assert_null(mm_hash_get(&h, "loop"));
 	assert_null(mm_hash_find(&h, "loop"));
 	assert_true(mm_hash_add(&h, "loop", &one));
@@ -174,13 +165,12 @@ static void hash_basics(void **state)
 	assert_null(mm_hash_get(&h, "loop"));
 }
 
-static void hash_many(void **state)
+static void hash_many(void **state MM_UNUSED)
 {
 	enum { N = 5000 };
 	static char keys[N][16];
 	struct mm_hash h = { 0 };
 
-	(void)state;
 	for (size_t i = 0; i < N; i++) {
 		snprintf(keys[i], sizeof(keys[i]), "sym_%zu", i);
 		assert_true(mm_hash_add(&h, keys[i], (void *)(uintptr_t)(i + 1)));
@@ -198,12 +188,11 @@ static void hash_many(void **state)
 	mm_hash_free(&h);
 }
 
-static void hash_reserve(void **state)
+static void hash_reserve(void **state MM_UNUSED)
 {
 	struct mm_hash h = { 0 };
 	struct mm_hash_entry *slots;
 
-	(void)state;
 	mm_hash_reserve(&h, 100);
 	assert_true(h.mask + 1 >= 200);
 	slots = h.slots;
