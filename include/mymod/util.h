@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #define MM_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -136,6 +137,7 @@ char *mm_hex(const void *p, size_t len);
 struct mm_hash_entry {
 	const char *key; /* NULL: an empty slot */
 	const void *value;
+	uint32_t hash; /* of key */
 };
 
 struct mm_hash {

@@ -6,21 +6,21 @@
 
 #include "mymod/util.h"
 
-static size_t slot_of(const struct mm_hash *h, const char *key)
+static uint32_t hash_of(const char *key)
 {
 	uint32_t v = 2166136261u;
 
 	for (; *key; key++)
 		v = (v ^ (unsigned char)*key) * 16777619u;
-	return v & h->mask;
+	return v;
 }
 
-/* The slot holding KEY, or the empty one where it would go. */
-static struct mm_hash_entry *probe(const struct mm_hash *h, const char *key)
+/* The slot holding KEY (of hash V), or the empty one where it would go. */
+static struct mm_hash_entry *probe(const struct mm_hash *h, const char *key, uint32_t v)
 {
-	size_t i = slot_of(h, key);
+	size_t i = v & h->mask;
 
-	while (h->slots[i].key && strcmp(h->slots[i].key, key) != 0)
+	while (h->slots[i].key && (h->slots[i].hash != v || strcmp(h->slots[i].key, key) != 0))
 		i = (i + 1) & h->mask;
 	return &h->slots[i];
 }
@@ -37,9 +37,16 @@ static void resize(struct mm_hash *h, size_t n)
 		return;
 	h->slots = mm_calloc(cap, sizeof(*h->slots));
 	h->mask = cap - 1;
-	for (size_t i = 0; old.slots && i <= old.mask; i++)
-		if (old.slots[i].key)
-			*probe(h, old.slots[i].key) = old.slots[i];
+	/* The keys are distinct: each goes to the first free slot, no comparison. */
+	for (size_t i = 0; old.slots && i <= old.mask; i++) {
+		size_t j;
+
+		if (!old.slots[i].key)
+			continue;
+		for (j = old.slots[i].hash & h->mask; h->slots[j].key; j = (j + 1) & h->mask)
+			;
+		h->slots[j] = old.slots[i];
+	}
 	free(old.slots);
 }
 
@@ -50,13 +57,15 @@ void mm_hash_reserve(struct mm_hash *h, size_t n)
 
 bool mm_hash_add(struct mm_hash *h, const char *key, const void *value)
 {
+	uint32_t v = hash_of(key);
 	struct mm_hash_entry *e;
 
-	resize(h, h->n + 1);
-	e = probe(h, key);
+	if (!h->slots || 2 * (h->n + 1) > h->mask + 1)
+		resize(h, h->n + 1);
+	e = probe(h, key, v);
 	if (e->key)
 		return false;
-	*e = (struct mm_hash_entry){ .key = key, .value = value };
+	*e = (struct mm_hash_entry){ .key = key, .value = value, .hash = v };
 	h->n++;
 	return true;
 }
@@ -67,7 +76,7 @@ const struct mm_hash_entry *mm_hash_find(const struct mm_hash *h, const char *ke
 
 	if (!h->slots)
 		return NULL;
-	e = probe(h, key);
+	e = probe(h, key, hash_of(key));
 	return e->key ? e : NULL;
 }
 
