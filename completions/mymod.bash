@@ -116,7 +116,8 @@ _mymod_moddir()
 {
     local kver
     kver=$(_mymod_option_value -k --kernel)
-    printf '%s/lib/modules/%s\n' "$(_mymod_basedir)" "${kver:-$(uname -r)}"
+    [ -n "$kver" ] || kver=$(cat "${MYMOD_SYSROOT:-}/proc/sys/kernel/osrelease" 2>/dev/null)
+    printf '%s/lib/modules/%s\n' "$(_mymod_basedir)" "$kver"
 }
 
 # Kernel releases with a module directory under the chosen base directory.

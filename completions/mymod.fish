@@ -44,7 +44,7 @@ function __mymod_commands
 end
 
 function __mymod_moddir
-    set -l kver (uname -r)
+    set -l kver (cat "$MYMOD_SYSROOT/proc/sys/kernel/osrelease" 2>/dev/null)
     set -l basedir ''
     set -l toks (commandline -opc)
     for i in (seq 2 (count $toks))

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 
 #include "mymod/findings.h"
 #include "mymod/kernel.h"
@@ -213,11 +212,12 @@ static void vermagic_from_headers(struct findings_target *t)
 
 static bool is_running_kernel(const char *kver)
 {
-	struct utsname u;
+	const char *running;
 
 	if (!mm_cfg.kver)
 		return true;
-	return uname(&u) == 0 && strcmp(u.release, kver) == 0;
+	running = kernel_release();
+	return running && strcmp(running, kver) == 0;
 }
 
 int findings_target_open(struct modtree *mt, struct findings_target **tp)
@@ -518,18 +518,16 @@ static const char *const vermagic_words[] = { "SMP", "preempt", "preempt_rt", "m
  */
 static char *vermagic_known_words(const char *vm)
 {
-	char *out = mm_strndup(vm, strcspn(vm, " "));
+	struct mm_strbuf out = { 0 };
 
+	mm_strbuf_addn(&out, vm, strcspn(vm, " "));
 	for (size_t i = 0; i < MM_ARRAY_SIZE(vermagic_words); i++) {
-		char *next;
-
 		if (!has_word(vm, vermagic_words[i]))
 			continue;
-		next = mm_asprintf("%s %s", out, vermagic_words[i]);
-		free(out);
-		out = next;
+		mm_strbuf_addc(&out, ' ');
+		mm_strbuf_add(&out, vermagic_words[i]);
 	}
-	return out;
+	return mm_strbuf_steal(&out);
 }
 
 /* Name what differs between two version magics, for the message. */
@@ -537,29 +535,22 @@ static char *vermagic_diff(const char *mod, const char *kern)
 {
 	const char *const *words = vermagic_words;
 	size_t rlm = strcspn(mod, " "), rlk = strcspn(kern, " ");
-	char *out = mm_strdup("");
+	struct mm_strbuf out = { 0 };
 
-	if (rlm != rlk || strncmp(mod, kern, rlm) != 0) {
-		free(out);
-		out = mm_asprintf("release %.*s, the kernel is %.*s", (int)rlm, mod, (int)rlk,
-				  kern);
-	}
+	if (rlm != rlk || strncmp(mod, kern, rlm) != 0)
+		mm_strbuf_addf(&out, "release %.*s, the kernel is %.*s", (int)rlm, mod, (int)rlk,
+			       kern);
 	for (size_t i = 0; i < MM_ARRAY_SIZE(vermagic_words); i++) {
 		bool m = has_word(mod, words[i]), k = has_word(kern, words[i]);
-		char *next;
 
 		if (m == k)
 			continue;
-		next = mm_asprintf("%s%s%s %s", out, *out ? "; " : "", m ? "has" : "lacks",
-				   words[i]);
-		free(out);
-		out = next;
+		mm_strbuf_sep(&out, "; ");
+		mm_strbuf_addf(&out, "%s %s", m ? "has" : "lacks", words[i]);
 	}
-	if (!*out) {
-		free(out);
-		out = mm_strdup("other words differ");
-	}
-	return out;
+	if (!out.len)
+		mm_strbuf_add(&out, "other words differ");
+	return mm_strbuf_steal(&out);
 }
 
 /* check_modinfo(): vermagic against the kernel's, same_magic() semantics. */
@@ -691,13 +682,12 @@ static bool ignored_undefined(const char *sym)
 struct need {
 	const char *module;
 	size_t count;
-	char *first; /* a few names, for the message */
+	struct mm_strbuf first; /* a few names, for the message */
 };
 
 static void need_add(struct need **needs, size_t *n, const char *module, const char *sym)
 {
 	struct need *nd = NULL;
-	char *s;
 
 	for (size_t i = 0; i < *n; i++)
 		if (strcmp((*needs)[i].module, module) == 0)
@@ -707,12 +697,11 @@ static void need_add(struct need **needs, size_t *n, const char *module, const c
 		nd = &(*needs)[(*n)++];
 		nd->module = module;
 		nd->count = 0;
-		nd->first = mm_strdup("");
+		nd->first = (struct mm_strbuf){ 0 };
 	}
 	if (nd->count < 3) {
-		s = mm_asprintf("%s%s%s", nd->first, nd->count ? ", " : "", sym);
-		free(nd->first);
-		nd->first = s;
+		mm_strbuf_sep(&nd->first, ", ");
+		mm_strbuf_add(&nd->first, sym);
 	}
 	nd->count++;
 }
@@ -911,7 +900,7 @@ static void report_needs(struct import_ctx *c, struct findings *f)
 		/* On the running kernel, what is not loaded yet makes a plain insmod fail. */
 		fd = add(f, c->t->running && !loaded ? FINDING_WARNING : FINDING_INFO, "dependency",
 			 loaded ? 0 : ENOENT, "needs module %s for %zu symbol%s (%s%s)%s",
-			 nd->module, nd->count, nd->count == 1 ? "" : "s", nd->first,
+			 nd->module, nd->count, nd->count == 1 ? "" : "s", nd->first.s,
 			 nd->count > 3 ? ", ..." : "",
 			 loaded		 ? ", loaded"
 			 : c->t->running ? ", which is not loaded"
@@ -920,7 +909,7 @@ static void report_needs(struct import_ctx *c, struct findings *f)
 		if (!loaded)
 			hint(fd, "load %s first (modprobe loads dependencies by itself)",
 			     nd->module);
-		free(nd->first);
+		mm_strbuf_free(&nd->first);
 	}
 	free(c->needs);
 	if (c->unknown) {
@@ -1181,7 +1170,7 @@ static void check_enforced(const struct ko_signature *sig, int trusted, struct f
 }
 
 /* The running kernel's own state: add_unformed_module(), mod_sysfs_init(), may_init_module(). */
-static void check_kernel_state(struct findings_target *t, struct ko *ko, struct findings *f)
+static void check_kernel_state(struct ko *ko, struct findings *f)
 {
 	const char *name = ko_name(ko);
 	enum kernel_mod_state state;
@@ -1248,17 +1237,6 @@ static void check_kernel_state(struct findings_target *t, struct ko *ko, struct 
 		hint(fd, "nothing: the kernel has it; a separate module needs a kernel built "
 			 "without it");
 	}
-	(void)t;
-}
-
-static char *hex(const uint8_t *p, size_t len)
-{
-	char *s = mm_malloc(len * 2 + 1);
-
-	for (size_t i = 0; i < len; i++)
-		sprintf(s + 2 * i, "%02x", p[i]);
-	s[len * 2] = '\0';
-	return s;
 }
 
 /* module_sig_check(): what the signature means on this kernel. */
@@ -1276,7 +1254,7 @@ static void check_signature(struct findings_target *t, struct ko *ko, struct fin
 		return;
 	}
 	if (sig) {
-		char *id = hex(sig->key_id, sig->key_id_len);
+		char *id = mm_hex(sig->key_id, sig->key_id_len);
 
 		/* If the kernel refuses the signature, this is what it refused. */
 		fd = add(f, FINDING_INFO, "signature", EKEYREJECTED,
@@ -1360,7 +1338,7 @@ int findings_check(struct findings_target *t, struct ko *ko, struct findings *ou
 		about(fd, NULL, "blacklist");
 	}
 	if (t->running)
-		check_kernel_state(t, ko, out);
+		check_kernel_state(ko, out);
 	else
 		check_builtin(t, ko, out);
 	sort_findings(out);

@@ -28,32 +28,40 @@ static void dep_index_free(struct dep_index *di);
 
 int modtree_open(struct modtree **mtp)
 {
-	struct modtree *mt;
+	struct modtree *mt = mm_calloc(1, sizeof(*mt));
+	const char *kver = mm_kver(); /* NULL: kernel_release() said why */
 	struct stat st;
+	int err = 0, why = 0;
 
-	mt = mm_calloc(1, sizeof(*mt));
-	if (!mm_moddir(mt->dir, sizeof(mt->dir))) {
-		free(mt);
-		return mm_fail(ENAMETOOLONG, "module directory path too long");
+	if (!kver) {
+		err = -ENOENT;
+		goto out;
 	}
-	if (stat(mt->dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		int err = errno ? errno : ENOTDIR;
-
-		mm_fail(ENOENT, "no module directory %s for kernel %s (%s)", mt->dir, mm_kver(),
-			strerror(err));
-		free(mt);
-		return -ENOENT;
+	if (!mm_moddir(mt->dir, sizeof(mt->dir))) {
+		err = mm_fail(ENAMETOOLONG, "module directory path too long");
+		goto out;
+	}
+	if (stat(mt->dir, &st) < 0)
+		why = errno;
+	else if (!S_ISDIR(st.st_mode))
+		why = ENOTDIR;
+	if (why) {
+		err = mm_fail(ENOENT, "no module directory %s for kernel %s (%s)", mt->dir, kver,
+			      strerror(why));
+		goto out;
 	}
 	mt->ctx = kmod_new(mt->dir, NULL);
 	if (!mt->ctx) {
-		mm_fail(ENOMEM, "cannot read module directory %s", mt->dir);
-		free(mt);
-		return -ENOMEM;
+		err = mm_fail(ENOMEM, "cannot read module directory %s", mt->dir);
+		goto out;
 	}
 	kmod_set_log_priority(mt->ctx, 0);
-	mt->kver = mm_strdup(mm_kver());
+	mt->kver = mm_strdup(kver);
 	*mtp = mt;
-	return 0;
+	mt = NULL;
+out:
+	free(mt);
+	return err;
 }
 
 void modtree_close(struct modtree *mt)
@@ -596,8 +604,7 @@ int modtree_resolve(struct modtree *mt, const char *name, struct modtree_mod **m
 	if (!mt->deps || len == 0 || len >= sizeof(key) ||
 	    name[strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")])
 		return modtree_lookup(mt, name, modsp, np);
-	for (size_t i = 0; i <= len; i++)
-		key[i] = name[i] == '-' ? '_' : name[i];
+	mm_modname_normalize(memcpy(key, name, len + 1));
 	if (!hsearch_r(e, FIND, &found, &mt->deps->tab) || config_alias(mt, key))
 		return modtree_lookup(mt, name, modsp, np);
 	rel = found->data;
@@ -659,6 +666,7 @@ static int read_text_gz(const char *path, char **bufp, size_t *lenp)
 	gzFile gz;
 	int err = 0;
 
+	errno = 0; /* gzopen() sets it only when open() fails */
 	gz = gzopen(path, "rb");
 	if (!gz)
 		return errno ? -errno : -ENOMEM;
@@ -724,36 +732,14 @@ struct modtree_symvers {
 	char *buf;
 	struct modtree_symver *syms;
 	size_t n;
-	size_t *slots; /* open addressing: index + 1 into syms, 0 when empty */
-	size_t mask;
+	struct mm_hash index; /* syms by name; the first entry of a name wins */
 };
 
-static size_t symver_hash(const char *s)
-{
-	size_t h = 14695981039346656037ULL; /* FNV-1a */
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
-/* A table of at least twice as many slots as symbols; the first entry of a name wins. */
 static void symvers_index(struct modtree_symvers *sv)
 {
-	size_t size = 16;
-
-	while (size < sv->n * 2)
-		size *= 2;
-	sv->slots = mm_calloc(size, sizeof(*sv->slots));
-	sv->mask = size - 1;
-	for (size_t i = 0; i < sv->n; i++) {
-		size_t h = symver_hash(sv->syms[i].name) & sv->mask;
-
-		while (sv->slots[h] && strcmp(sv->syms[sv->slots[h] - 1].name, sv->syms[i].name))
-			h = (h + 1) & sv->mask;
-		if (!sv->slots[h])
-			sv->slots[h] = i + 1;
-	}
+	mm_hash_reserve(&sv->index, sv->n);
+	for (size_t i = 0; i < sv->n; i++)
+		mm_hash_add(&sv->index, sv->syms[i].name, &sv->syms[i]);
 }
 
 /*
@@ -795,11 +781,7 @@ static int symvers_parse(struct modtree_symvers *sv)
 		if (strcmp(f[2], "vmlinux") != 0) {
 			char *base = strrchr(f[2], '/');
 
-			base = base ? base + 1 : f[2];
-			for (char *p = base; *p; p++)
-				if (*p == '-')
-					*p = '_';
-			f[2] = base;
+			f[2] = mm_modname_normalize(base ? base + 1 : f[2]);
 		}
 		s->owner = f[2];
 		s->gpl = strcmp(f[3], "EXPORT_SYMBOL_GPL") == 0;
@@ -846,7 +828,7 @@ void modtree_symvers_close(struct modtree_symvers *sv)
 	if (!sv)
 		return;
 	free(sv->syms);
-	free(sv->slots);
+	mm_hash_free(&sv->index);
 	free(sv->buf);
 	free(sv->path);
 	free(sv);
@@ -860,12 +842,7 @@ const char *modtree_symvers_path(const struct modtree_symvers *sv)
 const struct modtree_symver *modtree_symvers_find(const struct modtree_symvers *sv,
 						  const char *name)
 {
-	size_t h = symver_hash(name) & sv->mask;
-
-	for (; sv->slots[h]; h = (h + 1) & sv->mask)
-		if (strcmp(sv->syms[sv->slots[h] - 1].name, name) == 0)
-			return &sv->syms[sv->slots[h] - 1];
-	return NULL;
+	return mm_hash_get(&sv->index, name);
 }
 
 struct modtree_kconfig {

@@ -4,7 +4,8 @@
  *
  * The only layer that makes module system calls (finit_module,
  * init_module, delete_module) or reads /proc/modules, /sys/module,
- * /proc/sys/kernel, /sys/kernel/security and /dev/kmsg. Every path comes
+ * /proc/sys/kernel, /sys/kernel/security and /dev/kmsg, and the one that
+ * says which kernel runs. Every path comes
  * from mm_syspath(), so MYMOD_SYSROOT can point the layer at a fake tree.
  *
  * Functions that can fail return 0 or a negative errno and describe the
@@ -19,6 +20,18 @@
 #include <stddef.h>
 
 #include "mymod/ko.h"
+
+/* ---- Which kernel runs ---- */
+
+/*
+ * Its release ("6.1.0-57-amd64"), from /proc/sys/kernel/osrelease, so
+ * that MYMOD_SYSROOT fakes it too; read once. NULL, with mm_fail(), when
+ * it cannot be read.
+ */
+const char *kernel_release(void);
+
+/* The machine it runs on, as uname -m says ("x86_64"); "unknown" if uname fails. */
+const char *kernel_machine(void);
 
 /* ---- What is loaded ---- */
 
@@ -64,7 +77,7 @@ void kernel_modules_free(struct kernel_module *mods, size_t n);
 /* NAME's state ('-' and '_' alike), from /sys/module/NAME. */
 enum kernel_mod_state kernel_module_state(const char *name);
 
-/* NAME's reference count (/sys/module/NAME/refcnt), or -errno. */
+/* NAME's reference count (/sys/module/NAME/refcnt), or -errno with mm_fail(). */
 long kernel_module_refcnt(const char *name);
 
 /* The modules holding NAME (/sys/module/NAME/holders). Free with kernel_names_free(). */

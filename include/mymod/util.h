@@ -8,10 +8,13 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #define MM_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define MM_PRINTF(f, a)	 __attribute__((format(printf, f, a)))
+/* A parameter a callback's signature requires but this callback does not use. */
+#define MM_UNUSED __attribute__((unused))
 
 /*
  * The one place every path the tool reads is derived from.
@@ -34,10 +37,13 @@ extern struct mm_config mm_cfg;
 /* Fill mm_cfg from the environment; called once by main. */
 void mm_config_init(void);
 
-/* The module directory's kernel release: -k, or uname's. */
+/*
+ * The module directory's kernel release: -k, or the running kernel's
+ * (kernel_release()). NULL, with mm_fail(), when that cannot be read.
+ */
 const char *mm_kver(void);
 
-/* BASEDIR/lib/modules/KVER into buf; returns buf, or NULL if too long. */
+/* BASEDIR/lib/modules/KVER into buf; returns buf, or NULL if too long or mm_kver() fails. */
 char *mm_moddir(char *buf, size_t len);
 
 /* SYSROOT + path (path starts with '/'); returns buf, or NULL if too long. */
@@ -45,8 +51,11 @@ char *mm_syspath(char *buf, size_t len, const char *path);
 
 /*
  * Failure detail. A layer function that fails returns a negative errno
- * and may describe what failed in words with mm_fail(); the command then
- * prints it. The text is per thread and replaced by the next mm_fail().
+ * and must describe what failed in words with mm_fail() (or pass on the
+ * failure of a callee that did), so that the command printing
+ * mm_errmsg() never prints another failure's text; kernel.h names its
+ * few exceptions. The text is per thread and replaced by the next
+ * mm_fail().
  */
 int mm_fail(int err, const char *fmt, ...) MM_PRINTF(2, 3);
 const char *mm_errmsg(void);
@@ -73,5 +82,80 @@ bool mm_is_path(const char *arg);
 /* Module name from a path or name: basename, no .ko[.gz|.xz|.zst], '-' -> '_'. */
 char *mm_modname_from_path(const char *path);
 
+/* NAME with every '-' made '_' (in place), as the kernel names modules; returns NAME. */
+char *mm_modname_normalize(char *name);
+
+/* Are A and B the same module name, '-' and '_' alike? */
+bool mm_modname_eq(const char *a, const char *b);
+
+/* The same for at most their first N bytes (as strncmp). */
+bool mm_modname_eqn(const char *a, const char *b, size_t n);
+
 /* Read a whole (small, e.g. /proc or /sys) file; NUL-terminated. -errno. */
 int mm_read_file(const char *path, char **buf, size_t *len);
+
+/* ---- Strings (src/util/strbuf.c) ---- */
+
+/* A string built a piece at a time; { 0 } is empty. s is NUL-terminated once anything is added. */
+struct mm_strbuf {
+	char *s;
+	size_t len, cap;
+};
+
+void mm_strbuf_add(struct mm_strbuf *sb, const char *s);
+void mm_strbuf_addn(struct mm_strbuf *sb, const char *s, size_t n);
+void mm_strbuf_addc(struct mm_strbuf *sb, char c);
+void mm_strbuf_addf(struct mm_strbuf *sb, const char *fmt, ...) MM_PRINTF(2, 3);
+
+/* SEP, unless SB is still empty: the separator of a list ("a, b, c"). */
+void mm_strbuf_sep(struct mm_strbuf *sb, const char *sep);
+
+enum {
+	MM_HEX_UPPER = 1 << 0,	/* "DEAD" rather than "dead" */
+	MM_HEX_COLONS = 1 << 1, /* "de:ad": a ':' between bytes */
+};
+
+/* LEN bytes at P as two hex digits each. */
+void mm_strbuf_addhex(struct mm_strbuf *sb, const void *p, size_t len, unsigned int flags);
+
+/* The text, now the caller's to free ("" when nothing was added); SB is empty again. */
+char *mm_strbuf_steal(struct mm_strbuf *sb);
+void mm_strbuf_free(struct mm_strbuf *sb);
+
+/* V's N strings with SEP between them; "" when N is 0. Free it. */
+char *mm_join(const char *const *v, size_t n, const char *sep);
+
+/* LEN bytes at P in lower-case hex ("deadbeef"); "" when LEN is 0. Free it. */
+char *mm_hex(const void *p, size_t len);
+
+/* ---- A string-keyed hash table (src/util/hash.c) ---- */
+
+/*
+ * Keys are borrowed: each must stay valid, unchanged, while the table
+ * holds it. { 0 } is an empty table; it grows as entries are added.
+ */
+struct mm_hash_entry {
+	const char *key; /* NULL: an empty slot */
+	const void *value;
+	uint32_t hash; /* of key */
+};
+
+struct mm_hash {
+	struct mm_hash_entry *slots;
+	size_t mask; /* slots - 1, a power of two less one */
+	size_t n;    /* entries */
+};
+
+/* Room for N entries without growing again. */
+void mm_hash_reserve(struct mm_hash *h, size_t n);
+
+/* Add KEY with VALUE; false, and the table unchanged, when KEY is there (the first one wins). */
+bool mm_hash_add(struct mm_hash *h, const char *key, const void *value);
+
+/* KEY's entry, or NULL when it is not there. */
+const struct mm_hash_entry *mm_hash_find(const struct mm_hash *h, const char *key);
+
+/* KEY's value, or NULL when it is not there. */
+const void *mm_hash_get(const struct mm_hash *h, const char *key);
+
+void mm_hash_free(struct mm_hash *h);

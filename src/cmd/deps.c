@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 
 #include "mymod/cmd.h"
 #include "mymod/depgraph.h"
@@ -293,17 +292,14 @@ static bool report_cycles(struct depgraph *g, const struct dg_view *v, const cha
 
 	depgraph_cycles(g, v, &cycles, &sizes, &ncycles);
 	for (size_t c = 0; c < ncycles; c++) {
-		size_t len = 0;
-		char *members = NULL;
+		struct mm_strbuf members = { 0 };
 
 		for (size_t i = 0; i < sizes[c]; i++) {
-			const char *name = depgraph_node(g, cycles[c][i])->name;
-
-			members = mm_realloc(members, len + strlen(name) + 3);
-			len += (size_t)sprintf(members + len, "%s%s", i ? ", " : "", name);
+			mm_strbuf_sep(&members, ", ");
+			mm_strbuf_add(&members, depgraph_node(g, cycles[c][i])->name);
 		}
-		mm_error("%s/modules.dep: dependency cycle between %s", dir, members);
-		free(members);
+		mm_error("%s/modules.dep: dependency cycle between %s", dir, members.s);
+		mm_strbuf_free(&members);
 	}
 	if (ncycles)
 		mm_hint("modules in a cycle cannot be loaded; rebuild them, or run depmod again");
@@ -318,9 +314,8 @@ static bool report_cycles(struct depgraph *g, const struct dg_view *v, const cha
 static int render(struct depgraph *g, struct dg_view *v, const struct deps_opts *o,
 		  struct modtree *mt)
 {
+	const char *kver = mt ? modtree_kver(mt) : kernel_release();
 	struct json_object *obj;
-	struct utsname u;
-	const char *kver = mt ? modtree_kver(mt) : uname(&u) == 0 ? u.release : NULL;
 
 	depgraph_reduce(g, v);
 	switch (o->format) {
@@ -337,7 +332,7 @@ static int render(struct depgraph *g, struct dg_view *v, const struct deps_opts 
 		return 0;
 	case FMT_JSON:
 		obj = depgraph_json(g, v);
-		json_object_object_add(obj, "kernel", json_object_new_string(kver));
+		json_object_object_add(obj, "kernel", kver ? json_object_new_string(kver) : NULL);
 		json_object_object_add(obj, "directory",
 				       mt ? json_object_new_string(modtree_dir(mt)) : NULL);
 		out_json_print(obj);

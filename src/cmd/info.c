@@ -132,22 +132,15 @@ static unsigned int needs(const struct info_opts *o)
 /* "DE:AD:BE:EF"; with WRAP, "\n\t\t" after every 20 bytes, as modinfo prints. */
 static char *hex_colon(const uint8_t *p, size_t len, bool wrap)
 {
-	static const char digits[] = "0123456789ABCDEF";
-	char *s = mm_malloc(len * 6 + 1), *q = s;
+	size_t line = wrap ? 20 : len;
+	struct mm_strbuf sb = { 0 };
 
-	for (size_t i = 0, col = 0; i < len; i++) {
-		q[0] = digits[p[i] >> 4];
-		q[1] = digits[p[i] & 15];
-		q[2] = ':';
-		q += 3;
-		if (wrap && ++col == 20 && i + 1 < len) {
-			memcpy(q, "\n\t\t", 3);
-			q += 3;
-			col = 0;
-		}
+	for (size_t i = 0; i < len; i += line) {
+		mm_strbuf_sep(&sb, ":\n\t\t");
+		mm_strbuf_addhex(&sb, p + i, len - i < line ? len - i : line,
+				 MM_HEX_UPPER | MM_HEX_COLONS);
 	}
-	q[len ? -1 : 0] = '\0';
-	return s;
+	return mm_strbuf_steal(&sb);
 }
 
 /* The working directory, read once: kmod prints relative paths made absolute. */

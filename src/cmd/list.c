@@ -64,19 +64,6 @@ static void usage(void)
 	out_columns_help(stdout, columns, MM_ARRAY_SIZE(columns));
 }
 
-static char *join(const char *const *v, size_t n)
-{
-	char *s = mm_strdup("");
-
-	for (size_t i = 0; i < n; i++) {
-		char *old = s;
-
-		s = mm_asprintf("%s%s%s", old, i ? "," : "", v[i]);
-		free(old);
-	}
-	return s;
-}
-
 static struct json_object *json_strings(const char *const *v, size_t n)
 {
 	struct json_object *arr = json_object_new_array();
@@ -110,7 +97,7 @@ static char *cell(const struct kernel_module *m, int col)
 	case COL_REFCNT:
 		return m->refcnt < 0 ? mm_strdup("-") : mm_asprintf("%ld", m->refcnt);
 	case COL_USEDBY:
-		return join((const char *const *)m->used_by, m->nused_by);
+		return mm_join((const char *const *)m->used_by, m->nused_by, ",");
 	case COL_STATE:
 		return mm_strdup(kernel_mod_state_name(m->state));
 	case COL_TAINT:
@@ -122,7 +109,7 @@ static char *cell(const struct kernel_module *m, int col)
 	case COL_SRCVERSION:
 		return m->srcversion ? mm_strdup(m->srcversion) : NULL;
 	case COL_FLAGS:
-		return join(f, flags(m, f));
+		return mm_join(f, flags(m, f), ",");
 	}
 	return NULL;
 }

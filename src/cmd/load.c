@@ -70,21 +70,21 @@ struct load_opts {
 /* The parameter string: modprobe.d's options first, then the command line's. */
 static char *param_string(const char *config, char **params, int nparams)
 {
-	char *s = mm_strdup(config ? config : "");
+	struct mm_strbuf s = { 0 };
 
+	mm_strbuf_add(&s, config ? config : "");
 	for (int i = 0; i < nparams; i++) {
 		const char *eq = strchr(params[i], '=');
 		bool quote = eq && strpbrk(eq + 1, " \t") && eq[1] != '"';
-		char *old = s;
 
+		mm_strbuf_sep(&s, " ");
 		if (quote)
-			s = mm_asprintf("%s%s%.*s\"%s\"", old, *old ? " " : "",
-					(int)(eq - params[i] + 1), params[i], eq + 1);
+			mm_strbuf_addf(&s, "%.*s\"%s\"", (int)(eq - params[i] + 1), params[i],
+				       eq + 1);
 		else
-			s = mm_asprintf("%s%s%s", old, *old ? " " : "", params[i]);
-		free(old);
+			mm_strbuf_add(&s, params[i]);
 	}
-	return s;
+	return mm_strbuf_steal(&s);
 }
 
 static void print_log(const char *const *lines, size_t n)
@@ -394,13 +394,11 @@ out:
 	return res;
 }
 
-/* Append NAME to the list *S ("a, b, c"; NULL when empty). */
-static void list_add(char **s, const char *name)
+/* Append NAME to the list S ("a, b, c"; S->s is NULL while empty). */
+static void list_add(struct mm_strbuf *s, const char *name)
 {
-	char *old = *s;
-
-	*s = mm_asprintf("%s%s%s", old ? old : "", old ? ", " : "", name);
-	free(old);
+	mm_strbuf_sep(s, ", ");
+	mm_strbuf_add(s, name);
 }
 
 /* Unload NAME, which this command loaded; wait a little for references it may still drop. */
@@ -422,7 +420,7 @@ static int unload_ours(const char *name)
 /* Unload what this command loaded (OURS), newest first; say what became of each. */
 static void rollback(const char *failed, const char **ours, size_t n)
 {
-	char *done = NULL, *kept = NULL;
+	struct mm_strbuf done = { 0 }, kept = { 0 };
 
 	for (size_t i = n; i-- > 0;) {
 		struct kernel_explain ex;
@@ -442,13 +440,13 @@ static void rollback(const char *failed, const char **ours, size_t n)
 	if (n == 0)
 		mm_error("%s failed: nothing to roll back (this command had loaded no module)",
 			 failed);
-	else if (!kept)
-		mm_error("%s failed: rolled back: unloaded %s", failed, done);
+	else if (!kept.s)
+		mm_error("%s failed: rolled back: unloaded %s", failed, done.s);
 	else
 		mm_error("%s failed: ROLLBACK INCOMPLETE: still loaded: %s; unloaded: %s", failed,
-			 kept, done ? done : "none");
-	free(done);
-	free(kept);
+			 kept.s, done.s ? done.s : "none");
+	mm_strbuf_free(&done);
+	mm_strbuf_free(&kept);
 }
 
 /* Load the plan's modules in order; on a required one's failure (or a signal), undo. */
@@ -478,12 +476,10 @@ static int run_chain(const struct chain_step *steps, size_t n, char **params, in
 		}
 	}
 	if (failed && lo->no_rollback) {
-		char *s = NULL;
+		char *s = mm_join(ours, nours, ", ");
 
-		for (size_t i = 0; i < nours; i++)
-			list_add(&s, ours[i]);
 		mm_error("%s failed: kept what this command loaded (--no-rollback): %s", failed,
-			 s ? s : "nothing");
+			 *s ? s : "nothing");
 		free(s);
 	} else if (failed) {
 		rollback(failed, ours, nours);

@@ -12,8 +12,7 @@ struct depgraph {
 	struct dg_source src;
 	struct dg_node *nodes;
 	size_t n, cap;
-	unsigned int *hash; /* node id + 1, 0 empty; open addressing */
-	size_t hcap;
+	struct mm_hash ids; /* node name -> id */
 	bool all_loaded;
 };
 
@@ -29,42 +28,12 @@ const char *dg_kind_name(enum dg_kind kind)
 	return (unsigned int)kind < DG_NKINDS ? kind_names[kind] : "unknown";
 }
 
-static uint32_t hash_name(const char *s)
-{
-	uint32_t h = 2166136261u;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
-
-static void hash_insert(unsigned int *tab, size_t cap, const char *name, unsigned int id)
-{
-	size_t i = hash_name(name) & (cap - 1);
-
-	while (tab[i])
-		i = (i + 1) & (cap - 1);
-	tab[i] = id + 1;
-}
-
-static void hash_grow(struct depgraph *g)
-{
-	size_t cap = g->hcap ? g->hcap * 2 : 256;
-	unsigned int *tab = mm_calloc(cap, sizeof(*tab));
-
-	for (size_t i = 0; i < g->n; i++)
-		hash_insert(tab, cap, g->nodes[i].name, (unsigned int)i);
-	free(g->hash);
-	g->hash = tab;
-	g->hcap = cap;
-}
-
 struct depgraph *depgraph_new(const struct dg_source *src)
 {
 	struct depgraph *g = mm_calloc(1, sizeof(*g));
 
 	g->src = *src;
-	hash_grow(g);
+	mm_hash_reserve(&g->ids, 128);
 	return g;
 }
 
@@ -82,7 +51,7 @@ void depgraph_free(struct depgraph *g)
 		free((char *)nd->path);
 	}
 	free(g->nodes);
-	free(g->hash);
+	mm_hash_free(&g->ids);
 	free(g);
 }
 
@@ -98,12 +67,9 @@ const struct dg_node *depgraph_node(const struct depgraph *g, unsigned int id)
 
 int depgraph_find(const struct depgraph *g, const char *name)
 {
-	size_t i = hash_name(name) & (g->hcap - 1);
+	const struct mm_hash_entry *e = mm_hash_find(&g->ids, name);
 
-	for (; g->hash[i]; i = (i + 1) & (g->hcap - 1))
-		if (strcmp(g->nodes[g->hash[i] - 1].name, name) == 0)
-			return (int)(g->hash[i] - 1);
-	return -1;
+	return e ? (int)(uintptr_t)e->value : -1;
 }
 
 unsigned int depgraph_add_node(struct depgraph *g, const char *name, const char *path, bool builtin)
@@ -124,12 +90,8 @@ unsigned int depgraph_add_node(struct depgraph *g, const char *name, const char 
 		.builtin = builtin,
 		.loaded = -1,
 	};
-	g->n++;
-	if (g->n * 2 > g->hcap)
-		hash_grow(g);
-	else
-		hash_insert(g->hash, g->hcap, name, (unsigned int)(g->n - 1));
-	return (unsigned int)(g->n - 1);
+	mm_hash_add(&g->ids, nd->name, (const void *)(uintptr_t)g->n);
+	return (unsigned int)g->n++;
 }
 
 static bool same_via(const char *a, const char *b)

@@ -97,13 +97,9 @@ static int lookup(struct depgraph *g, const char *arg, unsigned int **ids, const
 		  size_t *n, void *data)
 {
 	struct kernel_src *ks = data;
-	char *name = mm_strdup(arg);
-	int i;
+	char *name = mm_modname_normalize(mm_strdup(arg));
+	int i = find(ks, name);
 
-	for (char *p = name; *p; p++)
-		if (*p == '-')
-			*p = '_';
-	i = find(ks, name);
 	free(name);
 	*ids = NULL;
 	*vias = NULL;

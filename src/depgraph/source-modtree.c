@@ -13,10 +13,7 @@
  */
 static const char *via_alias(const char *written, const char *name)
 {
-	for (; *written && *name; written++, name++)
-		if (*written != *name && !(*written == '-' && *name == '_'))
-			return written;
-	return *written || *name ? written : NULL;
+	return mm_modname_eq(written, name) ? NULL : written;
 }
 
 static unsigned int add_mod(struct depgraph *g, struct modtree *mt, const struct modtree_mod *m)
@@ -43,8 +40,7 @@ static int add_named(struct depgraph *g, struct modtree *mt, unsigned int id, ch
 		for (size_t j = 0; j < nmods; j++) {
 			unsigned int to = add_mod(g, mt, &mods[j]);
 
-			depgraph_add_edge(g, id, to, kind,
-					  via_alias(names[i], mods[j].name) ? names[i] : NULL);
+			depgraph_add_edge(g, id, to, kind, via_alias(names[i], mods[j].name));
 		}
 		modtree_mods_free(mods, nmods);
 	}
@@ -114,7 +110,7 @@ static int lookup(struct depgraph *g, const char *arg, unsigned int **idsp, cons
 	vias = mm_reallocarray(NULL, n, sizeof(*vias));
 	for (size_t i = 0; i < n; i++) {
 		ids[i] = add_mod(g, mt, &mods[i]);
-		vias[i] = via_alias(arg, mods[i].name) ? arg : NULL;
+		vias[i] = via_alias(arg, mods[i].name);
 	}
 	modtree_mods_free(mods, n);
 	*idsp = ids;

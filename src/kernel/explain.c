@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "mymod/kernel.h"
@@ -68,25 +67,21 @@ static char *quoted(const char *line, const char *after, char open, char close)
 static char *unknown_symbols(const char *const *log, size_t n)
 {
 	static const char tag[] = "Unknown symbol ";
-	char *list = NULL;
+	struct mm_strbuf list = { 0 };
 
 	for (size_t i = 0; i < n; i++) {
 		const char *p = strstr(log[i], tag);
-		char *old = list;
-		size_t len;
 
 		if (!p)
 			continue;
 		p += strlen(tag);
-		len = strcspn(p, " ");
-		list = old ? mm_asprintf("%s, %.*s", old, (int)len, p)
-			   : mm_asprintf("%.*s", (int)len, p);
-		free(old);
+		mm_strbuf_sep(&list, ", ");
+		mm_strbuf_addn(&list, p, strcspn(p, " "));
 	}
-	return list;
+	return list.s;
 }
 
-/* The e_machine a kernel running on uname's MACHINE loads modules for. */
+/* The e_machine a kernel running on MACHINE (uname -m) loads modules for. */
 static unsigned int host_machine(const char *machine)
 {
 	static const struct {
@@ -111,20 +106,20 @@ static void explain_format(struct ko *ko, const char *name, const char *const *l
 {
 	const struct ko_elf_info *info;
 	const char *line, *vermagic = ko ? ko_modinfo_get(ko, "vermagic") : NULL;
-	struct utsname u;
+	const char *machine = kernel_machine(), *running = kernel_release();
+	const char *release = running ? running : "unknown";
 
-	uname(&u);
 	if (ko && ko_elf_info(ko, &info) == 0) {
-		unsigned int em = host_machine(u.machine);
+		unsigned int em = host_machine(machine);
 
 		if (em != EM_NONE && info->machine != em) {
 			set(&ex->what,
 			    "invalid module format: %s is built for %s (ELF machine %u), this "
 			    "kernel runs on %s",
 			    name, info->machine_name ? info->machine_name : "another architecture",
-			    info->machine, u.machine);
+			    info->machine, machine);
 			set(&ex->hint, "build it for %s, against this kernel's headers (%s)",
-			    u.machine, u.release);
+			    machine, release);
 			return;
 		}
 	}
@@ -139,21 +134,21 @@ static void explain_format(struct ko *ko, const char *name, const char *const *l
 		set(&ex->hint,
 		    "rebuild it against the headers of the running kernel (%s); "
 		    "--force-vermagic loads it anyway and taints the kernel",
-		    u.release);
+		    release);
 		free(file);
 		free(kern);
 		return;
 	}
-	if (vermagic) {
+	if (vermagic && running) {
 		size_t rlen = strcspn(vermagic, " ");
 
-		if (strlen(u.release) != rlen || strncmp(vermagic, u.release, rlen) != 0) {
+		if (strlen(release) != rlen || strncmp(vermagic, release, rlen) != 0) {
 			set(&ex->what,
 			    "invalid module format: %s was built for kernel %.*s, this kernel is "
 			    "%s",
-			    name, (int)rlen, vermagic, u.release);
+			    name, (int)rlen, vermagic, release);
 			set(&ex->hint, "rebuild it against the headers of the running kernel (%s)",
-			    u.release);
+			    release);
 			return;
 		}
 	}
@@ -164,8 +159,8 @@ static void explain_format(struct ko *ko, const char *name, const char *const *l
 		return;
 	}
 	set(&ex->what, "invalid module format: the kernel refused %s's ELF image", name);
-	set(&ex->hint, "check that the file is a module built for this kernel (%s, %s)", u.release,
-	    u.machine);
+	set(&ex->hint, "check that the file is a module built for this kernel (%s, %s)", release,
+	    machine);
 }
 
 static void explain_eperm(struct kernel_explain *ex, const char *const *log, size_t n)
@@ -283,7 +278,7 @@ static const struct {
 };
 
 /* What the log alone shows, whatever the errno. True when it explained. */
-static bool explain_from_log(int err, const char *name, const char *const *log, size_t n,
+static bool explain_from_log(const char *name, const char *const *log, size_t n,
 			     struct kernel_explain *ex)
 {
 	const char *line;
@@ -341,7 +336,7 @@ static void explain_load(int err, struct ko *ko, const char *const *log, size_t 
 {
 	const char *name = ko ? ko_name(ko) : "the module";
 
-	if (explain_from_log(err, name, log, n, ex))
+	if (explain_from_log(name, log, n, ex))
 		return;
 	if (err == ENOEXEC) {
 		explain_format(ko, name, log, n, ex);
@@ -406,19 +401,6 @@ static void explain_load(int err, struct ko *ko, const char *const *log, size_t 
 	explain_init(err, name, ex);
 }
 
-static char *join(char **names, size_t n)
-{
-	char *s = mm_strdup("");
-
-	for (size_t i = 0; i < n; i++) {
-		char *old = s;
-
-		s = mm_asprintf("%s%s%s", old, i ? ", " : "", names[i]);
-		free(old);
-	}
-	return s;
-}
-
 static void explain_in_use(const char *name, struct kernel_explain *ex)
 {
 	long refcnt = kernel_module_refcnt(name);
@@ -428,7 +410,7 @@ static void explain_in_use(const char *name, struct kernel_explain *ex)
 	if (kernel_module_holders(name, &holders, &n) < 0)
 		n = 0;
 	if (n) {
-		char *list = join(holders, n);
+		char *list = mm_join((const char *const *)holders, n, ", ");
 
 		set(&ex->what, "%s is in use by %s, reference count %ld", name, list, refcnt);
 		set(&ex->hint, "unload %s first", list);

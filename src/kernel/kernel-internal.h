@@ -4,11 +4,8 @@
 
 #include <stddef.h>
 
-/* NAME with '-' turned into '_', as the kernel names modules. Free it. */
-char *kernel_modname(const char *name);
-
 /* The sysroot path of /sys/module/NAME[/ATTR] into BUF; NULL if too long. */
 char *kernel_modpath(char *buf, size_t len, const char *name, const char *attr);
 
-/* The first line of /sys/module/NAME/ATTR, without its newline. -errno. */
+/* The first line of /sys/module/NAME/ATTR, without its newline. -errno, with mm_fail(). */
 int kernel_sysfile(const char *name, const char *attr, char **value);

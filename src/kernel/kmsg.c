@@ -80,18 +80,9 @@ static bool names(const char *text, const char *name)
 	size_t len = strlen(name);
 
 	for (const char *p = text; *p; p++) {
-		size_t i;
-
 		if (p > text && is_name_char(p[-1]))
 			continue;
-		for (i = 0; i < len && p[i]; i++) {
-			char a = p[i] == '-' ? '_' : p[i];
-			char b = name[i] == '-' ? '_' : name[i];
-
-			if (a != b)
-				break;
-		}
-		if (i == len && !is_name_char(p[len]))
+		if (mm_modname_eqn(p, name, len) && !is_name_char(p[len]))
 			return true;
 	}
 	return false;

@@ -183,7 +183,7 @@ int kernel_load(struct ko *ko, const char *params, unsigned int flags)
 
 int kernel_unload(const char *name, unsigned int flags)
 {
-	char *mod = kernel_modname(name);
+	char *mod = mm_modname_normalize(mm_strdup(name));
 	int err;
 
 	err = syscall(SYS_delete_module, mod,

@@ -29,20 +29,10 @@ const char *kernel_mod_state_name(enum kernel_mod_state state)
 	return "absent";
 }
 
-char *kernel_modname(const char *name)
-{
-	char *s = mm_strdup(name);
-
-	for (char *p = s; *p; p++)
-		if (*p == '-')
-			*p = '_';
-	return s;
-}
-
 char *kernel_modpath(char *buf, size_t len, const char *name, const char *attr)
 {
 	char rel[PATH_MAX];
-	char *mod = kernel_modname(name);
+	char *mod = mm_modname_normalize(mm_strdup(name));
 	int n;
 
 	n = snprintf(rel, sizeof(rel), "/sys/module/%s%s%s", mod, attr ? "/" : "",
@@ -60,10 +50,10 @@ int kernel_sysfile(const char *name, const char *attr, char **value)
 	int err;
 
 	if (!kernel_modpath(path, sizeof(path), name, attr))
-		return -ENAMETOOLONG;
+		return mm_fail(ENAMETOOLONG, "the path of /sys/module/%s is too long", name);
 	err = mm_read_file(path, &buf, NULL);
 	if (err < 0)
-		return err;
+		return mm_fail(err, "cannot read %s: %s", path, strerror(-err));
 	buf[strcspn(buf, "\n")] = '\0';
 	*value = buf;
 	return 0;
@@ -250,7 +240,7 @@ long kernel_module_refcnt(const char *name)
 	errno = 0;
 	r = strtol(s, &end, 10);
 	if (errno || end == s || *end)
-		r = -EINVAL;
+		r = mm_fail(EINVAL, "the reference count of %s is not a number: '%s'", name, s);
 	free(s);
 	return r;
 }

@@ -51,26 +51,26 @@ int kernel_key_trusted(const uint8_t *id, size_t len)
 {
 	static const char *const rings[] = { ".secondary_trusted_keys", ".builtin_trusted_keys" };
 	char path[PATH_MAX];
-	char *keys, *desc;
+	struct mm_strbuf desc = { 0 };
+	char *keys;
 	long ring = 0, r;
 	int err;
 
 	if (!id || !len)
-		return -EINVAL;
+		return mm_fail(EINVAL, "no key id to look up");
 	if (!mm_syspath(path, sizeof(path), "/proc/keys") || mm_read_file(path, &keys, NULL) < 0)
-		return -ENOKEY;
+		return mm_fail(ENOKEY, "cannot read the kernel's keyrings (%s/proc/keys)",
+			       mm_cfg.sysroot);
 	for (size_t i = 0; i < MM_ARRAY_SIZE(rings) && !ring; i++)
 		ring = find_keyring(keys, rings[i]);
 	free(keys);
 	if (!ring)
-		return -ENOKEY;
-	desc = mm_malloc(3 + 2 * len + 1);
-	memcpy(desc, "ex:", 3);
-	for (size_t i = 0; i < len; i++)
-		sprintf(desc + 3 + 2 * i, "%02x", id[i]);
-	r = syscall(SYS_keyctl, KEYCTL_SEARCH, ring, "asymmetric", desc, 0);
+		return mm_fail(ENOKEY, "no trusted keyring in %s", path);
+	mm_strbuf_add(&desc, "ex:");
+	mm_strbuf_addhex(&desc, id, len, 0);
+	r = syscall(SYS_keyctl, KEYCTL_SEARCH, ring, "asymmetric", desc.s, 0);
 	err = errno;
-	free(desc);
+	mm_strbuf_free(&desc);
 	if (r >= 0)
 		return 1;
 	/*
@@ -81,7 +81,7 @@ int kernel_key_trusted(const uint8_t *id, size_t len)
 		return 1;
 	if (err == ENOKEY || err == EKEYREVOKED || err == EKEYEXPIRED)
 		return 0;
-	return -err;
+	return mm_fail(err, "cannot search the kernel's keyrings: %s", strerror(err));
 }
 
 bool kernel_sig_enforced(void)

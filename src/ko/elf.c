@@ -36,17 +36,12 @@ static const char *build_id(struct ko *ko)
 		if (!data)
 			continue;
 		while ((off = gelf_getnote(data, off, &nh, &noff, &doff)) > 0) {
-			const uint8_t *desc = (const uint8_t *)data->d_buf + doff;
-			char *hex;
-
 			if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
 			    memcmp((const char *)data->d_buf + noff, "GNU", 4) != 0 ||
 			    nh.n_descsz == 0)
 				continue;
-			hex = ko_keep(ko, mm_malloc(nh.n_descsz * 2 + 1));
-			for (size_t j = 0; j < nh.n_descsz; j++)
-				snprintf(hex + 2 * j, 3, "%02x", desc[j]);
-			return hex;
+			return ko_keep(ko,
+				       mm_hex((const uint8_t *)data->d_buf + doff, nh.n_descsz));
 		}
 	}
 	return NULL;

@@ -224,51 +224,10 @@ out:
 	return 0;
 }
 
-static uint32_t name_hash(const char *s)
-{
-	uint32_t h = 2166136261u; /* FNV-1a */
-
-	while (*s)
-		h = (h ^ (uint8_t)*s++) * 16777619u;
-	return h;
-}
-
-/* An open-addressing table of the __versions entries by name (first one wins). */
-struct crc_table {
-	const struct ko_version **slot;
-	size_t mask;
-};
-
-static void crc_table_init(struct crc_table *t, const struct ko_version *vers, size_t n)
-{
-	size_t cap = 16;
-
-	while (cap < 2 * n)
-		cap *= 2;
-	t->slot = mm_calloc(cap, sizeof(*t->slot));
-	t->mask = cap - 1;
-	for (size_t i = 0; i < n; i++) {
-		size_t j = name_hash(vers[i].name) & t->mask;
-
-		while (t->slot[j] && strcmp(t->slot[j]->name, vers[i].name) != 0)
-			j = (j + 1) & t->mask;
-		if (!t->slot[j])
-			t->slot[j] = &vers[i];
-	}
-}
-
-static const struct ko_version *crc_table_get(const struct crc_table *t, const char *name)
-{
-	for (size_t j = name_hash(name) & t->mask; t->slot[j]; j = (j + 1) & t->mask)
-		if (strcmp(t->slot[j]->name, name) == 0)
-			return t->slot[j];
-	return NULL;
-}
-
 int ko_imports(struct ko *ko, const struct ko_import **imports, size_t *n)
 {
 	const struct ko_version *vers;
-	struct crc_table crcs = { 0 };
+	struct mm_hash crcs = { 0 }; /* the __versions entries by name (the first one wins) */
 	size_t nvers, nimp = 0;
 	int err;
 
@@ -285,7 +244,9 @@ int ko_imports(struct ko *ko, const struct ko_import **imports, size_t *n)
 	err = ko_sec_load(ko, ko->shdrs[ko->symtab].sh_link);
 	if (err < 0)
 		return err;
-	crc_table_init(&crcs, vers, nvers);
+	mm_hash_reserve(&crcs, nvers);
+	for (size_t i = 0; i < nvers; i++)
+		mm_hash_add(&crcs, vers[i].name, &vers[i]);
 	ko->imports = ko_keep(ko, mm_calloc(ko->nsyms, sizeof(*ko->imports)));
 	for (size_t i = 1; i < ko->nsyms; i++) {
 		const struct ko_version *hit;
@@ -295,7 +256,7 @@ int ko_imports(struct ko *ko, const struct ko_import **imports, size_t *n)
 		if (!ko_symbol(ko, i, &sym, NULL, NULL) || sym.st_shndx != SHN_UNDEF ||
 		    !ko_symbol(ko, i, &sym, NULL, &name) || !*name)
 			continue;
-		hit = crc_table_get(&crcs, name);
+		hit = mm_hash_get(&crcs, name);
 		ko->imports[nimp++] = (struct ko_import){
 			.name = name,
 			.has_crc = hit != NULL,
@@ -303,7 +264,7 @@ int ko_imports(struct ko *ko, const struct ko_import **imports, size_t *n)
 			.weak = GELF_ST_BIND(sym.st_info) == STB_WEAK,
 		};
 	}
-	free(crcs.slot);
+	mm_hash_free(&crcs);
 done:
 	ko->nimports = nimp;
 	ko->have_imports = true;

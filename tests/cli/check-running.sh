@@ -1,17 +1,19 @@
 #!/bin/sh
-# mymod check against the running kernel: its state comes from /proc and
-# /sys, here a fake tree (MYMOD_SYSROOT) beside a module directory named
-# after the running release (-b), so nothing depends on the host's kernel.
+# mymod check against the running kernel: its state (and its release)
+# comes from /proc and /sys, here a fake tree (MYMOD_SYSROOT) beside a
+# module directory named after that release (-b), so nothing depends on the
+# host's kernel.
 # shellcheck source=tests/lib.sh
 . "$SRCDIR/tests/lib.sh"
 # shellcheck source=tests/cli/check-common.sh
 . "$SRCDIR/tests/cli/check-common.sh"
 
-running=$(uname -r)
+running=9.9.9-running
 root=$TMP/root
 sys=$TMP/sys
 mkdir -p "$root/lib/modules/$running/extra" "$sys/proc/sys/kernel" "$sys/sys/module" \
     "$sys/sys/kernel/security"
+echo "$running" >"$sys/proc/sys/kernel/osrelease"
 ln -s "$MODDIR/build" "$root/lib/modules/$running/build"
 cp "$FIXTURES/hello.ko" "$FIXTURES/hello_user.ko" "$root/lib/modules/$running/extra/"
 depmod -b "$root" "$running" 2>/dev/null || fail "depmod -b $root $running"

@@ -26,6 +26,13 @@ assert_contains "bad column: message" "unknown column: BOGUS" "$err"
 run deps -k 0.0-nosuchkernel nvme
 assert_eq "no such kernel: exit status" 1 "$rc"
 assert_contains "no such kernel: message" "no module directory /lib/modules/0.0-nosuchkernel" "$err"
+# A module directory that is a file: why, in words (no stale errno).
+mkdir -p "$TMP/file/lib/modules"
+: >"$TMP/file/lib/modules/X"
+run deps -b "$TMP/file" -k X loop
+assert_eq "module directory is a file: exit status" 1 "$rc"
+assert_contains "module directory is a file: message" \
+    "mymod: deps: no module directory $TMP/file/lib/modules/X for kernel X (Not a directory)" "$err"
 run deps -k "$KVER" ''
 assert_eq "empty name: exit status" 1 "$rc"
 run deps --help

@@ -98,7 +98,7 @@ static void check_hello_modinfo(struct ko *ko)
 }
 
 /* Each key's values as kmod's modinfo -F prints them (parm is reformatted by kmod). */
-static void test_hello_modinfo_vs_kmod(void **state)
+static void test_hello_modinfo_vs_kmod(void **state MM_UNUSED)
 {
 	const char *path = fixture("hello.ko");
 	struct ko *ko = open_ok(path);
@@ -130,7 +130,7 @@ static void test_hello_modinfo_vs_kmod(void **state)
 	ko_close(ko);
 }
 
-static void test_hello_params(void **state)
+static void test_hello_params(void **state MM_UNUSED)
 {
 	struct ko *ko = open_ok(fixture("hello.ko"));
 
@@ -166,7 +166,7 @@ static void check_export_crcs_vs_symvers(const struct ko_export *e, size_t n)
 	assert_int_equal(matched, n);
 }
 
-static void test_hello_exports(void **state)
+static void test_hello_exports(void **state MM_UNUSED)
 {
 	struct ko *ko = open_ok(fixture("hello.ko"));
 	const struct ko_export *e;
@@ -253,13 +253,13 @@ static void check_imports_vs_nm(const char *path)
 	ko_close(ko);
 }
 
-static void test_hello_versions_imports(void **state)
+static void test_hello_versions_imports(void **state MM_UNUSED)
 {
 	check_versions_vs_modprobe(fixture("hello.ko"));
 	check_imports_vs_nm(fixture("hello.ko"));
 }
 
-static void test_hello_elf(void **state)
+static void test_hello_elf(void **state MM_UNUSED)
 {
 	const char *path = fixture("hello.ko");
 	struct ko *ko = open_ok(path);
@@ -328,7 +328,7 @@ static void check_same_as_plain(struct ko *plain, struct ko *comp)
 	assert_memory_equal(ia, ib, la);
 }
 
-static void test_compressed(void **state)
+static void test_compressed(void **state MM_UNUSED)
 {
 	static const struct {
 		enum ko_comp comp;
@@ -389,7 +389,7 @@ static void hex(char *out, const uint8_t *p, size_t n)
 }
 
 /* A Debian-signed module: what kmod's modinfo shows of the signature. */
-static void test_signature_vs_kmod(void **state)
+static void test_signature_vs_kmod(void **state MM_UNUSED)
 {
 	char *path = mm_asprintf("/lib/modules/%s/kernel/drivers/block/loop.ko", test_kver());
 	struct ko *ko, *hello;
@@ -526,23 +526,23 @@ static void check_foreign(const char *file, int elfclass, bool be, const char *m
 	ko_close(ko);
 }
 
-static void test_foreign_arm(void **state)
+static void test_foreign_arm(void **state MM_UNUSED)
 {
 	check_foreign("foreign/foreign-arm.o", 32, false, "ARM", false);
 }
 
-static void test_foreign_s390x(void **state)
+static void test_foreign_s390x(void **state MM_UNUSED)
 {
 	check_foreign("foreign/foreign-s390x.o", 64, true, "S390", true);
 }
 
-static void test_foreign_aarch64(void **state)
+static void test_foreign_aarch64(void **state MM_UNUSED)
 {
 	check_foreign("foreign/foreign-aarch64.o", 64, false, "AArch64", true);
 }
 
 /* Extended modversions (>= 6.11): names of any length, CRCs in the file's byte order. */
-static void test_foreign_ext_versions(void **state)
+static void test_foreign_ext_versions(void **state MM_UNUSED)
 {
 	static const char *const files[] = { "foreign/foreign-ext-arm.o",
 					     "foreign/foreign-ext-s390x.o",
@@ -572,7 +572,7 @@ static void test_foreign_ext_versions(void **state)
  * "%#08x" (kernel/params.c): '#' adds no 0x to 0, so 0 is 00000000.
  * The AArch64 object's mask (0xbeef) patched in memory.
  */
-static void test_hexint_format(void **state)
+static void test_hexint_format(void **state MM_UNUSED)
 {
 	static const struct {
 		uint32_t v;
@@ -607,7 +607,7 @@ static void test_hexint_format(void **state)
  * given path, and reading everything leaves the image as it was (it is
  * what init_module would be given).
  */
-static void test_mem_image_untouched(void **state)
+static void test_mem_image_untouched(void **state MM_UNUSED)
 {
 	size_t len, ilen, n;
 	uint8_t *data = slurp(fixture("foreign/foreign-s390x.o"), &len);
@@ -630,7 +630,7 @@ static void test_mem_image_untouched(void **state)
 	free(data);
 }
 
-static void test_open_fd(void **state)
+static void test_open_fd(void **state MM_UNUSED)
 {
 	int fd = open(fixture("hello.ko"), O_RDONLY | O_CLOEXEC);
 	struct ko *ko;
@@ -725,7 +725,7 @@ static void check_same_answers(struct ko *a, struct ko *b)
  * windows of large ones); memory is read in place. Both must agree, on
  * modules whose .data, .rodata and string tables are large.
  */
-static void test_file_reads_match_memory(void **state)
+static void test_file_reads_match_memory(void **state MM_UNUSED)
 {
 	static const char *const mods[] = {
 		"kernel/arch/x86/kvm/kvm.ko",

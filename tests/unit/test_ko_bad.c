@@ -111,7 +111,7 @@ static struct ko *open_img(struct img *m)
 	return ko;
 }
 
-static void test_empty_and_missing(void **state)
+static void test_empty_and_missing(void **state MM_UNUSED)
 {
 	struct ko *ko;
 	char *tmp = write_temp("", 0, ".ko");
@@ -130,7 +130,7 @@ static void test_empty_and_missing(void **state)
 	free(tmp);
 }
 
-static void test_not_elf(void **state)
+static void test_not_elf(void **state MM_UNUSED)
 {
 	static const char text[] = "#!/bin/sh\necho this is not a module\n";
 	struct img m = hello();
@@ -147,7 +147,7 @@ static void test_not_elf(void **state)
 	free(m.p);
 }
 
-static void test_truncated(void **state)
+static void test_truncated(void **state MM_UNUSED)
 {
 	struct img m = hello();
 	size_t shoff = ehdr(&m)->e_shoff;
@@ -167,7 +167,7 @@ static void test_truncated(void **state)
  * Cut the file inside its largest section, then append the section names
  * and table again (what is appended must be smaller than the section).
  */
-static void test_truncated_inside_section(void **state)
+static void test_truncated_inside_section(void **state MM_UNUSED)
 {
 	struct img m = hello();
 	size_t mi = 0, strndx = ehdr(&m)->e_shstrndx;
@@ -202,7 +202,7 @@ static void test_truncated_inside_section(void **state)
 	free(m.p);
 }
 
-static void test_bad_offsets(void **state)
+static void test_bad_offsets(void **state MM_UNUSED)
 {
 	struct img m = hello();
 	size_t mi = section(&m, ".modinfo");
@@ -280,7 +280,7 @@ static void expect_params_fail(struct img *m, const char *words)
 	ko_close(ko);
 }
 
-static void test_param_reloc_out_of_range(void **state)
+static void test_param_reloc_out_of_range(void **state MM_UNUSED)
 {
 	struct img m = hello();
 	Elf64_Rela *r = param_rela(&m, NULL);
@@ -329,7 +329,7 @@ static void test_param_reloc_out_of_range(void **state)
 }
 
 /* A symbol's name outside the string table, or a table without its final NUL. */
-static void test_symbol_names_outside(void **state)
+static void test_symbol_names_outside(void **state MM_UNUSED)
 {
 	struct img m = hello();
 	size_t strtab = shdr(&m, section(&m, ".symtab"))->sh_link;
@@ -342,7 +342,7 @@ static void test_symbol_names_outside(void **state)
 	free(m.p);
 }
 
-static void test_damaged_tables(void **state)
+static void test_damaged_tables(void **state MM_UNUSED)
 {
 	struct img m = hello();
 	size_t symtab = section(&m, ".symtab"), param = section(&m, "__param");
@@ -381,7 +381,7 @@ static void test_damaged_tables(void **state)
 }
 
 /* Extended modversions whose CRC count does not match the names (AArch64: Elf64 LE). */
-static void test_bad_ext_versions(void **state)
+static void test_bad_ext_versions(void **state MM_UNUSED)
 {
 	struct img m;
 	const struct ko_version *v;
@@ -414,7 +414,7 @@ static void check_corrupt(uint8_t *c, size_t clen, const char *name)
 	free(bad);
 }
 
-static void test_corrupt_streams(void **state)
+static void test_corrupt_streams(void **state MM_UNUSED)
 {
 	size_t len, clen;
 	uint8_t *data = slurp(fixture("hello.ko"), &len), *c;
@@ -437,7 +437,7 @@ static void test_corrupt_streams(void **state)
 
 #define BOMB_MIB 300
 
-static void test_bombs(void **state)
+static void test_bombs(void **state MM_UNUSED)
 {
 	static uint8_t zeros[1 << 20];
 	size_t cap = 4 << 20, len = 0;
@@ -511,7 +511,7 @@ static void add_trailer(struct img *m, uint8_t algo, uint8_t hash, uint8_t id_ty
 	append(m, magic, strlen(magic));
 }
 
-static void test_bad_signatures(void **state)
+static void test_bad_signatures(void **state MM_UNUSED)
 {
 	const struct ko_signature *s;
 	struct img m = hello();

@@ -2,12 +2,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
+#include "mymod/kernel.h"
 #include "mymod/util.h"
 
 struct mm_config mm_cfg = {
@@ -29,19 +30,17 @@ void mm_config_init(void)
 
 const char *mm_kver(void)
 {
-	static struct utsname u;
-
-	if (mm_cfg.kver)
-		return mm_cfg.kver;
-	if (!u.release[0] && uname(&u) < 0)
-		return "unknown";
-	return u.release;
+	return mm_cfg.kver ? mm_cfg.kver : kernel_release();
 }
 
 char *mm_moddir(char *buf, size_t len)
 {
-	int n = snprintf(buf, len, "%s/lib/modules/%s", mm_cfg.basedir, mm_kver());
+	const char *kver = mm_kver();
+	int n;
 
+	if (!kver)
+		return NULL;
+	n = snprintf(buf, len, "%s/lib/modules/%s", mm_cfg.basedir, kver);
 	if (n < 0 || (size_t)n >= len)
 		return NULL;
 	return buf;
@@ -201,10 +200,36 @@ char *mm_modname_from_path(const char *path)
 
 	base = base ? base + 1 : path;
 	name = mm_strndup(base, strlen(base) - ko_suffix_len(base));
+	return mm_modname_normalize(name);
+}
+
+char *mm_modname_normalize(char *name)
+{
 	for (char *p = name; *p; p++)
 		if (*p == '-')
 			*p = '_';
 	return name;
+}
+
+static char modname_char(char c)
+{
+	return c == '-' ? '_' : c;
+}
+
+bool mm_modname_eqn(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (modname_char(a[i]) != modname_char(b[i]))
+			return false;
+		if (!a[i])
+			break;
+	}
+	return true;
+}
+
+bool mm_modname_eq(const char *a, const char *b)
+{
+	return mm_modname_eqn(a, b, SIZE_MAX);
 }
 
 int mm_read_file(const char *path, char **bufp, size_t *lenp)
