@@ -246,8 +246,7 @@ static int array_value(struct ko *ko, const struct layout *l, size_t idx, uint64
 	uint64_t noff, eoff;
 	struct ko_ref ref;
 	enum vkind kind;
-	char *buf = NULL;
-	size_t len = 0;
+	struct mm_strbuf buf = { 0 };
 	bool zero;
 	int err;
 
@@ -279,8 +278,6 @@ static int array_value(struct ko *ko, const struct layout *l, size_t idx, uint64
 	err = follow(ko, idx, off + l->arr_elem, &eidx, &eoff);
 	if (err <= 0)
 		return err;
-	buf = mm_malloc(MAX_VALUE);
-	buf[0] = '\0';
 	for (uint32_t i = 0; i < num; i++) {
 		char v[MAX_VALUE];
 
@@ -288,17 +285,18 @@ static int array_value(struct ko *ko, const struct layout *l, size_t idx, uint64
 				   sizeof(v));
 		if (err <= 0)
 			goto out;
-		if (len + strlen(v) + 2 > MAX_VALUE) {
+		if (buf.len + strlen(v) + 2 > MAX_VALUE) {
 			err = 0;
 			goto out;
 		}
-		len += (size_t)snprintf(buf + len, MAX_VALUE - len, "%s%s", i ? "," : "", v);
+		if (i)
+			mm_strbuf_addc(&buf, ',');
+		mm_strbuf_add(&buf, v);
 	}
-	*out = buf;
-	buf = NULL;
+	*out = mm_strbuf_steal(&buf);
 	err = 1;
 out:
-	free(buf);
+	mm_strbuf_free(&buf);
 	return err;
 }
 
