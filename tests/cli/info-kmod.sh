@@ -128,12 +128,15 @@ assert_eq "info --json over all modules: exit status" 0 "$?"
 [ -s "$TMP/json.err" ] && fail "info --json over all modules wrote to stderr: $(head -5 "$TMP/json.err")"
 
 # modprobe --dump-modversions reads one file per call: run them two at a time,
-# each batch into its own file (lines from parallel pipes could interleave),
-# a "@ FILE" line before each file's CRCs (no process per file but modprobe's).
+# each batch into a file of its own (lines from parallel pipes could
+# interleave; mktemp, as a shell's PID can come again in a long run), a
+# "@ FILE" line before each file's CRCs (no process per file but modprobe's).
 mkdir "$TMP/crcs"
 tr '\n' '\0' <"$TMP/files" |
     CRCDIR=$TMP/crcs xargs -0 -P 2 -n 100 sh -c \
-        'for f; do echo "@ $f"; "$0" --dump-modversions "$f"; done >"$CRCDIR/$$"' "$MODPROBE"
+        'out=$(mktemp "$CRCDIR/batch.XXXXXX") || exit 1
+        for f; do echo "@ $f"; "$0" --dump-modversions "$f"; done >"$out"' "$MODPROBE" ||
+    fail "modprobe --dump-modversions batches failed"
 cat "$TMP"/crcs/* | awk -F'\t' '/^@ / { f = substr($0, 3); next } { print f "\t" $2 "\t" $1 }' |
     sort >"$TMP/kmod-crcs"
 python3 - "$TMP/all.json" "$TMP/kmod-crcs" "$MODDIR/modules.symbols" <<'PY' >"$TMP/symbols.problems" 2>&1
