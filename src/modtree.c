@@ -25,6 +25,8 @@ struct modtree {
 };
 
 static void dep_index_free(struct dep_index *di);
+static void mods_push_kmod(struct modtree_mod **mods, size_t *n, struct kmod_module *mod,
+			   const char *written);
 
 int modtree_open(struct modtree **mtp)
 {
@@ -98,13 +100,8 @@ int modtree_lookup(struct modtree *mt, const char *name, struct modtree_mod **mo
 	kmod_list_foreach(l, list)
 	{
 		struct kmod_module *mod = kmod_module_get_module(l);
-		const char *path = kmod_module_get_path(mod);
 
-		mods = mm_reallocarray(mods, n + 1, sizeof(*mods));
-		mods[n].name = mm_strdup(kmod_module_get_name(mod));
-		mods[n].path = path ? mm_strdup(path) : NULL;
-		mods[n].builtin = !path;
-		n++;
+		mods_push_kmod(&mods, &n, mod, NULL);
 		kmod_module_unref(mod);
 	}
 	kmod_module_unref_list(list);
@@ -118,6 +115,7 @@ void modtree_mods_free(struct modtree_mod *mods, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		free(mods[i].name);
 		free(mods[i].path);
+		free(mods[i].written);
 	}
 	free(mods);
 }
@@ -184,7 +182,19 @@ static void mods_push(struct modtree_mod **mods, size_t *n, const char *name, co
 	(*mods)[*n].name = mm_strdup(name);
 	(*mods)[*n].path = path ? mm_strdup(path) : NULL;
 	(*mods)[*n].builtin = builtin;
+	(*mods)[*n].written = NULL;
 	(*n)++;
+}
+
+/* Module MOD of a libkmod lookup onto MODS; WRITTEN: the name it was looked up by, or NULL. */
+static void mods_push_kmod(struct modtree_mod **mods, size_t *n, struct kmod_module *mod,
+			   const char *written)
+{
+	const char *path = kmod_module_get_path(mod);
+
+	mods_push(mods, n, kmod_module_get_name(mod), path, !path);
+	if (written)
+		(*mods)[*n - 1].written = mm_strdup(written);
 }
 
 /*
@@ -430,48 +440,115 @@ int modtree_deps(struct modtree *mt, const char *name, struct modtree_mod **deps
 	return 0;
 }
 
-/* Split "pre: a b post: c" (libkmod's softdep value) into the two lists. */
-static void parse_softdep(const char *value, char ***pre, size_t *npre, char ***post, size_t *npost)
+/*
+ * The names written on NAME's softdep line (the first whose pattern
+ * matches, as libkmod takes it), split in two. libkmod's iterator gives
+ * the line as one string in which the last "pre:" name and "post:" run
+ * together ("pre: apost: b"): only the modules' own accessor tells pre
+ * from post, these names only say what each module was named by.
+ */
+static void softdep_written(struct modtree *mt, const char *name, char ***pre, size_t *npre,
+			    char ***post, size_t *npost)
 {
+	struct kmod_config_iter *it = kmod_config_get_softdeps(mt->ctx);
+	const char *value = NULL;
 	bool is_post = false;
 
-	while (*value) {
+	while (it && !value && kmod_config_iter_next(it))
+		if (fnmatch(kmod_config_iter_get_key(it), name, 0) == 0)
+			value = kmod_config_iter_get_value(it);
+	while (value && *value) {
 		size_t len;
 
 		value += strspn(value, " \t");
 		len = strcspn(value, " \t");
 		if (len == 0)
 			break;
-		if (len == 4 && strncmp(value, "pre:", 4) == 0)
+		if (len == 4 && strncmp(value, "pre:", 4) == 0) {
 			is_post = false;
-		else if (len == 5 && strncmp(value, "post:", 5) == 0)
+		} else if (len == 5 && strncmp(value, "post:", 5) == 0) {
 			is_post = true;
-		else if (is_post)
-			strv_push(post, npost, value, len);
-		else
-			strv_push(pre, npre, value, len);
+		} else if (!is_post && len > 5 && strncmp(value + len - 5, "post:", 5) == 0) {
+			strv_push(pre, npre, value, len - 5);
+			is_post = true;
+		} else {
+			strv_push(is_post ? post : pre, is_post ? npost : npre, value, len);
+		}
 		value += len;
+	}
+	kmod_config_iter_free_iter(it);
+}
+
+/*
+ * The modules of LIST (one of kmod_module_get_softdeps()'s, the lookups of
+ * the names on the line in turn) onto MODS, each with the name it was
+ * looked up by: the names are looked up again, in the same order, and a
+ * module takes the name whose lookup gives it where LIST has it.
+ */
+static void softdep_mods(struct modtree *mt, struct kmod_list *list, char **written, size_t nw,
+			 struct modtree_mod **mods, size_t *n)
+{
+	struct kmod_list *l = list;
+
+	for (size_t i = 0; i < nw && l; i++) {
+		struct kmod_list *found = NULL, *f;
+
+		if (kmod_module_new_from_lookup(mt->ctx, written[i], &found) < 0)
+			continue;
+		kmod_list_foreach(f, found)
+		{
+			struct kmod_module *want = kmod_module_get_module(f);
+			struct kmod_module *got = l ? kmod_module_get_module(l) : NULL;
+
+			if (got &&
+			    strcmp(kmod_module_get_name(got), kmod_module_get_name(want)) == 0) {
+				mods_push_kmod(mods, n, got, written[i]);
+				l = kmod_list_next(list, l);
+			}
+			kmod_module_unref(got);
+			kmod_module_unref(want);
+		}
+		kmod_module_unref_list(found);
+	}
+	for (; l; l = kmod_list_next(list, l)) {
+		struct kmod_module *mod = kmod_module_get_module(l);
+
+		mods_push_kmod(mods, n, mod, NULL);
+		kmod_module_unref(mod);
 	}
 }
 
-int modtree_softdeps(struct modtree *mt, const char *name, char ***pre, size_t *npre, char ***post,
-		     size_t *npost)
+int modtree_softdeps(struct modtree *mt, const char *name, struct modtree_mod **pre, size_t *npre,
+		     struct modtree_mod **post, size_t *npost)
 {
-	struct kmod_config_iter *it;
+	struct kmod_list *pre_list = NULL, *post_list = NULL;
+	char **wpre = NULL, **wpost = NULL;
+	size_t nwpre = 0, nwpost = 0;
+	struct kmod_module *mod;
+	int err;
 
 	*pre = *post = NULL;
 	*npre = *npost = 0;
-	it = kmod_config_get_softdeps(mt->ctx);
-	if (!it)
-		return 0;
-	while (kmod_config_iter_next(it)) {
-		if (fnmatch(kmod_config_iter_get_key(it), name, 0) != 0)
-			continue;
-		parse_softdep(kmod_config_iter_get_value(it), pre, npre, post, npost);
-		break;
+	err = kmod_module_new_from_name(mt->ctx, name, &mod);
+	if (err < 0)
+		return mm_fail(-err, "cannot look up %s in %s", name, mt->dir);
+	err = kmod_module_get_softdeps(mod, &pre_list, &post_list);
+	if (err < 0) {
+		err = mm_fail(-err, "cannot read the softdeps of %s in %s", name, mt->dir);
+		goto out;
 	}
-	kmod_config_iter_free_iter(it);
-	return 0;
+	if (!pre_list && !post_list)
+		goto out;
+	softdep_written(mt, name, &wpre, &nwpre, &wpost, &nwpost);
+	softdep_mods(mt, pre_list, wpre, nwpre, pre, npre);
+	softdep_mods(mt, post_list, wpost, nwpost, post, npost);
+out:
+	modtree_strv_free(wpre, nwpre);
+	modtree_strv_free(wpost, nwpost);
+	kmod_module_unref_list(pre_list);
+	kmod_module_unref_list(post_list);
+	kmod_module_unref(mod);
+	return err;
 }
 
 int modtree_weakdeps(struct modtree *mt, const char *name, char ***namesp, size_t *np)

@@ -26,6 +26,8 @@ struct modtree_mod {
 	char *name; /* module name, '_' form */
 	char *path; /* absolute path of its file; NULL when builtin */
 	bool builtin;
+	char *written; /* modtree_softdeps(): the name on the softdep line that gave it, as
+			  written (its own name or an alias); NULL from the other functions */
 };
 
 /*
@@ -83,12 +85,14 @@ int modtree_deps(struct modtree *mt, const char *name, struct modtree_mod **deps
 
 /*
  * The soft dependencies of module NAME (modprobe.d and modules.softdep),
- * as written: names or aliases, still to be looked up (modtree_lookup).
- * As modprobe, only the first softdep line whose pattern matches NAME
- * counts.
+ * as libkmod gives them to modprobe (kmod_module_get_softdeps()): only the
+ * first softdep line whose pattern matches NAME counts, and each name on
+ * it is looked up (an alias gives every module it names, a name that
+ * matches nothing gives none), in the line's order. Free each with
+ * modtree_mods_free().
  */
-int modtree_softdeps(struct modtree *mt, const char *name, char ***pre, size_t *npre, char ***post,
-		     size_t *npost);
+int modtree_softdeps(struct modtree *mt, const char *name, struct modtree_mod **pre, size_t *npre,
+		     struct modtree_mod **post, size_t *npost);
 
 /*
  * The weak dependencies of module NAME, as written. libkmod 30 does not

@@ -25,6 +25,18 @@ static unsigned int add_mod(struct depgraph *g, struct modtree *mt, const struct
 	return depgraph_add_node(g, m->name, m->path, builtin);
 }
 
+/* An edge of KIND from ID to each of MODS, named by what was written on the line. */
+static void add_edges(struct depgraph *g, struct modtree *mt, unsigned int id,
+		      const struct modtree_mod *mods, size_t n, enum dg_kind kind)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *w = mods[i].written;
+
+		depgraph_add_edge(g, id, add_mod(g, mt, &mods[i]), kind,
+				  w ? via_alias(w, mods[i].name) : NULL);
+	}
+}
+
 /* Look NAMES up and add an edge of KIND from ID to every module they resolve to. */
 static int add_named(struct depgraph *g, struct modtree *mt, unsigned int id, char **names,
 		     size_t n, enum dg_kind kind)
@@ -37,11 +49,9 @@ static int add_named(struct depgraph *g, struct modtree *mt, unsigned int id, ch
 		/* As modprobe: a name that cannot be looked up is passed over. */
 		if (err < 0)
 			continue;
-		for (size_t j = 0; j < nmods; j++) {
-			unsigned int to = add_mod(g, mt, &mods[j]);
-
-			depgraph_add_edge(g, id, to, kind, via_alias(names[i], mods[j].name));
-		}
+		for (size_t j = 0; j < nmods; j++)
+			mods[j].written = mm_strdup(names[i]);
+		add_edges(g, mt, id, mods, nmods, kind);
 		modtree_mods_free(mods, nmods);
 	}
 	return 0;
@@ -51,8 +61,8 @@ static int expand(struct depgraph *g, unsigned int id, void *data)
 {
 	struct modtree *mt = data;
 	char *name = mm_strdup(depgraph_node(g, id)->name);
-	struct modtree_mod *deps = NULL;
-	char **pre = NULL, **post = NULL, **weak = NULL;
+	struct modtree_mod *deps = NULL, *pre = NULL, *post = NULL;
+	char **weak = NULL;
 	size_t ndeps = 0, npre = 0, npost = 0, nweak = 0;
 	int err;
 
@@ -64,16 +74,16 @@ static int expand(struct depgraph *g, unsigned int id, void *data)
 	err = modtree_softdeps(mt, name, &pre, &npre, &post, &npost);
 	if (err < 0)
 		goto out;
-	add_named(g, mt, id, pre, npre, DG_SOFTDEP_PRE);
-	add_named(g, mt, id, post, npost, DG_SOFTDEP_POST);
+	add_edges(g, mt, id, pre, npre, DG_SOFTDEP_PRE);
+	add_edges(g, mt, id, post, npost, DG_SOFTDEP_POST);
 	err = modtree_weakdeps(mt, name, &weak, &nweak);
 	if (err < 0)
 		goto out;
 	add_named(g, mt, id, weak, nweak, DG_WEAKDEP);
 out:
 	modtree_mods_free(deps, ndeps);
-	modtree_strv_free(pre, npre);
-	modtree_strv_free(post, npost);
+	modtree_mods_free(pre, npre);
+	modtree_mods_free(post, npost);
 	modtree_strv_free(weak, nweak);
 	free(name);
 	return err;
