@@ -285,6 +285,7 @@ static int load_name(const char *arg, char **params, int nparams, const struct l
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
+		bool alias = is_alias_of(arg, mods[i].name);
 		char *config = NULL;
 
 		if (mods[i].builtin) {
@@ -293,12 +294,14 @@ static int load_name(const char *arg, char **params, int nparams, const struct l
 			continue;
 		}
 		/* As modprobe: the blacklist applies to aliases, not to a module's own name. */
-		if (is_alias_of(arg, mods[i].name) && modtree_blacklisted(mt, mods[i].name)) {
+		if (alias && modtree_blacklisted(mt, mods[i].name)) {
 			mm_warn("%s: alias of %s, which modprobe.d blacklists: not loaded", arg,
 				mods[i].name);
 			continue;
 		}
-		if (!lo->ignore_config && modtree_options(mt, mods[i].name, &config) < 0) {
+		/* As modprobe: the options given to the alias too. */
+		if (!lo->ignore_config &&
+		    modtree_probe_options(mt, mods[i].name, alias ? arg : NULL, &config) < 0) {
 			mm_error("%s", mm_errmsg());
 			ret = MM_EXIT_FAIL;
 			continue;

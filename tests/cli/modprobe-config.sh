@@ -51,4 +51,24 @@ assert_eq "softdep pre: and post:, the tree" "hello_fail
 hello softdep-pre
 loop softdep-post" "$out"
 
+# Options given to an alias go to the module it names, with the module's
+# own (modprobe passes both, its own first), with or without --with-deps.
+cat >>"$dir/modules.softdep" <<'EOF'
+options hello whom=by_name
+alias greet_alias hello
+options greet_alias count=5
+EOF
+want=$(modprobe_show greet_alias)
+assert_eq "modprobe's options for an alias" "insmod $dir/extra/hello.ko whom=by_name count=5 " "$want"
+run load -n -b "$base" -k "$KVER" greet_alias
+assert_eq "load ALIAS: exit" 0 "$rc"
+assert_eq "load ALIAS: the alias's options" \
+    "would load hello ($dir/extra/hello.ko) with finit_module, parameters: whom=by_name count=5" "$out"
+run load -n --with-deps -b "$base" -k "$KVER" greet_alias
+assert_eq "load --with-deps ALIAS: the alias's options" \
+    "would load hello ($dir/extra/hello.ko) with finit_module, parameters: whom=by_name count=5" "$out"
+run load -n -b "$base" -k "$KVER" hello
+assert_eq "load NAME: its own options only" \
+    "would load hello ($dir/extra/hello.ko) with finit_module, parameters: whom=by_name" "$out"
+
 finish
