@@ -25,8 +25,8 @@ struct modtree {
 };
 
 static void dep_index_free(struct dep_index *di);
-static void mods_push_kmod(struct modtree_mod **mods, size_t *n, struct kmod_module *mod,
-			   const char *written);
+static void mods_push_kmod(struct modtree *mt, struct modtree_mod **mods, size_t *n,
+			   struct kmod_module *mod, const char *written);
 
 int modtree_open(struct modtree **mtp)
 {
@@ -101,7 +101,7 @@ int modtree_lookup(struct modtree *mt, const char *name, struct modtree_mod **mo
 	{
 		struct kmod_module *mod = kmod_module_get_module(l);
 
-		mods_push_kmod(&mods, &n, mod, NULL);
+		mods_push_kmod(mt, &mods, &n, mod, NULL);
 		kmod_module_unref(mod);
 	}
 	kmod_module_unref_list(list);
@@ -187,12 +187,13 @@ static void mods_push(struct modtree_mod **mods, size_t *n, const char *name, co
 }
 
 /* Module MOD of a libkmod lookup onto MODS; WRITTEN: the name it was looked up by, or NULL. */
-static void mods_push_kmod(struct modtree_mod **mods, size_t *n, struct kmod_module *mod,
-			   const char *written)
+static void mods_push_kmod(struct modtree *mt, struct modtree_mod **mods, size_t *n,
+			   struct kmod_module *mod, const char *written)
 {
 	const char *path = kmod_module_get_path(mod);
 
-	mods_push(mods, n, kmod_module_get_name(mod), path, !path);
+	mods_push(mods, n, kmod_module_get_name(mod), path,
+		  !path && modtree_builtin(mt, kmod_module_get_name(mod)));
 	if (written)
 		(*mods)[*n - 1].written = mm_strdup(written);
 }
@@ -502,7 +503,7 @@ static void softdep_mods(struct modtree *mt, struct kmod_list *list, char **writ
 
 			if (got &&
 			    strcmp(kmod_module_get_name(got), kmod_module_get_name(want)) == 0) {
-				mods_push_kmod(mods, n, got, written[i]);
+				mods_push_kmod(mt, mods, n, got, written[i]);
 				l = kmod_list_next(list, l);
 			}
 			kmod_module_unref(got);
@@ -513,7 +514,7 @@ static void softdep_mods(struct modtree *mt, struct kmod_list *list, char **writ
 	for (; l; l = kmod_list_next(list, l)) {
 		struct kmod_module *mod = kmod_module_get_module(l);
 
-		mods_push_kmod(mods, n, mod, NULL);
+		mods_push_kmod(mt, mods, n, mod, NULL);
 		kmod_module_unref(mod);
 	}
 }

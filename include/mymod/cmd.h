@@ -41,4 +41,14 @@ bool mm_moddir_opt(int c, const char *arg);
 /* Prints "Try 'mymod CMD --help'." and returns MM_EXIT_USAGE. */
 int mm_usage_error(void);
 
+struct modtree;
+struct modtree_mod;
+
+/*
+ * M, which ARG names, is neither a file of MT nor built in (an alias in
+ * modprobe.d names a module that is not installed): say so, with a hint.
+ * Returns -ENOENT.
+ */
+int mm_module_not_there(struct modtree *mt, const char *arg, const struct modtree_mod *m);
+
 extern const struct mm_cmd cmd_info, cmd_load, cmd_unload, cmd_list, cmd_deps, cmd_check;

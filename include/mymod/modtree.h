@@ -22,10 +22,14 @@ void modtree_close(struct modtree *mt);
 const char *modtree_dir(const struct modtree *mt);
 const char *modtree_kver(const struct modtree *mt);
 
+/*
+ * A module a name or alias means. Neither a path nor builtin: the
+ * configuration (or a stale index) names a module that is not there.
+ */
 struct modtree_mod {
-	char *name; /* module name, '_' form */
-	char *path; /* absolute path of its file; NULL when builtin */
-	bool builtin;
+	char *name;    /* module name, '_' form */
+	char *path;    /* absolute path of its file; NULL when builtin or not there */
+	bool builtin;  /* in modules.builtin (and not in modules.dep) */
 	char *written; /* modtree_softdeps(): the name on the softdep line that gave it, as
 			  written (its own name or an alias); NULL from the other functions */
 };

@@ -199,7 +199,7 @@ static int check_name(struct modtree *mt, struct findings_target *t, const char 
 {
 	struct modtree_mod *mods;
 	size_t n;
-	int err;
+	int err, absent = 0;
 
 	err = modtree_lookup(mt, arg, &mods, &n);
 	if (err < 0) {
@@ -212,8 +212,13 @@ static int check_name(struct modtree *mt, struct findings_target *t, const char 
 		return -ENOENT;
 	}
 	for (size_t i = 0; i < n && err == 0; i++) {
-		struct checked *c = result_new(r, arg);
+		struct checked *c;
 
+		if (!mods[i].path && !mods[i].builtin) {
+			absent = mm_module_not_there(mt, arg, &mods[i]);
+			continue;
+		}
+		c = result_new(r, arg);
 		if (mods[i].builtin) {
 			c->name = mm_strdup(mods[i].name);
 			continue;
@@ -223,7 +228,7 @@ static int check_name(struct modtree *mt, struct findings_target *t, const char 
 			r->n--;
 	}
 	modtree_mods_free(mods, n);
-	return err;
+	return err < 0 ? err : absent;
 }
 
 static int check(int argc, char *argv[], const struct check_opts *o)

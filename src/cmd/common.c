@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* What every command shares: the module-directory options and usage errors. */
+#include <errno.h>
 #include <stdio.h>
 
 #include "mymod/cmd.h"
+#include "mymod/modtree.h"
 #include "mymod/util.h"
 
 bool mm_moddir_opt(int c, const char *arg)
@@ -23,4 +25,12 @@ int mm_usage_error(void)
 {
 	fprintf(stderr, "Try 'mymod %s --help'.\n", mm_cfg.cmd);
 	return MM_EXIT_USAGE;
+}
+
+int mm_module_not_there(struct modtree *mt, const char *arg, const struct modtree_mod *m)
+{
+	mm_error("%s: %s is neither in modules.dep nor in modules.builtin of %s", arg, m->name,
+		 modtree_dir(mt));
+	mm_hint("install the module and run depmod, or correct the alias in modprobe.d");
+	return -ENOENT;
 }

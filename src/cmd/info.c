@@ -118,6 +118,12 @@ static bool is_sig_field(const char *field)
 	return false;
 }
 
+/* Whether what is printed is modinfo's: --format=modinfo, or -F. */
+static bool as_modinfo(const struct info_opts *o)
+{
+	return o->field || o->format == FMT_MODINFO;
+}
+
 static unsigned int needs(const struct info_opts *o)
 {
 	if (o->field && streq(o->field, "filename"))
@@ -882,7 +888,7 @@ static int unreadable(struct info_run *r, const char *arg, const char *path, boo
 	struct info in = { 0 };
 	bool done = false;
 
-	if ((o->field || o->format == FMT_MODINFO) && (by_name || ko_is_file(path))) {
+	if (as_modinfo(o) && (by_name || ko_is_file(path))) {
 		in.filename = absolute_path(path);
 		done = print_modinfo_head(stdout, &in, o);
 		free(in.filename);
@@ -1112,8 +1118,15 @@ static int info_name(struct info_run *r, const char *arg)
 		return -ENOENT;
 	}
 	for (size_t i = 0; i < n; i++) {
-		int e = mods[i].builtin ? info_builtin(r, arg, mods[i].name)
-					: info_file(r, arg, mods[i].path, true);
+		int e;
+
+		/* modinfo shows a module that is not there as a builtin one. */
+		if (mods[i].builtin || (!mods[i].path && as_modinfo(r->opts)))
+			e = info_builtin(r, arg, mods[i].name);
+		else if (!mods[i].path)
+			e = mm_module_not_there(r->mt, arg, &mods[i]);
+		else
+			e = info_file(r, arg, mods[i].path, true);
 
 		if (e < 0)
 			err = e;

@@ -293,6 +293,12 @@ static int load_name(const char *arg, char **params, int nparams, const struct l
 			tried++;
 			continue;
 		}
+		if (!mods[i].path) {
+			mm_module_not_there(mt, arg, &mods[i]);
+			ret = MM_EXIT_FAIL;
+			tried++;
+			continue;
+		}
 		/* As modprobe: the blacklist applies to aliases, not to a module's own name. */
 		if (alias && modtree_blacklisted(mt, mods[i].name)) {
 			mm_warn("%s: alias of %s, which modprobe.d blacklists: not loaded", arg,

@@ -16,23 +16,19 @@ static const char *via_alias(const char *written, const char *name)
 	return mm_modname_eq(written, name) ? NULL : written;
 }
 
-static unsigned int add_mod(struct depgraph *g, struct modtree *mt, const struct modtree_mod *m)
+static unsigned int add_mod(struct depgraph *g, const struct modtree_mod *m)
 {
-	/* modtree_lookup() and modtree_resolve() call any module without a file builtin; ask
-	 * modules.builtin. */
-	bool builtin = m->path ? false : modtree_builtin(mt, m->name);
-
-	return depgraph_add_node(g, m->name, m->path, builtin);
+	return depgraph_add_node(g, m->name, m->path, m->builtin);
 }
 
 /* An edge of KIND from ID to each of MODS, named by what was written on the line. */
-static void add_edges(struct depgraph *g, struct modtree *mt, unsigned int id,
-		      const struct modtree_mod *mods, size_t n, enum dg_kind kind)
+static void add_edges(struct depgraph *g, unsigned int id, const struct modtree_mod *mods, size_t n,
+		      enum dg_kind kind)
 {
 	for (size_t i = 0; i < n; i++) {
 		const char *w = mods[i].written;
 
-		depgraph_add_edge(g, id, add_mod(g, mt, &mods[i]), kind,
+		depgraph_add_edge(g, id, add_mod(g, &mods[i]), kind,
 				  w ? via_alias(w, mods[i].name) : NULL);
 	}
 }
@@ -51,7 +47,7 @@ static int add_named(struct depgraph *g, struct modtree *mt, unsigned int id, ch
 			continue;
 		for (size_t j = 0; j < nmods; j++)
 			mods[j].written = mm_strdup(names[i]);
-		add_edges(g, mt, id, mods, nmods, kind);
+		add_edges(g, id, mods, nmods, kind);
 		modtree_mods_free(mods, nmods);
 	}
 	return 0;
@@ -70,12 +66,12 @@ static int expand(struct depgraph *g, unsigned int id, void *data)
 	if (err < 0)
 		goto out;
 	for (size_t i = 0; i < ndeps; i++)
-		depgraph_add_edge(g, id, add_mod(g, mt, &deps[i]), DG_DEP, NULL);
+		depgraph_add_edge(g, id, add_mod(g, &deps[i]), DG_DEP, NULL);
 	err = modtree_softdeps(mt, name, &pre, &npre, &post, &npost);
 	if (err < 0)
 		goto out;
-	add_edges(g, mt, id, pre, npre, DG_SOFTDEP_PRE);
-	add_edges(g, mt, id, post, npost, DG_SOFTDEP_POST);
+	add_edges(g, id, pre, npre, DG_SOFTDEP_PRE);
+	add_edges(g, id, post, npost, DG_SOFTDEP_POST);
 	err = modtree_weakdeps(mt, name, &weak, &nweak);
 	if (err < 0)
 		goto out;
@@ -119,7 +115,7 @@ static int lookup(struct depgraph *g, const char *arg, unsigned int **idsp, cons
 	ids = mm_reallocarray(NULL, n, sizeof(*ids));
 	vias = mm_reallocarray(NULL, n, sizeof(*vias));
 	for (size_t i = 0; i < n; i++) {
-		ids[i] = add_mod(g, mt, &mods[i]);
+		ids[i] = add_mod(g, &mods[i]);
 		vias[i] = via_alias(arg, mods[i].name);
 	}
 	modtree_mods_free(mods, n);

@@ -7,9 +7,11 @@
 . "$SRCDIR/tests/lib.sh"
 
 DEPMOD=$(command -v depmod || echo /sbin/depmod)
+MODINFO=$(command -v modinfo || echo /sbin/modinfo)
 MODPROBE=$(command -v modprobe || echo /sbin/modprobe)
 [ -x "$DEPMOD" ] || skip "no depmod"
 [ -x "$MODPROBE" ] || skip "no modprobe"
+[ -x "$MODINFO" ] || skip "no modinfo"
 [ -f "$FIXTURES/hello_fail.ko" ] || skip "fixtures not built"
 
 base=$TMP/root
@@ -70,5 +72,43 @@ assert_eq "load --with-deps ALIAS: the alias's options" \
 run load -n -b "$base" -k "$KVER" hello
 assert_eq "load NAME: its own options only" \
     "would load hello ($dir/extra/hello.ko) with finit_module, parameters: whom=by_name" "$out"
+
+# An alias of a module that is not there (neither in modules.dep nor built
+# in) names an unknown module: modprobe fails on it (its dry run says
+# nothing), and so do load and check. It runs here without CAP_SYS_MODULE:
+# nothing could be loaded even if it tried.
+cat >>"$dir/modules.softdep" <<'EOF'
+alias lost_alias no_such_module
+EOF
+if command -v setpriv >/dev/null; then
+    setpriv --bounding-set=-sys_module "$MODPROBE" -d "$base" -S "$KVER" lost_alias 2>"$TMP/modprobe.err"
+    assert_eq "modprobe on an alias of a missing module: exit" 1 $?
+    assert_contains "modprobe on an alias of a missing module" "no_such_module" "$(cat "$TMP/modprobe.err")"
+else
+    skip "setpriv (util-linux) is not installed"
+fi
+for opt in "" -n --with-deps; do
+    # shellcheck disable=SC2086
+    run load $opt -b "$base" -k "$KVER" lost_alias
+    assert_eq "load $opt ALIAS of a missing module: exit" 1 "$rc"
+    case $out in *"built into the kernel"*) fail "load $opt: a missing module is called built in: $out" ;; esac
+done
+run load -b "$base" -k "$KVER" lost_alias
+assert_eq "load ALIAS of a missing module" \
+    "mymod: load: lost_alias: no_such_module is neither in modules.dep nor in modules.builtin of $dir
+mymod: load: hint: install the module and run depmod, or correct the alias in modprobe.d" "$err"
+run check -b "$base" -k "$KVER" lost_alias
+assert_eq "check ALIAS of a missing module: exit" 1 "$rc"
+assert_contains "check ALIAS of a missing module" \
+    "lost_alias: no_such_module is neither in modules.dep nor in modules.builtin of $dir" "$err"
+run info -b "$base" -k "$KVER" lost_alias
+assert_eq "info ALIAS of a missing module: exit" 1 "$rc"
+assert_contains "info ALIAS of a missing module" "no_such_module is neither in modules.dep" "$err"
+# modinfo reads the tree's modules.softdep too: it shows the module as
+# builtin, and --format=modinfo does what modinfo does.
+want=$("$MODINFO" -b "$base" -k "$KVER" lost_alias)
+run info --format=modinfo -b "$base" -k "$KVER" lost_alias
+assert_eq "info --format=modinfo ALIAS of a missing module, as modinfo" "$want" "$out"
+assert_eq "info --format=modinfo ALIAS of a missing module: exit" 0 "$rc"
 
 finish
