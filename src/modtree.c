@@ -28,7 +28,8 @@ static void dep_index_free(struct dep_index *di);
 static void mods_push_kmod(struct modtree *mt, struct modtree_mod **mods, size_t *n,
 			   struct kmod_module *mod, const char *written);
 
-int modtree_open(struct modtree **mtp)
+/* CONFIG: libkmod's configuration paths, NULL for its default (modprobe.d). */
+static int open_with(struct modtree **mtp, const char *const *config)
 {
 	struct modtree *mt = mm_calloc(1, sizeof(*mt));
 	const char *kver = mm_kver(); /* NULL: kernel_release() said why */
@@ -52,7 +53,7 @@ int modtree_open(struct modtree **mtp)
 			      strerror(why));
 		goto out;
 	}
-	mt->ctx = kmod_new(mt->dir, NULL);
+	mt->ctx = kmod_new(mt->dir, config);
 	if (!mt->ctx) {
 		err = mm_fail(ENOMEM, "cannot read module directory %s", mt->dir);
 		goto out;
@@ -64,6 +65,18 @@ int modtree_open(struct modtree **mtp)
 out:
 	free(mt);
 	return err;
+}
+
+int modtree_open(struct modtree **mtp)
+{
+	return open_with(mtp, NULL);
+}
+
+int modtree_open_as_modinfo(struct modtree **mtp)
+{
+	static const char *const none[] = { NULL };
+
+	return open_with(mtp, none);
 }
 
 void modtree_close(struct modtree *mt)

@@ -16,6 +16,12 @@ struct modtree;
  * -ENOENT and a plain message when that directory does not exist.
  */
 int modtree_open(struct modtree **mtp);
+/*
+ * The same, with the configuration kmod's modinfo reads: the directory's
+ * modules.softdep (and the kernel command line), not modprobe.d. For what
+ * must answer as modinfo does.
+ */
+int modtree_open_as_modinfo(struct modtree **mtp);
 void modtree_close(struct modtree *mt);
 
 /* The directory's path and kernel release. */

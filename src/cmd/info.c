@@ -1096,7 +1096,8 @@ static int info_name(struct info_run *r, const char *arg)
 		return -ENOENT;
 	}
 	if (!r->mt) {
-		err = modtree_open(&r->mt);
+		/* As modinfo, which reads no modprobe.d: its aliases mean nothing to it. */
+		err = as_modinfo(r->opts) ? modtree_open_as_modinfo(&r->mt) : modtree_open(&r->mt);
 		if (err < 0) {
 			r->mt_err = mm_strdup(errtext(err));
 			mm_error("%s: %s", arg, r->mt_err);

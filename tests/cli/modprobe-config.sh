@@ -111,4 +111,34 @@ run info --format=modinfo -b "$base" -k "$KVER" lost_alias
 assert_eq "info --format=modinfo ALIAS of a missing module, as modinfo" "$want" "$out"
 assert_eq "info --format=modinfo ALIAS of a missing module: exit" 0 "$rc"
 
+# kmod's modinfo reads no modprobe.d (only the tree's modules.softdep):
+# an alias there means nothing to it, and --format=modinfo and -F must
+# answer the same; mymod's own formats resolve it as modprobe does. A
+# private mount namespace puts a modprobe.d of the test's own over
+# /etc/modprobe.d, for these commands only.
+mkdir -p "$TMP/modprobe.d"
+echo "alias conf_alias hello" >"$TMP/modprobe.d/test.conf"
+# with_modprobe_d CMD ARGS...: CMD with $TMP/modprobe.d as /etc/modprobe.d.
+with_modprobe_d() {
+    unshare $userns -m sh -c 'mount --bind "$0" /etc/modprobe.d && exec "$@"' "$TMP/modprobe.d" "$@"
+}
+userns=
+[ "$(id -u)" = 0 ] || userns=-r
+with_modprobe_d true 2>/dev/null || skip "cannot mount a modprobe.d in a private mount namespace (unshare $userns -m)"
+with_modprobe_d "$MODPROBE" -d "$base" -S "$KVER" --show-depends conf_alias >"$TMP/modprobe.out"
+assert_eq "modprobe sees the test's modprobe.d" "insmod $dir/extra/hello.ko whom=by_name " "$(cat "$TMP/modprobe.out")"
+for args in "-F name" "--format=modinfo" "-F filename"; do
+    # shellcheck disable=SC2086
+    with_modprobe_d "$MODINFO" -b "$base" -k "$KVER" $args conf_alias >"$TMP/modinfo.out" 2>/dev/null
+    krc=$?
+    # shellcheck disable=SC2086
+    with_modprobe_d "$MYMOD" info -b "$base" -k "$KVER" $args conf_alias >"$TMP/mymod.out" 2>/dev/null
+    mrc=$?
+    assert_eq "info $args ALIAS of modprobe.d: output as modinfo's" "$(cat "$TMP/modinfo.out")" "$(cat "$TMP/mymod.out")"
+    assert_eq "info $args ALIAS of modprobe.d: exit as modinfo's" "$krc" "$mrc"
+done
+with_modprobe_d "$MYMOD" info -b "$base" -k "$KVER" --json conf_alias >"$TMP/mymod.json"
+assert_eq "info --json ALIAS of modprobe.d: resolved as modprobe does" hello \
+    "$(python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["name"])' <"$TMP/mymod.json")"
+
 finish
