@@ -97,17 +97,18 @@ int ko_modinfo(struct ko *ko, const struct ko_modinfo **kv, size_t *n);
 const char *ko_modinfo_get(struct ko *ko, const char *key);
 
 /*
- * A parameter: every entry of the __param section (struct kernel_param,
- * read through its relocations), joined with .modinfo's parm= and
- * parmtype= text; plus any parameter .modinfo names that __param lacks.
- * .modinfo names a parameter without the MODULE_PARAM_PREFIX a module
- * may set (mmc_block's "mmcblk."): the two are joined on the part after
- * the last '.', with __param's name, the one options must use.
- * Order: as .modinfo first names them, then __param-only entries in
- * section order. default_value is what sysfs would show before any
- * option is applied (ints in decimal, hexint as the kernel's "%#08x",
- * bool Y/N, arrays comma-joined), NULL for custom ops or when it cannot
- * be read.
+ * A parameter: an entry of the __param section (struct kernel_param, read
+ * through its relocations), in section order, joined with the parm= and
+ * parmtype= text .modinfo gives its name. .modinfo names a parameter
+ * without the MODULE_PARAM_PREFIX a module may set (mmc_block's
+ * "mmcblk."): an entry without text of its own name takes the text of the
+ * part after its last '.', and keeps __param's name, the one options must
+ * use. Two entries may have one name (a module linked from several files
+ * that each declare it, as wm97xx-ts's delay): the kernel sets the first
+ * only, the later ones are shadowed. default_value is what sysfs would
+ * show before any option is applied (ints in decimal, hexint as the
+ * kernel's "%#08x", bool Y/N, arrays comma-joined), NULL for custom ops or
+ * when it cannot be read.
  */
 struct ko_param {
 	const char *name;	   /* as the kernel matches options: "mmcblk.perdev_minors" */
@@ -116,8 +117,16 @@ struct ko_param {
 	int perm;		   /* e.g. 0644; -1 when not in __param */
 	const char *description;   /* parm=; NULL when none */
 	const char *default_value; /* printable initial value from the file; NULL */
+	bool shadowed; /* an earlier entry has this name: the kernel never sets this one */
 };
 int ko_params(struct ko *ko, const struct ko_param **params, size_t *n);
+/*
+ * The parm= and parmtype= text that describes no __param entry, a mistake
+ * of the module's author (fscache's MODULE_PARM_DESC(fscache_debug, ...)
+ * for the parameter module_param_named() calls debug): name, type and
+ * description, in .modinfo's order; ops and default_value NULL, perm -1.
+ */
+int ko_params_unmatched(struct ko *ko, const struct ko_param **docs, size_t *n);
 /*
  * The parameters that parm= and parmtype= entries name, joined as
  * ko_params() joins them: for a module built into the kernel, whose

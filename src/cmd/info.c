@@ -85,6 +85,8 @@ struct info {
 	size_t nmodinfo;
 	const struct ko_param *params;
 	size_t nparams;
+	const struct ko_param *unmatched; /* parm= text for no parameter */
+	size_t nunmatched;
 	const struct ko_export *exports;
 	size_t nexports;
 	const struct ko_import *imports;
@@ -189,6 +191,8 @@ static int info_from_ko(struct ko *ko, unsigned int need, struct info *in)
 	err = ko_elf_info(ko, &in->elf);
 	if (!err)
 		err = ko_params(ko, &in->params, &in->nparams);
+	if (!err)
+		err = ko_params_unmatched(ko, &in->unmatched, &in->nunmatched);
 	if (!err)
 		err = ko_exports(ko, &in->exports, &in->nexports);
 	if (!err)
@@ -473,8 +477,25 @@ static struct json_object *json_params(const struct info *in)
 		json_object_object_add(obj, "perm", json_str(perm));
 		json_object_object_add(obj, "description", json_str(p->description));
 		json_object_object_add(obj, "default", json_str(p->default_value));
+		json_object_object_add(obj, "shadowed", json_object_new_boolean(p->shadowed));
 		json_object_array_add(arr, obj);
 		free(perm);
+	}
+	return arr;
+}
+
+static struct json_object *json_unmatched(const struct info *in)
+{
+	struct json_object *arr = json_object_new_array();
+
+	for (size_t i = 0; i < in->nunmatched; i++) {
+		const struct ko_param *p = &in->unmatched[i];
+		struct json_object *obj = json_object_new_object();
+
+		json_object_object_add(obj, "name", json_str(p->name));
+		json_object_object_add(obj, "type", json_str(p->type));
+		json_object_object_add(obj, "description", json_str(p->description));
+		json_object_array_add(arr, obj);
 	}
 	return arr;
 }
@@ -568,6 +589,7 @@ static struct json_object *json_info(const struct info *in)
 			       in->builtin ? NULL : json_str(ko_comp_name(in->comp)));
 	json_object_object_add(obj, "modinfo", json_modinfo(in));
 	json_object_object_add(obj, "params", json_params(in));
+	json_object_object_add(obj, "unmatched_parm", json_unmatched(in));
 	json_object_object_add(obj, "exports", json_exports(in));
 	json_object_object_add(obj, "imports", json_imports(in));
 	json_object_object_add(obj, "sections", json_sections(in));
@@ -692,9 +714,22 @@ static struct libscols_table *section(const char *title, size_t count, const str
 	return count ? table_new(cols, ncols, true) : NULL;
 }
 
+/* parm= text that names no parameter: a finding for the module's author. */
+static void human_unmatched(const struct info *in)
+{
+	for (size_t i = 0; i < in->nunmatched; i++) {
+		const struct ko_param *p = &in->unmatched[i];
+		const char *desc = p->description;
+
+		printf("  %s: described in .modinfo, but __param has no such parameter%s%s\n",
+		       p->name, desc ? ": " : "", desc ? desc : "");
+	}
+}
+
 static void human_params(const struct info *in)
 {
 	struct libscols_table *tb = section("Parameters", in->nparams, param_cols, 5);
+	bool shadowed = false;
 
 	if (!tb)
 		return;
@@ -702,15 +737,20 @@ static void human_params(const struct info *in)
 		const struct ko_param *p = &in->params[i];
 		char *perm = perm_str(p->perm);
 		char *type = p->type || !p->ops ? NULL : mm_asprintf("custom (%s)", p->ops);
+		char *name = p->shadowed ? mm_asprintf("%s (shadowed)", p->name) : NULL;
 
 		table_row(tb,
-			  (const char *[]){ p->name, type ? type : p->type, perm, p->default_value,
-					    p->description },
+			  (const char *[]){ name ? name : p->name, type ? type : p->type, perm,
+					    p->default_value, p->description },
 			  5);
+		shadowed |= p->shadowed;
+		free(name);
 		free(type);
 		free(perm);
 	}
 	table_print(tb);
+	if (shadowed)
+		puts("  (shadowed): the kernel sets only the first __param entry of a name");
 }
 
 static void human_exports(const struct info *in)
@@ -816,6 +856,7 @@ static void print_human(const struct info *in, const struct info_opts *o, bool f
 		putchar('\n');
 	human_module(in);
 	human_params(in);
+	human_unmatched(in);
 	if (in->builtin) {
 		printf("  (built into the kernel: only its modinfo is known)\n");
 		return;

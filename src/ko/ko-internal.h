@@ -85,6 +85,8 @@ struct ko {
 	bool have_params;
 	struct ko_param *params;
 	size_t nparams;
+	struct ko_param *unmatched; /* parm= text that names no __param entry */
+	size_t nunmatched;
 	bool have_exports;
 	struct ko_export *exports;
 	size_t nexports;

@@ -357,7 +357,7 @@ struct plist {
 	size_t n, cap;
 };
 
-static struct ko_param *param_find(struct plist *l, const char *name, size_t len)
+static struct ko_param *param_find(const struct plist *l, const char *name, size_t len)
 {
 	for (size_t i = 0; i < l->n; i++)
 		if (strncmp(l->v[i].name, name, len) == 0 && !l->v[i].name[len])
@@ -365,13 +365,11 @@ static struct ko_param *param_find(struct plist *l, const char *name, size_t len
 	return NULL;
 }
 
-/* The parameter NAME, added when there is none. */
-static struct ko_param *param_get(struct plist *l, const char *name, size_t len)
+/* A new parameter NAME at the end of L, whether or not L has one of that name. */
+static struct ko_param *param_add(struct plist *l, const char *name, size_t len)
 {
-	struct ko_param *p = param_find(l, name, len);
+	struct ko_param *p;
 
-	if (p)
-		return p;
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 16;
 		l->v = mm_reallocarray(l->v, l->cap, sizeof(*l->v));
@@ -382,6 +380,14 @@ static struct ko_param *param_get(struct plist *l, const char *name, size_t len)
 		.perm = -1,
 	};
 	return p;
+}
+
+/* The parameter NAME, added when there is none. */
+static struct ko_param *param_get(struct plist *l, const char *name, size_t len)
+{
+	struct ko_param *p = param_find(l, name, len);
+
+	return p ? p : param_add(l, name, len);
 }
 
 /* parm=NAME:desc and parmtype=NAME:type, in file order. */
@@ -420,32 +426,41 @@ void ko_modinfo_params_free(struct ko_param *params, size_t n)
 }
 
 /*
- * The parameter of the __param entry NAME. parm= and parmtype= name a
+ * Give each __param entry the parm= and parmtype= text (DOCS) of its
+ * name, and mark in USED the texts taken. parm= and parmtype= name a
  * parameter without its MODULE_PARAM_PREFIX, which __param's names carry:
  * a loadable module's prefix is empty unless the module overrides it, as
  * mmc_block does ("mmcblk.", so __param has "mmcblk.perdev_minors" and
- * .modinfo "perdev_minors"). Without an exact match, the parameter only
- * .modinfo names after NAME's last '.' is that one, and it takes NAME:
- * the kernel matches options against __param's names (load_module()
- * gives parse_args() mod->kp, the __param section, and parse_one()
- * compares whole names), so "mmcblk.perdev_minors=..." is what modprobe
- * and insmod must pass, and the sysfs file has that name too
+ * .modinfo "perdev_minors"). Without text of its own name, an entry takes
+ * the text of the part after its last '.', and keeps its name: the kernel
+ * matches options against __param's names (load_module() gives
+ * parse_args() mod->kp, the __param section, and parse_one() compares
+ * whole names), so "mmcblk.perdev_minors=..." is what modprobe and insmod
+ * must pass, and the sysfs file has that name too
  * (module_param_sysfs_setup()).
  */
-static struct ko_param *param_of_entry(struct plist *l, const char *name)
+static void join_docs(struct plist *params, const struct plist *docs, bool *used)
 {
-	const char *dot = strrchr(name, '.');
-	struct ko_param *p = param_find(l, name, strlen(name));
+	for (size_t i = 0; i < params->n; i++) {
+		struct ko_param *p = &params->v[i];
+		const char *dot = strrchr(p->name, '.');
+		const struct ko_param *d = param_find(docs, p->name, strlen(p->name));
 
-	if (p)
-		return p;
-	if (dot && (p = param_find(l, dot + 1, strlen(dot + 1))) && p->perm < 0) {
-		p->name = ko_strdup(l->ko, name);
-		return p;
+		if (!d && dot)
+			d = param_find(docs, dot + 1, strlen(dot + 1));
+		if (!d)
+			continue;
+		p->type = d->type;
+		p->description = d->description;
+		used[d - docs->v] = true;
 	}
-	return param_get(l, name, strlen(name));
 }
 
+/*
+ * Every entry of __param, in section order. The kernel sets the first
+ * entry of a name only (parse_one() stops at the first match): a later
+ * one of the same name is shadowed.
+ */
 static int walk_param(struct ko *ko, struct plist *list)
 {
 	const struct layout *l = ko->elfclass == 64 ? &layout64 : &layout32;
@@ -488,7 +503,8 @@ static int walk_param(struct ko *ko, struct plist *list)
 		if (err < 0)
 			return err;
 		ops = ref_symbol(ko, &oref);
-		p = param_of_entry(list, name);
+		p = param_add(list, name, strlen(name));
+		p->shadowed = param_find(list, name, strlen(name)) != p;
 		p->ops = ops;
 		p->perm = ko_rd16(ko, e + l->perm);
 		err = follow(ko, idx, off + l->arg, &aidx, &aoff);
@@ -500,31 +516,59 @@ static int walk_param(struct ko *ko, struct plist *list)
 	return 0;
 }
 
-/*
- * Order: as .modinfo first names them (declaration order), then entries
- * of __param that .modinfo does not name, in section order.
- */
-int ko_params(struct ko *ko, const struct ko_param **params, size_t *n)
+/* The parameters and the parm= text that names none, once. */
+static int load_params(struct ko *ko)
 {
-	struct plist l = { .ko = ko };
+	struct plist params = { .ko = ko }, docs = { .ko = ko };
+	bool *used = NULL;
+	size_t n = 0;
 	int err;
 
-	if (ko->have_params)
-		goto out;
 	err = ko_load_modinfo(ko);
 	if (err < 0)
-		return err;
-	join_modinfo(&l, ko->modinfo, ko->nmodinfo);
-	err = walk_param(ko, &l);
-	if (err < 0) {
-		free(l.v);
-		return err;
-	}
-	ko->params = l.v ? ko_keep(ko, l.v) : NULL;
-	ko->nparams = l.n;
+		goto out;
+	err = walk_param(ko, &params);
+	if (err < 0)
+		goto out;
+	join_modinfo(&docs, ko->modinfo, ko->nmodinfo);
+	used = mm_calloc(docs.n + 1, sizeof(*used));
+	join_docs(&params, &docs, used);
+	for (size_t i = 0; i < docs.n; i++)
+		if (!used[i])
+			docs.v[n++] = docs.v[i];
+	ko->params = params.v ? ko_keep(ko, params.v) : NULL;
+	ko->nparams = params.n;
+	ko->unmatched = n ? ko_keep(ko, docs.v) : NULL;
+	ko->nunmatched = n;
 	ko->have_params = true;
+	params.v = NULL;
+	if (n)
+		docs.v = NULL;
 out:
+	free(params.v);
+	free(docs.v);
+	free(used);
+	return err;
+}
+
+int ko_params(struct ko *ko, const struct ko_param **params, size_t *n)
+{
+	int err = ko->have_params ? 0 : load_params(ko);
+
+	if (err < 0)
+		return err;
 	*params = ko->params;
 	*n = ko->nparams;
+	return 0;
+}
+
+int ko_params_unmatched(struct ko *ko, const struct ko_param **docs, size_t *n)
+{
+	int err = ko->have_params ? 0 : load_params(ko);
+
+	if (err < 0)
+		return err;
+	*docs = ko->unmatched;
+	*n = ko->nunmatched;
 	return 0;
 }

@@ -55,9 +55,25 @@ static const struct pexp foreign_params[] = {
 	{ "offset", "long", "param_ops_long", 0644, NULL, "-5" },
 	{ "zeroed", "int", "param_ops_int", 0644, NULL, "0" },
 	{ "mode", NULL, "foreign_mode_ops", 0644, NULL, NULL },
-	{ "only_doc", NULL, NULL, -1, "Documented but not a parameter", NULL },
+	/* A second entry of that name: the text of its name, shadowed. */
+	{ "count", "int", "param_ops_int", 0400, "How many times", "9" },
 };
 
+/* The parameter NAME with permissions PERM (which tell entries of one name apart). */
+static const struct ko_param *find_entry(const struct ko_param *p, size_t n, const char *name,
+					 int perm)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(p[i].name, name) == 0 && p[i].perm == perm)
+			return &p[i];
+	fail_msg("no parameter %s with permissions %04o", name, (unsigned int)perm);
+	return NULL;
+}
+
+/*
+ * Exactly the parameters EXP, and the later entries of a name shadowed:
+ * the kernel sets the first entry of a name only.
+ */
 static void check_params(struct ko *ko, const struct pexp *exp, size_t nexp)
 {
 	const struct ko_param *p;
@@ -66,8 +82,10 @@ static void check_params(struct ko *ko, const struct pexp *exp, size_t nexp)
 	if (ko_params(ko, &p, &n) < 0)
 		fail_msg("ko_params: %s", mm_errmsg());
 	assert_int_equal(n, nexp);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(p[i].shadowed, find_param(p, n, p[i].name) != &p[i]);
 	for (size_t i = 0; i < nexp; i++) {
-		const struct ko_param *q = find_param(p, n, exp[i].name);
+		const struct ko_param *q = find_entry(p, n, exp[i].name, exp[i].perm);
 
 		assert_str_or_null(q->type, exp[i].type);
 		assert_str_or_null(q->ops, exp[i].ops);
@@ -466,6 +484,21 @@ static void check_versions(struct ko *ko, size_t nexp)
 	}
 }
 
+/* only_doc: a parm= text for a name __param does not have is not a parameter. */
+static void check_foreign_unmatched(struct ko *ko)
+{
+	const struct ko_param *d;
+	size_t n;
+
+	assert_int_equal(ko_params_unmatched(ko, &d, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(d[0].name, "only_doc");
+	assert_string_equal(d[0].description, "Documented but not a parameter");
+	assert_null(d[0].type);
+	assert_null(d[0].ops);
+	assert_int_equal(d[0].perm, -1);
+}
+
 static void check_foreign(const char *file, int elfclass, bool be, const char *machine, bool rela)
 {
 	struct ko *ko = open_ok(fixture(file));
@@ -493,6 +526,7 @@ static void check_foreign(const char *file, int elfclass, bool be, const char *m
 	assert_string_equal(ko_modinfo_get(ko, "license"), "GPL");
 
 	check_params(ko, foreign_params, MM_ARRAY_SIZE(foreign_params));
+	check_foreign_unmatched(ko);
 
 	assert_int_equal(ko_exports(ko, &e, &n), 0);
 	assert_int_equal(n, 4);
