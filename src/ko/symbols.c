@@ -153,10 +153,11 @@ static int load_ext_versions(struct ko *ko, size_t crcs, size_t names)
 	size_t count = cs->sh_size / 4, i = 0;
 	const uint8_t *c = ko_sec_bytes(ko, crcs, 0, cs->sh_size, NULL);
 	const char *p = (const char *)ko_sec_bytes(ko, names, 0, ns->sh_size, NULL);
-	const char *end = p + ns->sh_size;
+	const char *end;
 
 	if (!c || !p)
 		return mm_fail(EIO, "cannot read __version_ext_crcs or __version_ext_names");
+	end = p + ns->sh_size;
 	ko->versions = ko_keep(ko, mm_calloc(count, sizeof(*ko->versions)));
 	for (; i < count && p < end; i++) {
 		const char *nul = memchr(p, '\0', (size_t)(end - p));
@@ -207,9 +208,14 @@ int ko_versions(struct ko *ko, const struct ko_version **versions, size_t *n)
 		for (size_t i = 0; i < count; i++) {
 			const uint8_t *e =
 				ko_sec_bytes(ko, idx, i * MODVERSION_SIZE, MODVERSION_SIZE, NULL);
-			const char *name = (const char *)e + ko->ptrsize;
 			size_t max = MODVERSION_SIZE - ko->ptrsize;
+			const char *name;
 
+			if (!e) {
+				ko->versions = NULL;
+				return mm_fail(EIO, "cannot read __versions entry %zu", i);
+			}
+			name = (const char *)e + ko->ptrsize;
 			ko->versions[i].crc = (uint32_t)ko_rdptr(ko, e);
 			ko->versions[i].name =
 				memchr(name, '\0', max) ? name : ko_strndup(ko, name, max);

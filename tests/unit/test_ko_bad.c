@@ -399,6 +399,30 @@ static void test_bad_ext_versions(void **state MM_UNUSED)
 	free(m.p);
 }
 
+/*
+ * The file cut short after it was opened: __version_ext_crcs and
+ * __version_ext_names can no longer be read, which is said, with no
+ * arithmetic on the pointers that were not had (UBSan's pointer-overflow).
+ */
+static void test_ext_versions_unreadable(void **state MM_UNUSED)
+{
+	size_t len, n;
+	uint8_t *data = slurp(fixture("foreign/foreign-ext-aarch64.o"), &len);
+	char *tmp = write_temp(data, len, ".ko");
+	const struct ko_version *v;
+	struct ko *ko = NULL;
+
+	if (ko_open(tmp, &ko) < 0)
+		fail_msg("ko_open: %s", mm_errmsg());
+	assert_int_equal(truncate(tmp, sizeof(Elf64_Ehdr)), 0);
+	assert_int_equal(ko_versions(ko, &v, &n), -EIO);
+	assert_non_null(strstr(mm_errmsg(), "cannot read"));
+	ko_close(ko);
+	unlink(tmp);
+	free(tmp);
+	free(data);
+}
+
 static void check_corrupt(uint8_t *c, size_t clen, const char *name)
 {
 	uint8_t *bad = mm_malloc(clen);
@@ -577,6 +601,7 @@ int main(void)
 		cmocka_unit_test(test_not_elf),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_truncated_inside_section),
+		cmocka_unit_test(test_ext_versions_unreadable),
 		cmocka_unit_test(test_bad_offsets),
 		cmocka_unit_test(test_param_reloc_out_of_range),
 		cmocka_unit_test(test_symbol_names_outside),
