@@ -155,7 +155,9 @@ enum kernel_load_method kernel_load_method(struct ko *ko, unsigned int flags);
 /*
  * Load KO with the parameter string PARAMS ("a=1 b=2", may be "").
  * Returns 0 or the system call's -errno, which may be the module's init
- * function's own error; no message: kernel_explain_load() gives it.
+ * function's own error; no message: kernel_explain_load() gives it. When
+ * the module's image cannot be mapped (ko_elf_image()), -ENOMEM before
+ * any system call.
  */
 int kernel_load(struct ko *ko, const char *params, unsigned int flags);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kernel-internal.h"
 #include "mymod/kernel.h"
 #include "mymod/util.h"
 
@@ -81,19 +82,22 @@ static char *unknown_symbols(const char *const *log, size_t n)
 	return list.s;
 }
 
-/* The e_machine a kernel running on MACHINE (uname -m) loads modules for. */
-static unsigned int host_machine(const char *machine)
+unsigned int kernel_elf_machine(const char *machine)
 {
 	static const struct {
 		const char *prefix;
 		unsigned int em;
 	} map[] = {
-		{ "x86_64", EM_X86_64 },   { "i", EM_386 },	{ "aarch64", EM_AARCH64 },
-		{ "arm", EM_ARM },	   { "s390", EM_S390 }, { "ppc", EM_PPC64 },
-		{ "riscv", EM_RISCV },	   { "mips", EM_MIPS }, { "loongarch", 258 },
-		{ "sparc64", EM_SPARCV9 },
+		{ "x86_64", EM_X86_64 }, { "ia64", EM_IA_64 },	    { "aarch64", EM_AARCH64 },
+		{ "arm", EM_ARM },	 { "s390", EM_S390 },	    { "ppc64", EM_PPC64 },
+		{ "ppc", EM_PPC },	 { "riscv", EM_RISCV },	    { "mips", EM_MIPS },
+		{ "loongarch", 258 },	 { "sparc64", EM_SPARCV9 },
 	};
 
+	/* i386, i486, i586, i686. */
+	if (machine[0] == 'i' && machine[1] >= '3' && machine[1] <= '6' &&
+	    strcmp(machine + 2, "86") == 0)
+		return EM_386;
 	for (size_t i = 0; i < MM_ARRAY_SIZE(map); i++)
 		if (strncmp(machine, map[i].prefix, strlen(map[i].prefix)) == 0)
 			return map[i].em;
@@ -110,7 +114,7 @@ static void explain_format(struct ko *ko, const char *name, const char *const *l
 	const char *release = running ? running : "unknown";
 
 	if (ko && ko_elf_info(ko, &info) == 0) {
-		unsigned int em = host_machine(machine);
+		unsigned int em = kernel_elf_machine(machine);
 
 		if (em != EM_NONE && info->machine != em) {
 			set(&ex->what,

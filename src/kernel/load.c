@@ -168,6 +168,8 @@ int kernel_load(struct ko *ko, const char *params, unsigned int flags)
 				 init_flags(flags) | MODULE_INIT_COMPRESSED_FILE);
 	case KERNEL_LOAD_FINIT_MEMFD:
 		image = ko_elf_image(ko, &len);
+		if (!image)
+			return -ENOMEM;
 		fd = image_memfd(image, len);
 		if (fd < 0)
 			return fd;
@@ -178,6 +180,8 @@ int kernel_load(struct ko *ko, const char *params, unsigned int flags)
 		break;
 	}
 	image = ko_elf_image(ko, &len);
+	if (!image)
+		return -ENOMEM;
 	return sys_init(image, len, params);
 }
 

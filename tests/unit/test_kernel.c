@@ -5,17 +5,26 @@
  * log reader, on a fake sysroot (MYMOD_SYSROOT's tree) in a temporary
  * directory. Loads themselves run in the vm suite.
  */
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kotest.h"
 #include "mymod/kernel.h"
 #include "mymod/util.h"
+#include "src/kernel/kernel-internal.h"
 
 static char sysroot[] = "/tmp/mymod-kernel-XXXXXX";
 
@@ -166,6 +175,84 @@ static void test_machine(void **state MM_UNUSED)
 	expect_load(-ENOEXEC, ko, log, 1,
 		    "is built for AArch64 (ELF machine 183), this kernel runs on", "build it for");
 	ko_close(ko);
+	free(data);
+}
+
+/* The ELF machine of a kernel's modules, from uname's machine. */
+static void test_elf_machine(void **state MM_UNUSED)
+{
+	static const struct {
+		const char *machine;
+		unsigned int em;
+	} cases[] = {
+		{ "x86_64", EM_X86_64 },   { "i386", EM_386 },	      { "i686", EM_386 },
+		{ "ia64", EM_IA_64 },	   { "aarch64", EM_AARCH64 }, { "armv7l", EM_ARM },
+		{ "s390x", EM_S390 },	   { "ppc", EM_PPC },	      { "ppc64", EM_PPC64 },
+		{ "ppc64le", EM_PPC64 },   { "riscv64", EM_RISCV },   { "mips64", EM_MIPS },
+		{ "sparc64", EM_SPARCV9 }, { "imaginary", EM_NONE },  { "i786x", EM_NONE },
+	};
+
+	for (size_t i = 0; i < MM_ARRAY_SIZE(cases); i++)
+		if (kernel_elf_machine(cases[i].machine) != cases[i].em)
+			fail_msg("%s: e_machine %u, expected %u", cases[i].machine,
+				 kernel_elf_machine(cases[i].machine), cases[i].em);
+}
+
+/*
+ * In a child that can load nothing (seccomp: finit_module fails with
+ * ENOSYS, so init_module is tried, which fails with EBADMSG) and that may
+ * map little more (RLIMIT_AS), load a module file too large to map: the
+ * image cannot be had, and kernel_load() must say so rather than hand the
+ * kernel a NULL image (init_module's EBADMSG). Returns the child's -errno.
+ */
+static int load_unmappable(const char *path)
+{
+	struct sock_filter filter[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_finit_module, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_init_module, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EBADMSG),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = MM_ARRAY_SIZE(filter), .filter = filter };
+	unsigned long pages = 0;
+	struct rlimit rl;
+	struct ko *ko;
+	int status;
+	pid_t pid;
+	FILE *f;
+
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (ko_open(path, &ko) < 0 || !(f = fopen("/proc/self/statm", "r")) ||
+		    fscanf(f, "%lu", &pages) != 1)
+			_exit(100);
+		fclose(f);
+		rl.rlim_cur = rl.rlim_max =
+			pages * (unsigned long)sysconf(_SC_PAGESIZE) + (256 << 20);
+		if (setrlimit(RLIMIT_AS, &rl) < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+		    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
+			_exit(101);
+		_exit(-kernel_load(ko, "", 0));
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	return -WEXITSTATUS(status);
+}
+
+static void test_load_unmappable(void **state MM_UNUSED)
+{
+	size_t len;
+	uint8_t *data = slurp(fixture("hello.ko"), &len);
+	char *path = write_temp(data, len, ".ko");
+
+	/* A gigabyte of zeros after the module: still a module, too large to map here. */
+	assert_int_equal(truncate(path, 1L << 30), 0);
+	assert_int_equal(load_unmappable(path), -ENOMEM);
+	unlink(path);
+	free(path);
 	free(data);
 }
 
@@ -349,6 +436,8 @@ int main(void)
 		cmocka_unit_test(test_unknown_symbols),
 		cmocka_unit_test(test_vermagic),
 		cmocka_unit_test(test_machine),
+		cmocka_unit_test(test_elf_machine),
+		cmocka_unit_test(test_load_unmappable),
 		cmocka_unit_test(test_eperm),
 		cmocka_unit_test(test_signature),
 		cmocka_unit_test(test_already_loaded),
