@@ -196,6 +196,55 @@ int kernel_log_open(struct kernel_log **logp);
 int kernel_log_read(struct kernel_log *log, const char *name, const char *const **lines, size_t *n);
 void kernel_log_close(struct kernel_log *log);
 
+/* ---- What the kernel log says about a load ---- */
+
+/* The loader's records (kernel/module/ and kernel/params.c of Linux 6.1); M is the module. */
+enum kernel_event_kind {
+	KERNEL_EVENT_UNKNOWN_SYMBOL,	/* "M: Unknown symbol S (err E)": name S, number E */
+	KERNEL_EVENT_SYMBOL_VERSION,	/* "M: disagrees about version of symbol S": name S */
+	KERNEL_EVENT_NO_SYMBOL_VERSION, /* "M: no symbol version for S" (it loads): name S */
+	/* "M: module uses symbol (S) from namespace N, but does not import it.": name S, value N */
+	KERNEL_EVENT_NAMESPACE,
+	/* "M: module using GPL-only symbols uses symbols S from proprietary module P.": name S,
+	   value P */
+	KERNEL_EVENT_PROPRIETARY,
+	KERNEL_EVENT_DUPLICATE_EXPORT, /* "M: exports duplicate symbol S (owned by O)": name S,
+					  value O */
+	KERNEL_EVENT_PARAM_INVALID,    /* "M: `V' invalid for parameter `P'": name P, value V */
+	KERNEL_EVENT_PARAM_TOO_LONG,   /* "M: `V' too large for parameter `P'": name P, value V */
+	KERNEL_EVENT_PARAM_UNKNOWN,    /* "M: unknown parameter 'P' ignored" (it loads): name P */
+	KERNEL_EVENT_VERMAGIC, /* "M: version magic 'V' should be 'K'": value V, expected K */
+	/* "Loading of R is rejected": value R ("unsigned module", "module with unavailable key",
+	   "module with unsupported crypto") */
+	KERNEL_EVENT_SIGNATURE,
+	/* "Lockdown: COMM: W is restricted; ...": value W ("unsigned module loading") */
+	KERNEL_EVENT_LOCKDOWN,
+	KERNEL_EVENT_ARCH,    /* "Invalid architecture in ELF header: N": number N (e_machine) */
+	KERNEL_EVENT_BAD_ELF, /* another check of the ELF image ("Invalid ELF header len 12",
+				 "Module len 9 truncated", "No module found in object") */
+	/* "initcall F [M] returned E after T usecs" (initcall_debug), "M: 'F'->init suspiciously
+	   returned E, it should follow 0/-E convention": number E */
+	KERNEL_EVENT_INIT_RETURNED,
+};
+
+struct kernel_event {
+	enum kernel_event_kind kind;
+	char *line;	/* the record's text */
+	char *name;	/* the symbol or parameter; NULL when the kind has none */
+	char *value;	/* as the kind says; NULL when it has none */
+	char *expected; /* KERNEL_EVENT_VERMAGIC: the kernel's version magic */
+	long number;	/* as the kind says (an errno as the kernel prints it: negative); else 0 */
+};
+
+/*
+ * The events among LINES (kernel_log_read()'s), in order; a line that is
+ * none of them (e.g. the module's own messages) gives none. Never fails.
+ * Free with kernel_events_free().
+ */
+void kernel_log_events(const char *const *lines, size_t n, struct kernel_event **events,
+		       size_t *nevents);
+void kernel_events_free(struct kernel_event *events, size_t n);
+
 /* ---- Explaining a failure ---- */
 
 struct kernel_explain {

@@ -21,6 +21,59 @@ const char *fixture(const char *name)
 	return buf;
 }
 
+static char sysroot[] = "/tmp/mymod-sysroot-XXXXXX";
+
+int sysroot_setup(void **state MM_UNUSED)
+{
+	if (!mkdtemp(sysroot))
+		return -1;
+	mm_cfg.sysroot = sysroot;
+	return 0;
+}
+
+int sysroot_teardown(void **state MM_UNUSED)
+{
+	char *cmd = mm_asprintf("rm -rf '%s'", sysroot);
+	int r = system(cmd);
+
+	free(cmd);
+	return r;
+}
+
+const char *sysroot_dir(void)
+{
+	return sysroot;
+}
+
+static void sysroot_write(const char *rel, const char *text, const char *mode)
+{
+	char *path = mm_asprintf("%s%s", sysroot, rel);
+	char *dir = mm_strdup(path);
+	char *cmd;
+	FILE *f;
+
+	*strrchr(dir, '/') = '\0';
+	cmd = mm_asprintf("mkdir -p '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	f = fopen(path, mode);
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	free(cmd);
+	free(dir);
+	free(path);
+}
+
+void sysroot_put(const char *rel, const char *text)
+{
+	sysroot_write(rel, text, "w");
+}
+
+void sysroot_append(const char *rel, const char *text)
+{
+	sysroot_write(rel, text, "a");
+}
+
 const char *test_kver(void)
 {
 	static char *kver;

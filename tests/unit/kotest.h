@@ -22,6 +22,19 @@ char *cmd_output(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Write LEN bytes to a new temporary file; returns its malloc'ed path. */
 char *write_temp(const void *data, size_t len, const char *suffix);
 
+/*
+ * A fake sysroot (MYMOD_SYSROOT's tree) in a new temporary directory, made
+ * mm_cfg.sysroot: for a cmocka group's setup and teardown (0 on success).
+ */
+int sysroot_setup(void **state);
+int sysroot_teardown(void **state);
+/* The sysroot's directory. */
+const char *sysroot_dir(void);
+/* Write TEXT to the file REL ("/sys/module/...") of the sysroot, making its directories. */
+void sysroot_put(const char *rel, const char *text);
+/* Append TEXT to that file. */
+void sysroot_append(const char *rel, const char *text);
+
 /* NULL-tolerant string equality. */
 #define assert_str_or_null(a, b) _assert_str_or_null((a), (b), __FILE__, __LINE__)
 void _assert_str_or_null(const char *a, const char *b, const char *file, int line);

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The kernel layer without a kernel: explanations of failed loads and
- * unloads (from errno, the module file and kernel log lines), and the kernel
- * log reader, on a fake sysroot (MYMOD_SYSROOT's tree) in a temporary
- * directory. Loads themselves run in the vm suite.
+ * unloads (from errno, the module file and kernel log lines), the kernel
+ * log reader and its records parsed into events, on a fake sysroot
+ * (MYMOD_SYSROOT's tree) in a temporary directory. Loads themselves run in
+ * the vm suite.
  */
 #include <elf.h>
 #include <errno.h>
@@ -26,46 +27,15 @@
 #include "mymod/util.h"
 #include "src/kernel/kernel-internal.h"
 
-static char sysroot[] = "/tmp/mymod-kernel-XXXXXX";
-
 /* The running kernel's release, as the sysroot's /proc/sys/kernel/osrelease says. */
 #define RELEASE "9.9.9-sysroot"
 
-static void put(const char *rel, const char *text)
+static int setup(void **state)
 {
-	char *path = mm_asprintf("%s%s", sysroot, rel);
-	char *dir = mm_strdup(path);
-	char *cmd;
-	FILE *f;
-
-	*strrchr(dir, '/') = '\0';
-	cmd = mm_asprintf("mkdir -p '%s'", dir);
-	assert_int_equal(system(cmd), 0);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-	free(cmd);
-	free(dir);
-	free(path);
-}
-
-static int setup(void **state MM_UNUSED)
-{
-	if (!mkdtemp(sysroot))
+	if (sysroot_setup(state) < 0)
 		return -1;
-	mm_cfg.sysroot = sysroot;
-	put("/proc/sys/kernel/osrelease", RELEASE "\n");
+	sysroot_put("/proc/sys/kernel/osrelease", RELEASE "\n");
 	return 0;
-}
-
-static int teardown(void **state MM_UNUSED)
-{
-	char *cmd = mm_asprintf("rm -rf '%s'", sysroot);
-	int r = system(cmd);
-
-	free(cmd);
-	return r;
 }
 
 static struct ko *hello(void)
@@ -265,12 +235,12 @@ static void test_eperm(void **state MM_UNUSED)
 		ko_close(ko);
 		return;
 	}
-	put("/proc/sys/kernel/modules_disabled", "1\n");
+	sysroot_put("/proc/sys/kernel/modules_disabled", "1\n");
 	expect_load(-EPERM, ko, NULL, 0, "module loading is disabled", "reboot");
-	put("/proc/sys/kernel/modules_disabled", "0\n");
-	put("/sys/kernel/security/lockdown", "none [integrity] confidentiality\n");
+	sysroot_put("/proc/sys/kernel/modules_disabled", "0\n");
+	sysroot_put("/sys/kernel/security/lockdown", "none [integrity] confidentiality\n");
 	expect_load(-EPERM, ko, NULL, 0, "locked down (integrity)", "sign the module");
-	put("/sys/kernel/security/lockdown", "[none] integrity confidentiality\n");
+	sysroot_put("/sys/kernel/security/lockdown", "[none] integrity confidentiality\n");
 	expect_load(-EPERM, ko, NULL, 0, "operation not permitted", NULL);
 	ko_close(ko);
 }
@@ -288,9 +258,9 @@ static void test_already_loaded(void **state MM_UNUSED)
 {
 	struct ko *ko = hello();
 
-	put("/sys/module/hello/initstate", "live\n");
+	sysroot_put("/sys/module/hello/initstate", "live\n");
 	expect_load(-EEXIST, ko, NULL, 0, "hello is already loaded (EEXIST)", NULL);
-	put("/sys/module/hello/initstate", "going\n");
+	sysroot_put("/sys/module/hello/initstate", "going\n");
 	expect_load(-EBUSY, ko, NULL, 0, "being loaded or removed", "try again");
 	ko_close(ko);
 }
@@ -309,20 +279,20 @@ static void expect_unload(int err, const char *name, const char *what, const cha
 
 static void test_unload(void **state MM_UNUSED)
 {
-	put("/sys/module/crc_t10dif/initstate", "live\n");
-	put("/sys/module/crc_t10dif/refcnt", "2\n");
-	put("/sys/module/crc_t10dif/holders/t10_pi", "");
-	put("/sys/module/crc_t10dif/holders/nvme_core", "");
+	sysroot_put("/sys/module/crc_t10dif/initstate", "live\n");
+	sysroot_put("/sys/module/crc_t10dif/refcnt", "2\n");
+	sysroot_put("/sys/module/crc_t10dif/holders/t10_pi", "");
+	sysroot_put("/sys/module/crc_t10dif/holders/nvme_core", "");
 	expect_unload(-EWOULDBLOCK, "crc-t10dif",
 		      "crc-t10dif is in use by nvme_core, t10_pi, reference count 2 (EAGAIN)",
 		      "unload nvme_core, t10_pi first");
 	expect_unload(-ETIMEDOUT, "crc_t10dif", "reference count 2 (ETIMEDOUT)", "--timeout");
-	put("/sys/module/crc_t10dif/initstate", "going\n");
+	sysroot_put("/sys/module/crc_t10dif/initstate", "going\n");
 	expect_unload(-EBUSY, "crc_t10dif", "crc_t10dif is being removed right now", NULL);
-	put("/sys/module/noexit/initstate", "live\n");
+	sysroot_put("/sys/module/noexit/initstate", "live\n");
 	expect_unload(-EBUSY, "noexit", "no exit function", "--force");
 	expect_unload(-ENOENT, "absent", "absent is not loaded (ENOENT)", "mymod list");
-	put("/sys/module/zswap/parameters/enabled", "Y\n");
+	sysroot_put("/sys/module/zswap/parameters/enabled", "Y\n");
 	expect_unload(-ENOENT, "zswap", "zswap is built into the kernel", NULL);
 }
 
@@ -331,17 +301,17 @@ static void test_state(void **state MM_UNUSED)
 	char **holders;
 	size_t n;
 
-	put("/sys/module/a_b/initstate", "coming\n");
+	sysroot_put("/sys/module/a_b/initstate", "coming\n");
 	assert_int_equal(kernel_module_state("a-b"), KERNEL_MOD_COMING);
 	assert_string_equal(kernel_mod_state_name(KERNEL_MOD_COMING), "Loading");
-	put("/sys/module/builtin_one/parameters/x", "1\n");
+	sysroot_put("/sys/module/builtin_one/parameters/x", "1\n");
 	assert_int_equal(kernel_module_state("builtin_one"), KERNEL_MOD_BUILTIN);
 	assert_int_equal(kernel_module_state("nothing"), KERNEL_MOD_ABSENT);
-	put("/sys/module/a_b/refcnt", "7\n");
+	sysroot_put("/sys/module/a_b/refcnt", "7\n");
 	assert_int_equal(kernel_module_refcnt("a_b"), 7);
 	assert_int_equal(kernel_module_refcnt("nothing"), -ENOENT);
-	put("/sys/module/a_b/holders/zz", "");
-	put("/sys/module/a_b/holders/aa", "");
+	sysroot_put("/sys/module/a_b/holders/zz", "");
+	sysroot_put("/sys/module/a_b/holders/aa", "");
 	assert_int_equal(kernel_module_holders("a_b", &holders, &n), 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(holders[0], "aa");
@@ -355,10 +325,10 @@ static void test_modules(void **state MM_UNUSED)
 	struct kernel_module *mods;
 	size_t n;
 
-	put("/proc/modules", "perm 16384 0 [permanent], Live 0x0\n"
-			     "held 20480 2 user,other,[permanent], Live 0x0 (OE)\n"
-			     "old 8192 0 [unsafe], Live 0x0\n"
-			     "plain 8192 1 user, Live 0x0\n");
+	sysroot_put("/proc/modules", "perm 16384 0 [permanent], Live 0x0\n"
+				     "held 20480 2 user,other,[permanent], Live 0x0 (OE)\n"
+				     "old 8192 0 [unsafe], Live 0x0\n"
+				     "plain 8192 1 user, Live 0x0\n");
 	assert_int_equal(kernel_modules(&mods, &n), 0);
 	assert_int_equal(n, 4);
 	assert_true(mods[0].permanent);
@@ -381,25 +351,14 @@ static void test_compression(void **state MM_UNUSED)
 {
 	char *path;
 
-	put("/sys/module/compression", "zstd\n");
+	sysroot_put("/sys/module/compression", "zstd\n");
 	assert_true(kernel_can_decompress(KO_COMP_ZSTD));
 	assert_false(kernel_can_decompress(KO_COMP_XZ));
 	assert_true(kernel_can_decompress(KO_COMP_NONE));
-	path = mm_asprintf("%s/sys/module/compression", sysroot);
+	path = mm_asprintf("%s/sys/module/compression", sysroot_dir());
 	unlink(path);
 	free(path);
 	assert_false(kernel_can_decompress(KO_COMP_ZSTD));
-}
-
-static void append(const char *rel, const char *text)
-{
-	char *path = mm_asprintf("%s%s", sysroot, rel);
-	FILE *f = fopen(path, "a");
-
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-	free(path);
 }
 
 static void test_log(void **state MM_UNUSED)
@@ -408,15 +367,15 @@ static void test_log(void **state MM_UNUSED)
 	const char *const *lines;
 	size_t n;
 
-	put("/dev/kmsg", "6,100,5000,-;hello: before the call\n");
+	sysroot_put("/dev/kmsg", "6,100,5000,-;hello: before the call\n");
 	assert_int_equal(kernel_log_open(&log), 0);
-	append("/dev/kmsg", "6,101,5001,-;hello: `abc' invalid for parameter `count'\n"
-			    " SUBSYSTEM=module\n"
-			    "6,102,5002,-;hello_user: about itself\n"
-			    "3,103,5003,-;Invalid architecture in ELF header: 183\n"
-			    "6,104,5004,-;usb 1-1: new device\n"
-			    "4,105,5005,-;module hello-x: but a dash is the same name? no\n"
-			    "4,106,5006,-;(hello) in parentheses\n");
+	sysroot_append("/dev/kmsg", "6,101,5001,-;hello: `abc' invalid for parameter `count'\n"
+				    " SUBSYSTEM=module\n"
+				    "6,102,5002,-;hello_user: about itself\n"
+				    "3,103,5003,-;Invalid architecture in ELF header: 183\n"
+				    "6,104,5004,-;usb 1-1: new device\n"
+				    "4,105,5005,-;module hello-x: but a dash is the same name? no\n"
+				    "4,106,5006,-;(hello) in parentheses\n");
 	assert_int_equal(kernel_log_read(log, "hello", &lines, &n), 0);
 	assert_int_equal(n, 3);
 	assert_string_equal(lines[0], "hello: `abc' invalid for parameter `count'");
@@ -426,6 +385,112 @@ static void test_log(void **state MM_UNUSED)
 	assert_int_equal(n, 2);
 	assert_string_equal(lines[0], "hello_user: about itself");
 	kernel_log_close(log);
+}
+
+/* The one event LINE gives: its kind, name, value, expected and number ("-" for NULL). */
+static void expect_event(const char *line, enum kernel_event_kind kind, const char *name,
+			 const char *value, const char *expected, long number)
+{
+	struct kernel_event *ev;
+	size_t n;
+
+	kernel_log_events(&line, 1, &ev, &n);
+	if (n != 1)
+		fail_msg("[%s]: %zu events, want 1", line, n);
+	assert_int_equal(ev->kind, kind);
+	assert_string_equal(ev->line, line);
+	assert_str_or_null(ev->name, name);
+	assert_str_or_null(ev->value, value);
+	assert_str_or_null(ev->expected, expected);
+	assert_int_equal(ev->number, number);
+	kernel_events_free(ev, n);
+}
+
+/* The records of Linux 6.1's loader, as Debian's kernel printed them in the vm suite. */
+static void test_log_events(void **state MM_UNUSED)
+{
+	expect_event("tcp_scalable: disagrees about version of symbol tcp_slow_start",
+		     KERNEL_EVENT_SYMBOL_VERSION, "tcp_slow_start", NULL, NULL, 0);
+	expect_event("tcp_scalable: Unknown symbol tcp_slow_start (err -22)",
+		     KERNEL_EVENT_UNKNOWN_SYMBOL, "tcp_slow_start", NULL, NULL, -EINVAL);
+	expect_event("hello_user: Unknown symbol hello_count (err -2)", KERNEL_EVENT_UNKNOWN_SYMBOL,
+		     "hello_count", NULL, NULL, -ENOENT);
+	/* Kernels before 5.x print 0 for a symbol not found. */
+	expect_event("hello_user: Unknown symbol hello_count (err 0)", KERNEL_EVENT_UNKNOWN_SYMBOL,
+		     "hello_count", NULL, NULL, -ENOENT);
+	expect_event("hello: no symbol version for module_layout", KERNEL_EVENT_NO_SYMBOL_VERSION,
+		     "module_layout", NULL, NULL, 0);
+	expect_event("ofb: module uses symbol (crypto_cipher_encrypt_one) from namespace "
+		     "CRYPTO_INTERNAL, but does not import it.",
+		     KERNEL_EVENT_NAMESPACE, "crypto_cipher_encrypt_one", "CRYPTO_INTERNAL", NULL,
+		     0);
+	expect_event("hello_user: module using GPL-only symbols uses symbols hello_count from "
+		     "proprietary module hello.",
+		     KERNEL_EVENT_PROPRIETARY, "hello_count", "hello", NULL, 0);
+	expect_event("hellx: exports duplicate symbol hello_greet (owned by hello)",
+		     KERNEL_EVENT_DUPLICATE_EXPORT, "hello_greet", "hello", NULL, 0);
+	expect_event("hello: `abc' invalid for parameter `count'", KERNEL_EVENT_PARAM_INVALID,
+		     "count", "abc", NULL, 0);
+	expect_event("hello: `a b`c' too large for parameter `greeting'",
+		     KERNEL_EVENT_PARAM_TOO_LONG, "greeting", "a b`c", NULL, 0);
+	expect_event("hello: `' invalid for parameter `mode'", KERNEL_EVENT_PARAM_INVALID, "mode",
+		     "", NULL, 0);
+	expect_event("hello: unknown parameter 'nosuch' ignored", KERNEL_EVENT_PARAM_UNKNOWN,
+		     "nosuch", NULL, NULL, 0);
+	expect_event("tcp_scalable: version magic '6.1.0-57-amd64 SMP preempt mod_unlaad "
+		     "modversions ' should be '6.1.0-57-amd64 SMP preempt mod_unload modversions '",
+		     KERNEL_EVENT_VERMAGIC, NULL,
+		     "6.1.0-57-amd64 SMP preempt mod_unlaad modversions ",
+		     "6.1.0-57-amd64 SMP preempt mod_unload modversions ", 0);
+	expect_event("Loading of module with unavailable key is rejected", KERNEL_EVENT_SIGNATURE,
+		     NULL, "module with unavailable key", NULL, 0);
+	expect_event("Loading of unsigned module is rejected", KERNEL_EVENT_SIGNATURE, NULL,
+		     "unsigned module", NULL, 0);
+	expect_event("Lockdown: insmod: unsigned module loading is restricted; see man "
+		     "kernel_lockdown.7",
+		     KERNEL_EVENT_LOCKDOWN, NULL, "unsigned module loading", NULL, 0);
+	expect_event("Invalid architecture in ELF header: 183", KERNEL_EVENT_ARCH, NULL, NULL, NULL,
+		     183);
+	expect_event("Invalid ELF header len 12", KERNEL_EVENT_BAD_ELF, NULL, NULL, NULL, 0);
+	expect_event("Module len 9 truncated", KERNEL_EVENT_BAD_ELF, NULL, NULL, NULL, 0);
+	expect_event("No module found in object", KERNEL_EVENT_BAD_ELF, NULL, NULL, NULL, 0);
+	expect_event("initcall hello_fail_init+0x0/0x1000 [hello_fail] returned -19 after 3 usecs",
+		     KERNEL_EVENT_INIT_RETURNED, NULL, NULL, NULL, -ENODEV);
+	expect_event("hello_fail: 'hello_fail_init'->init suspiciously returned 1, it should "
+		     "follow 0/-E convention",
+		     KERNEL_EVENT_INIT_RETURNED, NULL, NULL, NULL, 1);
+}
+
+/* The module's own words, and records cut short, are no event; the rest keep their order. */
+static void test_log_events_malformed(void **state MM_UNUSED)
+{
+	const char *lines[] = {
+		"hello_fail: no device here",
+		"hello: Unknown symbol ",
+		"hello: `abc' invalid for parameter `",
+		"hello: `abc invalid for parameter `count'",
+		"ofb: module uses symbol (x) from namespace",
+		"hello: version magic '6.1.0 SMP' should be",
+		"Loading of unsigned module",
+		"Lockdown: insmod",
+		"Invalid architecture in ELF header: x86",
+		"initcall hello_init+0x0/0x10 [hello] returned",
+		"module hello: Invalid ELF header len 12",
+		"",
+		"hello: Unknown symbol b (err -2)",
+		"hello: Unknown symbol a (err -2)",
+	};
+	struct kernel_event *ev;
+	size_t n;
+
+	kernel_log_events(lines, MM_ARRAY_SIZE(lines), &ev, &n);
+	assert_int_equal(n, 2);
+	assert_string_equal(ev[0].name, "b");
+	assert_string_equal(ev[1].name, "a");
+	kernel_events_free(ev, n);
+	kernel_log_events(lines, 0, &ev, &n);
+	assert_int_equal(n, 0);
+	kernel_events_free(ev, n);
 }
 
 int main(void)
@@ -446,7 +511,9 @@ int main(void)
 		cmocka_unit_test(test_modules),
 		cmocka_unit_test(test_compression),
 		cmocka_unit_test(test_log),
+		cmocka_unit_test(test_log_events),
+		cmocka_unit_test(test_log_events_malformed),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, sysroot_teardown);
 }
