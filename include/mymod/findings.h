@@ -65,7 +65,7 @@ void findings_target_close(struct findings_target *t);
 /* Is the target the running kernel (its state was consulted)? */
 bool findings_target_running(const struct findings_target *t);
 /* The kernel's version magic and where it was read, or NULL when unknown. */
-const char *findings_target_vermagic(const struct findings_target *t, const char **source);
+const char *findings_target_vermagic(struct findings_target *t, const char **source);
 
 /*
  * Every finding for module KO on target T, blockers first. Fails only

@@ -4,57 +4,17 @@
  * of Linux 6.1), made beforehand from what the files say.
  */
 #include <errno.h>
-#include <search.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "mymod/findings.h"
+#include "findings-internal.h"
 #include "mymod/kernel.h"
 #include "mymod/ko.h"
 #include "mymod/modtree.h"
 #include "mymod/util.h"
-
-/* How many modules of the tree to try for the kernel's own version magic. */
-#define VERMAGIC_TRIES 32
-
-/* A module of the tree that exports symbols the checked module imports. */
-struct provider {
-	char *name;
-	char *path;
-	struct ko *ko; /* opened on first use; NULL if it cannot be read */
-	bool tried;
-	const struct ko_export **exports; /* sorted by name, for bsearch() */
-	size_t nexports;
-};
-
-struct findings_target {
-	struct modtree *mt;
-	const char *kver;
-	bool running;
-	struct modtree_symvers *symvers; /* NULL when absent */
-	char *symvers_error;		 /* why it could not be read, when it is there */
-	struct modtree_kconfig *kconfig; /* NULL when absent */
-	struct {
-		bool force_load;	 /* CONFIG_MODULE_FORCE_LOAD */
-		bool sig;		 /* CONFIG_MODULE_SIG */
-		bool sig_force;		 /* CONFIG_MODULE_SIG_FORCE */
-		bool retpoline;		 /* CONFIG_RETPOLINE or CONFIG_MITIGATION_RETPOLINE */
-		bool missing_ns_allowed; /* CONFIG_MODULE_ALLOW_MISSING_NAMESPACE_IMPORTS */
-	} config;			 /* what the checks ask of the configuration, read once */
-	char *vermagic;			 /* NULL when unknown */
-	char *vermagic_source;
-	bool vermagic_partial; /* computed from the headers: no architecture words */
-	bool have_elf;	       /* machine and class of the tree's modules are known */
-	unsigned int machine;
-	int elfclass;
-	char *machine_name;
-	void *providers;	      /* tsearch() tree of struct provider, by path */
-	struct kernel_symbols *ksyms; /* running kernel's exports, read on first need */
-	bool ksyms_tried;
-};
 
 const char *finding_severity_name(enum finding_severity sev)
 {
@@ -92,12 +52,10 @@ bool findings_blocked(const struct findings *f)
 static struct finding *add(struct findings *f, enum finding_severity sev, const char *code, int err,
 			   const char *fmt, ...) MM_PRINTF(5, 6);
 
-static struct finding *add(struct findings *f, enum finding_severity sev, const char *code, int err,
-			   const char *fmt, ...)
+struct finding *findings_push(struct findings *f, enum finding_severity sev, const char *code,
+			      int err, char *message, char *hint)
 {
 	struct finding *fd;
-	va_list ap;
-	int r;
 
 	f->v = mm_reallocarray(f->v, f->n + 1, sizeof(*f->v));
 	fd = &f->v[f->n++];
@@ -105,12 +63,24 @@ static struct finding *add(struct findings *f, enum finding_severity sev, const 
 	fd->severity = sev;
 	fd->code = code;
 	fd->err = err;
+	fd->message = message;
+	fd->hint = hint;
+	return fd;
+}
+
+static struct finding *add(struct findings *f, enum finding_severity sev, const char *code, int err,
+			   const char *fmt, ...)
+{
+	char *message;
+	va_list ap;
+	int r;
+
 	va_start(ap, fmt);
-	r = vasprintf(&fd->message, fmt, ap);
+	r = vasprintf(&message, fmt, ap);
 	va_end(ap);
 	if (r < 0)
-		fd->message = mm_strdup("out of memory");
-	return fd;
+		message = mm_strdup("out of memory");
+	return findings_push(f, sev, code, err, message, NULL);
 }
 
 static void hint(struct finding *fd, const char *fmt, ...) MM_PRINTF(2, 3);
@@ -131,340 +101,6 @@ static void about(struct finding *fd, const char *symbol, const char *field)
 {
 	fd->symbol = symbol ? mm_strdup(symbol) : NULL;
 	fd->field = field ? mm_strdup(field) : NULL;
-}
-
-/* The kernel's configuration option NAME is set to y. */
-static bool kconfig_y(const struct findings_target *t, const char *name)
-{
-	const char *v = t->kconfig ? modtree_kconfig_get(t->kconfig, name) : NULL;
-
-	return v && strcmp(v, "y") == 0;
-}
-
-static void provider_free(void *data)
-{
-	struct provider *p = data;
-
-	free(p->name);
-	free(p->path);
-	ko_close(p->ko);
-	free(p->exports);
-	free(p);
-}
-
-/* ---- the target kernel ---- */
-
-struct tree_sample {
-	struct findings_target *t;
-	const char *prefix; /* in-tree modules are installed under DIR/kernel/ */
-	int tries;
-};
-
-/* The version magic of the first in-tree module that has one. */
-static int sample_tree_module(const char *path, void *data)
-{
-	struct tree_sample *s = data;
-	const struct ko_elf_info *elf;
-	const char *vm, *intree;
-	struct ko *ko;
-
-	if (strncmp(path, s->prefix, strlen(s->prefix)) != 0)
-		return 0;
-	if (s->tries++ >= VERMAGIC_TRIES)
-		return 1;
-	if (ko_open(path, &ko) < 0)
-		return 0;
-	vm = ko_modinfo_get(ko, "vermagic");
-	intree = ko_modinfo_get(ko, "intree");
-	if (vm && intree && strcmp(intree, "Y") == 0 && ko_elf_info(ko, &elf) == 0) {
-		s->t->vermagic = mm_strdup(vm);
-		s->t->vermagic_source = mm_asprintf("module %s of the tree", path);
-		s->t->have_elf = true;
-		s->t->machine = elf->machine;
-		s->t->elfclass = elf->elfclass;
-		s->t->machine_name = mm_strdup(elf->machine_name ? elf->machine_name : "unknown");
-	}
-	ko_close(ko);
-	return s->t->vermagic ? 1 : 0;
-}
-
-/*
- * VERMAGIC_STRING of include/linux/vermagic.h, from the configuration:
- * UTS_RELEASE, then "SMP ", "preempt " or "preempt_rt ", "mod_unload ",
- * "modversions ". The architecture's part is not in the configuration.
- */
-static void vermagic_from_headers(struct findings_target *t)
-{
-	const char *release = modtree_kconfig_release(t->kconfig);
-
-	t->vermagic = mm_asprintf("%s %s%s%s%s", release ? release : t->kver,
-				  kconfig_y(t, "CONFIG_SMP") ? "SMP " : "",
-				  kconfig_y(t, "CONFIG_PREEMPT_BUILD") ? "preempt "
-				  : kconfig_y(t, "CONFIG_PREEMPT_RT")  ? "preempt_rt "
-								       : "",
-				  kconfig_y(t, "CONFIG_MODULE_UNLOAD") ? "mod_unload " : "",
-				  kconfig_y(t, "CONFIG_MODVERSIONS") ? "modversions " : "");
-	t->vermagic_partial = true;
-	t->vermagic_source =
-		mm_asprintf("the headers (%s%s)", release ? "utsrelease.h, " : "release from -k, ",
-			    modtree_kconfig_path(t->kconfig));
-}
-
-static bool is_running_kernel(const char *kver)
-{
-	const char *running;
-
-	if (!mm_cfg.kver)
-		return true;
-	running = kernel_release();
-	return running && strcmp(running, kver) == 0;
-}
-
-int findings_target_open(struct modtree *mt, struct findings_target **tp)
-{
-	struct findings_target *t = mm_calloc(1, sizeof(*t));
-	struct tree_sample sample = { .t = t };
-	char *prefix;
-	int err;
-
-	t->mt = mt;
-	t->kver = modtree_kver(mt);
-	t->running = is_running_kernel(t->kver);
-	err = modtree_symvers_open(mt, &t->symvers);
-	if (err < 0) {
-		t->symvers = NULL;
-		if (err != -ENOENT)
-			t->symvers_error = mm_strdup(mm_errmsg());
-	}
-	if (modtree_kconfig_open(mt, &t->kconfig) < 0)
-		t->kconfig = NULL;
-	prefix = mm_asprintf("%s/kernel/", modtree_dir(mt));
-	sample.prefix = prefix;
-	modtree_foreach_module(mt, sample_tree_module, &sample);
-	free(prefix);
-	if (!t->vermagic && t->kconfig)
-		vermagic_from_headers(t);
-	t->config.force_load = kconfig_y(t, "CONFIG_MODULE_FORCE_LOAD");
-	t->config.sig = kconfig_y(t, "CONFIG_MODULE_SIG");
-	t->config.sig_force = kconfig_y(t, "CONFIG_MODULE_SIG_FORCE");
-	t->config.retpoline =
-		kconfig_y(t, "CONFIG_RETPOLINE") || kconfig_y(t, "CONFIG_MITIGATION_RETPOLINE");
-	t->config.missing_ns_allowed =
-		kconfig_y(t, "CONFIG_MODULE_ALLOW_MISSING_NAMESPACE_IMPORTS");
-	mm_clearerr();
-	*tp = t;
-	return 0;
-}
-
-void findings_target_close(struct findings_target *t)
-{
-	if (!t)
-		return;
-	tdestroy(t->providers, provider_free);
-	kernel_symbols_close(t->ksyms);
-	modtree_symvers_close(t->symvers);
-	modtree_kconfig_close(t->kconfig);
-	free(t->symvers_error);
-	free(t->vermagic);
-	free(t->vermagic_source);
-	free(t->machine_name);
-	free(t);
-}
-
-bool findings_target_running(const struct findings_target *t)
-{
-	return t->running;
-}
-
-const char *findings_target_vermagic(const struct findings_target *t, const char **source)
-{
-	if (source)
-		*source = t->vermagic_source;
-	return t->vermagic;
-}
-
-static bool license_is_gpl_compatible(const char *license)
-{
-	/* include/linux/license.h */
-	/* clang-format off */
-	static const char *const gpl[] = {
-		"GPL",
-		"GPL v2",
-		"GPL and additional rights",
-		"Dual BSD/GPL",
-		"Dual MIT/GPL",
-		"Dual MPL/GPL",
-	};
-	/* clang-format on */
-
-	if (!license)
-		return false;
-	for (size_t i = 0; i < MM_ARRAY_SIZE(gpl); i++)
-		if (strcmp(license, gpl[i]) == 0)
-			return true;
-	return false;
-}
-
-/* ---- what the kernel knows of a symbol ---- */
-
-static int export_cmp(const void *a, const void *b)
-{
-	return strcmp((*(const struct ko_export *const *)a)->name,
-		      (*(const struct ko_export *const *)b)->name);
-}
-
-/* The export of SYM by a module of the tree, read from that module's file. */
-static const struct ko_export *provider_export(struct provider *p, const char *sym)
-{
-	struct ko_export key = { .name = sym };
-	const struct ko_export *kp = &key, *ex, **found;
-	size_t n;
-
-	if (!p->tried) {
-		p->tried = true;
-		if (ko_open(p->path, &p->ko) < 0 || ko_exports(p->ko, &ex, &n) < 0) {
-			ko_close(p->ko);
-			p->ko = NULL;
-			return NULL;
-		}
-		p->exports = mm_reallocarray(NULL, n, sizeof(*p->exports));
-		for (size_t i = 0; i < n; i++)
-			p->exports[i] = &ex[i];
-		p->nexports = n;
-		qsort(p->exports, n, sizeof(*p->exports), export_cmp);
-	}
-	if (!p->ko)
-		return NULL;
-	found = bsearch(&kp, p->exports, p->nexports, sizeof(*p->exports), export_cmp);
-	return found ? *found : NULL;
-}
-
-static int provider_cmp(const void *a, const void *b)
-{
-	return strcmp(((const struct provider *)a)->path, ((const struct provider *)b)->path);
-}
-
-static struct provider *provider_get(struct findings_target *t, const char *name, const char *path)
-{
-	struct provider key = { .path = (char *)path }, *p, **found;
-
-	found = tfind(&key, &t->providers, provider_cmp);
-	if (found)
-		return *found;
-	p = mm_calloc(1, sizeof(*p));
-	p->name = mm_strdup(name);
-	p->path = mm_strdup(path);
-	if (!tsearch(p, &t->providers, provider_cmp)) {
-		fputs("mymod: out of memory\n", stderr);
-		abort();
-	}
-	return p;
-}
-
-/* Where an imported symbol comes from, and how it is exported. */
-struct symbol_source {
-	bool found;
-	const char *owner;  /* the exporting module's name; NULL for the kernel */
-	bool proprietary;   /* that module's license is not GPL-compatible */
-	const char *listed; /* Module.symvers names this owner, which the tree lacks */
-	bool gpl;	    /* EXPORT_SYMBOL_GPL */
-	bool gpl_known;	    /* whether gpl is known */
-	const char *ns;	    /* namespace, NULL when none */
-	bool has_crc;	    /* the kernel's CRC is known */
-	uint32_t crc;
-	const char *crc_from; /* where the CRC comes from */
-	bool kallsyms;	      /* found in /proc/kallsyms only: how it is exported is unknown */
-};
-
-/* The running kernel's exports (/proc/kallsyms), or NULL when not running or unreadable. */
-static struct kernel_symbols *running_exports(struct findings_target *t)
-{
-	if (t->running && !t->ksyms_tried) {
-		t->ksyms_tried = true;
-		if (kernel_symbols_open(&t->ksyms) < 0)
-			t->ksyms = NULL;
-	}
-	return t->ksyms;
-}
-
-/* An export of the running kernel or of a loaded module that the tree does not have. */
-static void resolve_running(struct findings_target *t, const char *sym, struct symbol_source *src)
-{
-	const char *owner;
-
-	if (!kernel_symbols_find(t->ksyms, sym, &owner))
-		return;
-	src->found = true;
-	src->kallsyms = true;
-	src->listed = NULL;
-	if (strcmp(owner, "vmlinux") != 0)
-		src->owner = owner;
-}
-
-/*
- * Resolve SYM as the kernel will: an export of vmlinux (Module.symvers),
- * else of a module of the tree (modules.symbols), whose own file then
- * says how it is exported, else (running kernel) an export of the kernel
- * or a loaded module that /proc/kallsyms lists. SELF is the checked
- * module's name: a module of that name in the tree is the old copy of
- * it, not a provider.
- */
-static void resolve(struct findings_target *t, const char *sym, const char *self,
-		    struct symbol_source *src)
-{
-	const struct modtree_symver *sv = t->symvers ? modtree_symvers_find(t->symvers, sym) : NULL;
-	struct modtree_mod *mods = NULL;
-	size_t n = 0;
-
-	memset(src, 0, sizeof(*src));
-	if (sv) {
-		src->gpl = sv->gpl;
-		src->gpl_known = true;
-		src->ns = sv->ns;
-		src->has_crc = true;
-		src->crc = sv->crc;
-		src->crc_from = modtree_symvers_path(t->symvers);
-		if (strcmp(sv->owner, "vmlinux") == 0) {
-			src->found = true;
-			return;
-		}
-	}
-	if (modtree_symbol_providers(t->mt, sym, &mods, &n) < 0)
-		n = 0;
-	for (size_t i = 0; i < n; i++) {
-		struct provider *p;
-		const struct ko_export *ex;
-
-		if (!mods[i].path || strcmp(mods[i].name, self) == 0)
-			continue;
-		p = provider_get(t, mods[i].name, mods[i].path);
-		src->found = true;
-		src->owner = p->name;
-		ex = provider_export(p, sym);
-		/*
-		 * The kernel compares with the CRC of the module it has loaded,
-		 * this file's own: Module.symvers has none for a module built
-		 * apart, and is stale for one replaced (updates/, DKMS).
-		 */
-		if (ex && ex->has_crc) {
-			src->has_crc = true;
-			src->crc = ex->crc;
-			src->crc_from = p->path;
-		}
-		src->proprietary =
-			p->ko && !license_is_gpl_compatible(ko_modinfo_get(p->ko, "license"));
-		if (ex) {
-			src->gpl = ex->gpl;
-			src->gpl_known = true;
-			src->ns = ex->ns;
-		}
-		break;
-	}
-	modtree_mods_free(mods, n);
-	if (!src->found && sv)
-		src->listed = sv->owner;
-	if (!src->found && running_exports(t))
-		resolve_running(t, sym, src);
 }
 
 /* ---- the checks ---- */
@@ -553,27 +189,64 @@ static char *vermagic_diff(const char *mod, const char *kern)
 	return mm_strbuf_steal(&out);
 }
 
+/* check_modinfo() on a module without a version magic. */
+static void check_no_vermagic(struct findings_target *t, struct findings *f)
+{
+	struct finding *fd;
+
+	if (t->config.force_load)
+		fd = add(f, FINDING_WARNING, "vermagic", 0,
+			 "no version magic: the kernel loads it as forced (taint F)");
+	else
+		fd = add(f, FINDING_BLOCKER, "vermagic", ENOEXEC,
+			 "no version magic: the kernel refuses it");
+	about(fd, NULL, "vermagic");
+	hint_rebuild(fd, t, "", "");
+}
+
+/*
+ * Version magic VM is not the kernel's (MINE and KERN: what is compared of
+ * each). With symbol versions on both sides, the kernel ignores the release.
+ */
+static void vermagic_mismatch(struct findings_target *t, struct ko *ko, const char *vm,
+			      const char *mine, const char *kern, struct findings *f)
+{
+	const struct ko_version *versions;
+	char *diff = vermagic_diff(vm, t->vermagic);
+	struct finding *fd;
+	size_t nv;
+
+	if (ko_versions(ko, &versions, &nv) < 0)
+		nv = 0;
+	if (has_word(t->vermagic, "modversions") && nv > 0 &&
+	    strcmp(vermagic_flags(mine), vermagic_flags(kern)) == 0) {
+		fd = add(f, FINDING_WARNING, "vermagic", 0,
+			 "version magic '%s' is not the kernel's '%s' (from %s): %s; the kernel "
+			 "ignores the release since the module has symbol versions",
+			 vm, t->vermagic, t->vermagic_source, diff);
+		hint_rebuild(fd, t, "nothing, if the symbol versions match; to be sure, ", "");
+	} else {
+		fd = add(f, FINDING_BLOCKER, "vermagic", ENOEXEC,
+			 "version magic '%s' should be '%s' (from %s): %s", vm, t->vermagic,
+			 t->vermagic_source, diff);
+		hint_rebuild(fd, t, "", "");
+	}
+	about(fd, NULL, "vermagic");
+	free(diff);
+}
+
 /* check_modinfo(): vermagic against the kernel's, same_magic() semantics. */
-static void check_vermagic(struct findings_target *t, struct ko *ko, bool has_versions,
-			   struct findings *f)
+static void check_vermagic(struct findings_target *t, struct ko *ko, struct findings *f)
 {
 	const char *vm = ko_modinfo_get(ko, "vermagic");
-	char *mine, *kern, *diff;
-	bool modversions;
+	char *mine, *kern;
 	struct finding *fd;
 
 	if (!vm) {
-		if (t->config.force_load) {
-			fd = add(f, FINDING_WARNING, "vermagic", 0,
-				 "no version magic: the kernel loads it as forced (taint F)");
-		} else {
-			fd = add(f, FINDING_BLOCKER, "vermagic", ENOEXEC,
-				 "no version magic: the kernel refuses it");
-		}
-		about(fd, NULL, "vermagic");
-		hint_rebuild(fd, t, "", "");
+		check_no_vermagic(t, f);
 		return;
 	}
+	findings_target_sample(t);
 	if (!t->vermagic) {
 		fd = add(f, FINDING_WARNING, "vermagic", 0,
 			 "the version magic of %s is unknown (no in-tree module, no headers): "
@@ -592,28 +265,9 @@ static void check_vermagic(struct findings_target *t, struct ko *ko, bool has_ve
 			 t->vermagic_partial ? " in release and configuration" : "",
 			 t->vermagic_source);
 		about(fd, NULL, "vermagic");
-		free(mine);
-		free(kern);
-		return;
-	}
-	/* With symbol versions on both sides, the kernel ignores the release. */
-	modversions = has_word(t->vermagic, "modversions");
-	diff = vermagic_diff(vm, t->vermagic);
-	if (modversions && has_versions &&
-	    strcmp(vermagic_flags(mine), vermagic_flags(kern)) == 0) {
-		fd = add(f, FINDING_WARNING, "vermagic", 0,
-			 "version magic '%s' is not the kernel's '%s' (from %s): %s; the kernel "
-			 "ignores the release since the module has symbol versions",
-			 vm, t->vermagic, t->vermagic_source, diff);
-		hint_rebuild(fd, t, "nothing, if the symbol versions match; to be sure, ", "");
 	} else {
-		fd = add(f, FINDING_BLOCKER, "vermagic", ENOEXEC,
-			 "version magic '%s' should be '%s' (from %s): %s", vm, t->vermagic,
-			 t->vermagic_source, diff);
-		hint_rebuild(fd, t, "", "");
+		vermagic_mismatch(t, ko, vm, mine, kern, f);
 	}
-	about(fd, NULL, "vermagic");
-	free(diff);
 	free(mine);
 	free(kern);
 }
@@ -624,6 +278,7 @@ static void check_arch(struct findings_target *t, struct ko *ko, struct findings
 	const struct ko_elf_info *elf;
 	struct finding *fd;
 
+	findings_target_sample(t);
 	if (!t->have_elf || ko_elf_info(ko, &elf) < 0)
 		return;
 	if (elf->machine == t->machine && elf->elfclass == t->elfclass)
@@ -727,12 +382,21 @@ struct import_ctx {
 	size_t nproprietary;
 };
 
+/* Does the kernel check symbol versions? Its configuration says, else its version magic. */
+static bool target_modversions(struct findings_target *t)
+{
+	if (t->kconfig)
+		return t->config.modversions;
+	findings_target_sample(t);
+	return t->vermagic && has_word(t->vermagic, "modversions");
+}
+
 static void check_import_crc(struct import_ctx *c, const struct ko_import *im,
 			     const struct symbol_source *src, struct findings *f)
 {
 	struct finding *fd;
 
-	if (!src->has_crc || !has_word(c->t->vermagic ? c->t->vermagic : "", "modversions"))
+	if (!src->has_crc || !target_modversions(c->t))
 		return;
 	if (!im->has_crc) {
 		if (!c->nversions) {
@@ -764,50 +428,47 @@ static void check_import_crc(struct import_ctx *c, const struct ko_import *im,
 	}
 }
 
-static void check_import(struct import_ctx *c, const struct ko_import *im, struct findings *f)
+/* resolve_symbol() found no export of IM: simplify_symbols() fails the load (ENOENT). */
+static void report_unresolved(struct import_ctx *c, const struct ko_import *im,
+			      const struct symbol_source *src, struct findings *f)
 {
-	struct symbol_source src;
 	struct finding *fd;
 
-	if (ignored_undefined(im->name))
+	if (src->listed) {
+		fd = add(f, FINDING_BLOCKER, "unresolved", ENOENT,
+			 "%s: exported by module %s (%s), which is not in the tree", im->name,
+			 src->listed, modtree_symvers_path(c->t->symvers));
+		hint(fd, "install module %s into %s and run depmod %s", src->listed,
+		     modtree_dir(c->t->mt), c->t->kver);
+	} else if (!c->t->symvers && !findings_running_exports(c->t)) {
+		c->unknown++;
 		return;
-	resolve(c->t, im->name, c->name, &src);
-	if (!src.found) {
-		if (src.listed) {
-			fd = add(f, FINDING_BLOCKER, "unresolved", ENOENT,
-				 "%s: exported by module %s (%s), which is not in the tree",
-				 im->name, src.listed, modtree_symvers_path(c->t->symvers));
-			hint(fd, "install module %s into %s and run depmod %s", src.listed,
-			     modtree_dir(c->t->mt), c->t->kver);
-		} else if (!c->t->symvers && !running_exports(c->t)) {
-			c->unknown++;
-			return;
-		} else {
-			fd = add(f, FINDING_BLOCKER, "unresolved", ENOENT,
-				 "%s: unknown symbol: the kernel does not export it and "
-				 "no module in the tree exports it",
-				 im->name);
-			hint(fd,
-			     "install the module that exports %s into %s and run depmod %s, or "
-			     "rebuild this one against %s's headers",
-			     im->name, modtree_dir(c->t->mt), c->t->kver, c->t->kver);
-		}
-		about(fd, im->name, NULL);
-		return;
+	} else {
+		fd = add(f, FINDING_BLOCKER, "unresolved", ENOENT,
+			 "%s: unknown symbol: the kernel does not export it and "
+			 "no module in the tree exports it",
+			 im->name);
+		hint(fd,
+		     "install the module that exports %s into %s and run depmod %s, or "
+		     "rebuild this one against %s's headers",
+		     im->name, modtree_dir(c->t->mt), c->t->kver, c->t->kver);
 	}
-	if (src.kallsyms)
-		c->kallsyms++;
-	if (src.owner)
-		need_add(&c->needs, &c->nneeds, src.owner, im->name);
-	if (src.gpl_known && src.gpl)
-		c->uses_gpl_only = true;
-	if (src.owner && src.proprietary) {
+	about(fd, im->name, NULL);
+}
+
+/* How IM is exported: GPL-only, from a proprietary module, in a namespace. */
+static void check_import_export(struct import_ctx *c, const struct ko_import *im,
+				const struct symbol_source *src, struct findings *f)
+{
+	struct finding *fd;
+
+	if (src->owner && src->proprietary) {
 		c->proprietary = mm_reallocarray(c->proprietary, c->nproprietary + 1,
 						 sizeof(*c->proprietary));
 		c->proprietary[c->nproprietary].symbol = im->name;
-		c->proprietary[c->nproprietary++].owner = src.owner;
+		c->proprietary[c->nproprietary++].owner = src->owner;
 	}
-	if (src.gpl_known && src.gpl && !c->gpl_compatible) {
+	if (src->gpl_known && src->gpl && !c->gpl_compatible) {
 		fd = add(
 			f, FINDING_BLOCKER, "license", ENOENT,
 			"%s: GPL-only symbol, and the module's license '%s' is not GPL-compatible: "
@@ -817,16 +478,36 @@ static void check_import(struct import_ctx *c, const struct ko_import *im, struc
 		hint(fd, "use only symbols exported without _GPL, or license the module under a "
 			 "GPL-compatible license (MODULE_LICENSE(\"GPL\"))");
 	}
-	if (src.ns && !imports_ns(c->ko, src.ns)) {
+	if (src->ns && !imports_ns(c->ko, src->ns)) {
 		bool allowed = c->t->config.missing_ns_allowed;
 
 		fd = add(f, allowed ? FINDING_WARNING : FINDING_BLOCKER, "namespace",
 			 allowed ? 0 : EINVAL,
 			 "%s: module uses symbol from namespace %s, but does not import it",
-			 im->name, src.ns);
+			 im->name, src->ns);
 		about(fd, im->name, "import_ns");
-		hint(fd, "add MODULE_IMPORT_NS(%s) to the module's source and rebuild it", src.ns);
+		hint(fd, "add MODULE_IMPORT_NS(%s) to the module's source and rebuild it", src->ns);
 	}
+}
+
+static void check_import(struct import_ctx *c, const struct ko_import *im, struct findings *f)
+{
+	struct symbol_source src;
+
+	if (ignored_undefined(im->name))
+		return;
+	findings_resolve(c->t, im->name, c->name, &src);
+	if (!src.found) {
+		report_unresolved(c, im, &src, f);
+		return;
+	}
+	if (src.kallsyms)
+		c->kallsyms++;
+	if (src.owner)
+		need_add(&c->needs, &c->nneeds, src.owner, im->name);
+	if (src.gpl_known && src.gpl)
+		c->uses_gpl_only = true;
+	check_import_export(c, im, &src, f);
 	check_import_crc(c, im, &src, f);
 }
 
@@ -942,7 +623,7 @@ static void check_imports(struct findings_target *t, struct ko *ko, struct findi
 
 	c.name = ko_name(ko);
 	c.license = ko_modinfo_get(ko, "license");
-	c.gpl_compatible = license_is_gpl_compatible(c.license);
+	c.gpl_compatible = findings_license_gpl(c.license);
 	if (ko_versions(ko, &c.versions, &c.nversions) < 0) {
 		c.versions = NULL;
 		c.nversions = 0;
@@ -970,12 +651,12 @@ static void check_imports(struct findings_target *t, struct ko *ko, struct findi
 }
 
 /* set_license(): a license the kernel does not know as GPL-compatible taints it. */
-static void check_license(struct ko *ko, struct findings *f)
+static void check_license(struct findings_target *t MM_UNUSED, struct ko *ko, struct findings *f)
 {
 	const char *license = ko_modinfo_get(ko, "license");
 	struct finding *fd;
 
-	if (license_is_gpl_compatible(license))
+	if (findings_license_gpl(license))
 		return;
 	if (license)
 		fd = add(f, FINDING_WARNING, "license", 0,
@@ -998,7 +679,7 @@ static const char *exported_elsewhere(struct findings_target *t, const char *sym
 
 	if (sv && strcmp(sv->owner, "vmlinux") == 0)
 		return "vmlinux";
-	if (running_exports(t) && kernel_symbols_find(t->ksyms, sym, &owner) &&
+	if (findings_running_exports(t) && kernel_symbols_find(t->ksyms, sym, &owner) &&
 	    strcmp(owner, self) != 0)
 		return owner;
 	return NULL;
@@ -1169,57 +850,49 @@ static void check_enforced(const struct ko_signature *sig, int trusted, struct f
 	}
 }
 
-/* The running kernel's own state: add_unformed_module(), mod_sysfs_init(), may_init_module(). */
-static void check_kernel_state(struct ko *ko, struct findings *f)
+/* module_sig_check() on the running kernel; an unreadable signature is check_signature()'s. */
+static void check_sig_required(struct ko *ko, struct findings *f)
+{
+	const struct ko_signature *sig;
+	bool enforced;
+	char *lockdown;
+	int trusted;
+
+	if (ko_signature(ko, &sig) < 0)
+		return;
+	enforced = kernel_sig_enforced();
+	trusted = key_trusted(sig);
+	lockdown = kernel_lockdown();
+	if (enforced)
+		check_enforced(sig, trusted, f, EKEYREJECTED,
+			       "the kernel enforces module signatures (module.sig_enforce)",
+			       "sig_enforce");
+	if (lockdown) {
+		char *why = mm_asprintf("the kernel is locked down (%s)", lockdown);
+
+		check_enforced(sig, trusted, f, EPERM, why, "lockdown");
+		free(why);
+		free(lockdown);
+	} else if (!enforced && sig && trusted == 0) {
+		/* Where signatures are not required, an unknown key only taints. */
+		struct finding *fd = add(f, FINDING_WARNING, "signature", 0,
+					 "signed with a key the running kernel does not have: "
+					 "loading taints it (E), and fails where signatures are "
+					 "enforced");
+
+		about(fd, NULL, "signature");
+		hint(fd, "sign it with a key in the kernel's trusted keyrings, or enroll "
+			 "this one (mokutil --import)");
+	}
+}
+
+/* add_unformed_module(), mod_sysfs_init(): a module of that name is there already. */
+static void check_loaded(struct ko *ko, struct findings *f)
 {
 	const char *name = ko_name(ko);
-	enum kernel_mod_state state;
-	const struct ko_signature *sig;
+	enum kernel_mod_state state = kernel_module_state(name);
 	struct finding *fd;
-	char *lockdown;
 
-	if (!kernel_has_modules()) {
-		fd = add(f, FINDING_BLOCKER, "kernel-state", ENOSYS,
-			 "the running kernel has no loadable-module support (no /proc/modules)");
-		about(fd, NULL, "modules");
-		hint(fd, "build the module into the kernel, or boot a kernel with CONFIG_MODULES");
-		return;
-	}
-	if (kernel_modules_disabled()) {
-		fd = add(f, FINDING_BLOCKER, "kernel-state", EPERM,
-			 "module loading is disabled (/proc/sys/kernel/modules_disabled is 1)");
-		about(fd, NULL, "modules_disabled");
-		hint(fd, "reboot: modules_disabled cannot be reset while the kernel runs");
-	}
-	/* module_sig_check(); an unreadable signature is check_signature()'s to say. */
-	if (ko_signature(ko, &sig) == 0) {
-		bool enforced = kernel_sig_enforced(), locked;
-		int trusted = key_trusted(sig);
-
-		lockdown = kernel_lockdown();
-		locked = lockdown != NULL;
-		if (enforced)
-			check_enforced(sig, trusted, f, EKEYREJECTED,
-				       "the kernel enforces module signatures (module.sig_enforce)",
-				       "sig_enforce");
-		if (lockdown) {
-			char *why = mm_asprintf("the kernel is locked down (%s)", lockdown);
-
-			check_enforced(sig, trusted, f, EPERM, why, "lockdown");
-			free(why);
-			free(lockdown);
-		}
-		/* Where signatures are not required, an unknown key only taints. */
-		if (!enforced && !locked && sig && trusted == 0) {
-			fd = add(f, FINDING_WARNING, "signature", 0,
-				 "signed with a key the running kernel does not have: loading "
-				 "taints it (E), and fails where signatures are enforced");
-			about(fd, NULL, "signature");
-			hint(fd, "sign it with a key in the kernel's trusted keyrings, or enroll "
-				 "this one (mokutil --import)");
-		}
-	}
-	state = kernel_module_state(name);
 	if (state == KERNEL_MOD_LIVE || state == KERNEL_MOD_COMING || state == KERNEL_MOD_GOING) {
 		char *build = loaded_build(ko, name);
 
@@ -1237,6 +910,28 @@ static void check_kernel_state(struct ko *ko, struct findings *f)
 		hint(fd, "nothing: the kernel has it; a separate module needs a kernel built "
 			 "without it");
 	}
+}
+
+/* The running kernel's own state: add_unformed_module(), mod_sysfs_init(), may_init_module(). */
+static void check_kernel_state(struct ko *ko, struct findings *f)
+{
+	struct finding *fd;
+
+	if (!kernel_has_modules()) {
+		fd = add(f, FINDING_BLOCKER, "kernel-state", ENOSYS,
+			 "the running kernel has no loadable-module support (no /proc/modules)");
+		about(fd, NULL, "modules");
+		hint(fd, "build the module into the kernel, or boot a kernel with CONFIG_MODULES");
+		return;
+	}
+	if (kernel_modules_disabled()) {
+		fd = add(f, FINDING_BLOCKER, "kernel-state", EPERM,
+			 "module loading is disabled (/proc/sys/kernel/modules_disabled is 1)");
+		about(fd, NULL, "modules_disabled");
+		hint(fd, "reboot: modules_disabled cannot be reset while the kernel runs");
+	}
+	check_sig_required(ko, f);
+	check_loaded(ko, f);
 }
 
 /* module_sig_check(): what the signature means on this kernel. */
@@ -1308,11 +1003,48 @@ static void sort_findings(struct findings *f)
 	free(tmp);
 }
 
+/* modprobe.d's blacklist: a fact for modprobe, none for the kernel. */
+static void check_blacklist(struct findings_target *t, struct ko *ko, struct findings *f)
+{
+	struct finding *fd;
+
+	if (!modtree_blacklisted(t->mt, ko_name(ko)))
+		return;
+	fd = add(f, FINDING_INFO, "blacklist", 0,
+		 "modprobe.d blacklists %s: modprobe loads it by its name, never by an alias",
+		 ko_name(ko));
+	about(fd, NULL, "blacklist");
+}
+
+/* What the kernel's own state says: the running one's, else a built-in module of that name. */
+static void check_state(struct findings_target *t, struct ko *ko, struct findings *f)
+{
+	if (t->running)
+		check_kernel_state(ko, f);
+	else
+		check_builtin(t, ko, f);
+}
+
+/* Every check, in the kernel's order, with the errnos its findings name (a load fails with). */
+static const struct check {
+	void (*run)(struct findings_target *t, struct ko *ko, struct findings *f);
+	int errs[5]; /* 0 ends the list */
+} checks[] = {
+	{ check_arch, { ENOEXEC } },
+	{ check_vermagic, { ENOEXEC } },
+	{ check_imports, { ENOEXEC, ENOENT, EINVAL } },
+	{ check_exports, { ENOEXEC } },
+	{ check_license, { 0 } },
+	{ check_taints, { 0 } },
+	{ check_signature, { EKEYREJECTED } },
+	{ check_blacklist, { 0 } },
+	{ check_state, { ENOSYS, EPERM, EKEYREJECTED, EEXIST, EINVAL } },
+};
+
 int findings_check(struct findings_target *t, struct ko *ko, struct findings *out)
 {
-	const struct ko_version *v;
 	const struct ko_modinfo *kv;
-	size_t nv, nkv;
+	size_t nkv;
 	int err;
 
 	memset(out, 0, sizeof(*out));
@@ -1320,27 +1052,8 @@ int findings_check(struct findings_target *t, struct ko *ko, struct findings *ou
 	err = ko_modinfo(ko, &kv, &nkv);
 	if (err < 0)
 		return err;
-	if (ko_versions(ko, &v, &nv) < 0)
-		nv = 0;
-	check_arch(t, ko, out);
-	check_vermagic(t, ko, nv > 0, out);
-	check_imports(t, ko, out);
-	check_exports(t, ko, out);
-	check_license(ko, out);
-	check_taints(t, ko, out);
-	check_signature(t, ko, out);
-	if (modtree_blacklisted(t->mt, ko_name(ko))) {
-		struct finding *fd = add(out, FINDING_INFO, "blacklist", 0,
-					 "modprobe.d blacklists %s: modprobe loads it by its name, "
-					 "never by an alias",
-					 ko_name(ko));
-
-		about(fd, NULL, "blacklist");
-	}
-	if (t->running)
-		check_kernel_state(ko, out);
-	else
-		check_builtin(t, ko, out);
+	for (size_t i = 0; i < MM_ARRAY_SIZE(checks); i++)
+		checks[i].run(t, ko, out);
 	sort_findings(out);
 	return 0;
 }
