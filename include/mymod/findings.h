@@ -7,14 +7,19 @@
  * signature, its own state) made beforehand, as data: from the module
  * file (ko), the module directory (modtree) and, for the running kernel,
  * the kernel layer. Each finding says what is wrong and what to do, and
- * names the errno the kernel fails the load with, so the same findings
- * explain a load that failed.
+ * names the errno the kernel fails the load with.
+ *
+ * The one place that puts the kernel's facts into words: after the kernel
+ * refused a load or an unload, findings_explain_load() and
+ * findings_explain_unload() explain it, in the words of the check that
+ * predicted the cause where one did.
  */
 #pragma once
 
 #include <stdbool.h>
 #include <stddef.h>
 
+struct kernel_event;
 struct ko;
 struct modtree;
 
@@ -33,7 +38,8 @@ struct finding {
 	 * Stable identifier: "vermagic", "arch", "modversion", "unresolved",
 	 * "dependency", "license", "namespace", "duplicate-export",
 	 * "signature", "out-of-tree", "staging", "retpoline", "kernel-state",
-	 * "unverified", "blacklist".
+	 * "unverified", "blacklist"; in an explanation also "refusal" (what the
+	 * kernel said, or its errno, in words) and "unload".
 	 */
 	const char *code;
 	char *symbol;  /* the symbol it is about, or NULL */
@@ -74,10 +80,28 @@ const char *findings_target_vermagic(struct findings_target *t, const char **sou
 int findings_check(struct findings_target *t, struct ko *ko, struct findings *out);
 
 /*
- * After the kernel refused KO with errno ERR (positive or negative):
- * the findings that explain it, those whose err is ERR: its blockers, or
- * when none is, the other findings with that errno.
- * *OUT is empty when none does (the cause is then outside what can be
- * checked beforehand, e.g. the module's init function failed).
+ * The one explanation of the kernel's refusal to load KO: ERR (positive or
+ * negative) as kernel_load() returned it, and EVENTS what the kernel
+ * logged about KO meanwhile (kernel_log_events(); may be none). One
+ * finding per cause, in the order the kernel met them; each message names
+ * the errno, and a hint already given by an earlier finding is NULL.
+ *
+ * A cause the kernel logged is told in the words of the check that
+ * predicts it, where one does (then its hint also says how to force the
+ * load, where an option can); else in the kernel's. With no such event,
+ * the checks' blockers with that errno explain it, else their warnings,
+ * else what the errno means for KO and the kernel's state (e.g. an init
+ * function's own error). MT is the module directory the checks read (the
+ * command's own, so that nothing reads it twice); NULL: no checks. The
+ * checks run only when the loader may have returned ERR, and only those
+ * that can give it.
  */
-int findings_for_load_error(struct modtree *mt, struct ko *ko, int err, struct findings *out);
+void findings_explain_load(struct modtree *mt, struct ko *ko, int err,
+			   const struct kernel_event *events, size_t nevents, struct findings *out);
+
+/*
+ * The explanation of a refused unload of NAME: ERR as kernel_unload() or
+ * kernel_wait_unused() returned it. One finding; reads NAME's state,
+ * holders and reference count.
+ */
+void findings_explain_unload(int err, const char *name, struct findings *out);

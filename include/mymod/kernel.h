@@ -10,9 +10,9 @@
  *
  * Functions that can fail return 0 or a negative errno and describe the
  * failure with mm_fail(). The exceptions are kernel_load(), kernel_unload()
- * and kernel_wait_unused(): their errno goes to kernel_explain_load() or
- * kernel_explain_unload(), which put it, the module and the kernel log into
- * words (for `mymod load`, and for `mymod check` to reuse).
+ * and kernel_wait_unused(): they report facts only, their errno and (for a
+ * load) the kernel log's records parsed into events, which the findings
+ * layer puts into words (findings_explain_load(), findings_explain_unload()).
  */
 #pragma once
 
@@ -32,6 +32,13 @@ const char *kernel_release(void);
 
 /* The machine it runs on, as uname -m says ("x86_64"); "unknown" if uname fails. */
 const char *kernel_machine(void);
+
+/*
+ * The ELF machine (e_machine) of the modules a kernel running on uname's
+ * MACHINE loads: "x86_64", "i686", "ppc64le", "armv7l"...; EM_NONE when
+ * unknown.
+ */
+unsigned int kernel_elf_machine(const char *machine);
 
 /* ---- What is loaded ---- */
 
@@ -155,11 +162,27 @@ enum kernel_load_method kernel_load_method(struct ko *ko, unsigned int flags);
 /*
  * Load KO with the parameter string PARAMS ("a=1 b=2", may be "").
  * Returns 0 or the system call's -errno, which may be the module's init
- * function's own error; no message: kernel_explain_load() gives it. When
- * the module's image cannot be mapped (ko_elf_image()), -ENOMEM before
- * any system call.
+ * function's own error; no message (kernel_log_events() says what the
+ * kernel logged about it). When the module's image cannot be mapped
+ * (ko_elf_image()), -ENOMEM before any system call.
  */
 int kernel_load(struct ko *ko, const char *params, unsigned int flags);
+
+/* Who can make a load fail with an errno. */
+enum kernel_errno_source {
+	KERNEL_ERRNO_LOADER, /* the loader only (ENOEXEC, the key errors, ETXTBSY, ...) */
+	KERNEL_ERRNO_EITHER, /* the loader or the module's init function (ENOENT, EINVAL, ...) */
+	KERNEL_ERRNO_INIT,   /* the module's init function only: the loader never returns it */
+};
+
+/* Who can have returned ERR (positive or negative) from kernel_load(). */
+enum kernel_errno_source kernel_load_errno_source(int err);
+
+/* Is ERR one that a signature the kernel refused fails a load with (module_sig_check())? */
+bool kernel_sig_errno(int err);
+
+/* "ENODEV"; "E<number>" for an unknown one. */
+const char *kernel_errno_name(int err);
 
 /* ---- Unloading ---- */
 
@@ -244,29 +267,3 @@ struct kernel_event {
 void kernel_log_events(const char *const *lines, size_t n, struct kernel_event **events,
 		       size_t *nevents);
 void kernel_events_free(struct kernel_event *events, size_t n);
-
-/* ---- Explaining a failure ---- */
-
-struct kernel_explain {
-	char *what; /* the failure in words, one line, e.g. "hello_fail's init function failed:
-		       ENODEV (No such device)" */
-	char *hint; /* what to do, one line; NULL when there is nothing better to say */
-};
-
-/* "ENODEV"; "E<number>" for an unknown one. */
-const char *kernel_errno_name(int err);
-
-/*
- * Explain a failed load: ERR (positive or negative errno) as kernel_load()
- * returned it for KO (may be NULL), with LOG the kernel_log_read() lines
- * (may be empty). Reads vermagic and the ELF header from KO, the running
- * kernel's release, modules_disabled and lockdown as the errno needs.
- * Free with kernel_explain_free().
- */
-void kernel_explain_load(int err, struct ko *ko, const char *const *log, size_t nlog,
-			 struct kernel_explain *ex);
-
-/* Explain a failed unload of NAME; reads its holders and reference count. */
-void kernel_explain_unload(int err, const char *name, struct kernel_explain *ex);
-
-void kernel_explain_free(struct kernel_explain *ex);

@@ -47,6 +47,11 @@ void chain_free(struct chain *c)
 	free(c);
 }
 
+struct modtree *chain_modtree(const struct chain *c)
+{
+	return c->mt;
+}
+
 int chain_lookup(struct chain *c, const char *arg, const struct chain_root **roots, size_t *n)
 {
 	unsigned int *ids;

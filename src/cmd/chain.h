@@ -38,6 +38,9 @@ struct chain *chain_new(struct modtree *mt);
 /* Frees the chain, and the module directory chain_open() opened. */
 void chain_free(struct chain *c);
 
+/* The module directory the chain is on. */
+struct modtree *chain_modtree(const struct chain *c);
+
 /*
  * For a command: open the module directory (-b, -k), a chain on it, and
  * resolve ARG. Prints what fails, with HINT when nothing matches, and

@@ -96,38 +96,6 @@ static void print_log(const char *const *lines, size_t n)
 		fprintf(stderr, "  %s\n", lines[i]);
 }
 
-/* Warnings the kernel logged while it loaded NAME successfully (e.g. unknown parameters). */
-static void warn_from_log(struct kernel_log *log, const char *name)
-{
-	const char *const *lines;
-	size_t n;
-
-	if (!log || kernel_log_read(log, name, &lines, &n) < 0)
-		return;
-	for (size_t i = 0; i < n; i++)
-		if (strstr(lines[i], "unknown parameter"))
-			mm_warn("%s", lines[i]);
-}
-
-/* What mymod check finds that explains ERR: precise where the errno alone is not. */
-static void explain_with_findings(struct ko *ko, int err)
-{
-	struct modtree *mt;
-	struct findings f;
-
-	if (modtree_open(&mt) < 0)
-		return;
-	if (findings_for_load_error(mt, ko, err, &f) == 0) {
-		for (size_t i = 0; i < f.n; i++) {
-			mm_error("check found: %s: %s", f.v[i].code, f.v[i].message);
-			if (f.v[i].hint)
-				mm_hint("%s", f.v[i].hint);
-		}
-		findings_free(&f);
-	}
-	modtree_close(mt);
-}
-
 /* "would load NAME (PATH) with SYSCALL, parameters: ..., decompressed ..., ignoring ..." */
 static void describe(const struct load_opts *lo, struct ko *ko, const char *path,
 		     const char *params)
@@ -157,14 +125,37 @@ static void describe(const struct load_opts *lo, struct ko *ko, const char *path
 struct attempt {
 	int err;      /* 0 loaded, else kernel_load()'s -errno */
 	bool already; /* -EEXIST: someone else loaded it meanwhile */
-	struct kernel_explain ex;
 	struct kernel_log *log;
 	const char *const *lines; /* the kernel's messages about it (owned by log) */
 	size_t nlines;
+	struct kernel_event *events; /* those messages, parsed */
+	size_t nevents;
+	struct findings why; /* the explanation of a failure */
 };
 
-static void attempt_load(struct ko *ko, const char *pstr, const struct load_opts *lo,
-			 struct attempt *a)
+/* What the kernel logged about NAME during the attempt. */
+static void read_log(struct attempt *a, const char *name)
+{
+	if (!a->log || kernel_log_read(a->log, name, &a->lines, &a->nlines) < 0) {
+		a->nlines = 0;
+		return;
+	}
+	kernel_log_events(a->lines, a->nlines, &a->events, &a->nevents);
+}
+
+/* Why the kernel refused KO, on module directory MT (opened here for a file given by path). */
+static void explain(struct modtree *mt, struct ko *ko, struct attempt *a)
+{
+	struct modtree *own = NULL;
+
+	if (!mt && modtree_open(&own) == 0)
+		mt = own;
+	findings_explain_load(mt, ko, a->err, a->events, a->nevents, &a->why);
+	modtree_close(own);
+}
+
+static void attempt_load(struct modtree *mt, struct ko *ko, const char *pstr,
+			 const struct load_opts *lo, struct attempt *a)
 {
 	const char *name = ko_name(ko);
 
@@ -176,36 +167,40 @@ static void attempt_load(struct ko *ko, const char *pstr, const struct load_opts
 	if (kernel_log_open(&a->log) < 0)
 		a->log = NULL; /* e.g. dmesg_restrict: explain without the log */
 	a->err = kernel_load(ko, pstr, lo->flags);
-	if (a->err == 0) {
-		warn_from_log(a->log, name);
-		return;
-	}
 	if (a->err == -EEXIST && kernel_module_state(name) == KERNEL_MOD_LIVE) {
 		a->already = true;
 		return;
 	}
-	if (a->log && kernel_log_read(a->log, name, &a->lines, &a->nlines) < 0)
-		a->nlines = 0;
-	kernel_explain_load(a->err, ko, a->lines, a->nlines, &a->ex);
+	read_log(a, name);
+	/* Loaded: the kernel's warnings (e.g. unknown parameters) are worth passing on. */
+	for (size_t i = 0; a->err == 0 && i < a->nevents; i++)
+		if (a->events[i].kind == KERNEL_EVENT_PARAM_UNKNOWN)
+			mm_warn("%s", a->events[i].line);
+	if (a->err)
+		explain(mt, ko, a);
 }
 
 static void attempt_done(struct attempt *a)
 {
-	kernel_explain_free(&a->ex);
+	findings_free(&a->why);
+	kernel_events_free(a->events, a->nevents);
 	kernel_log_close(a->log);
 }
 
-static void report_failure(const char *path, struct ko *ko, const struct attempt *a)
+/* One line a cause, each with what to do (once), then what the kernel logged. */
+static void report_failure(const char *path, const struct attempt *a)
 {
-	mm_error("%s: %s", path, a->ex.what);
-	if (a->ex.hint)
-		mm_hint("%s", a->ex.hint);
-	explain_with_findings(ko, a->err);
+	for (size_t i = 0; i < a->why.n; i++) {
+		mm_error("%s: %s", path, a->why.v[i].message);
+		if (a->why.v[i].hint)
+			mm_hint("%s", a->why.v[i].hint);
+	}
 	print_log(a->lines, a->nlines);
 }
 
-static int load_file(const char *path, const char *config, char **params, int nparams,
-		     const struct load_opts *lo)
+/* Load the file at PATH; MT is the module directory it was found in (NULL: none opened). */
+static int load_file(struct modtree *mt, const char *path, const char *config, char **params,
+		     int nparams, const struct load_opts *lo)
 {
 	struct attempt a = { 0 };
 	enum kernel_mod_state state;
@@ -237,13 +232,13 @@ static int load_file(const char *path, const char *config, char **params, int np
 		ret = MM_EXIT_OK;
 		goto out;
 	}
-	attempt_load(ko, pstr, lo, &a);
+	attempt_load(mt, ko, pstr, lo, &a);
 	if (a.already)
 		printf("%s is already loaded\n", name);
 	if (a.err == 0 || a.already)
 		ret = MM_EXIT_OK;
 	else
-		report_failure(path, ko, &a);
+		report_failure(path, &a);
 out:
 	attempt_done(&a);
 	free(pstr);
@@ -312,7 +307,7 @@ static int load_name(const char *arg, char **params, int nparams, const struct l
 			ret = MM_EXIT_FAIL;
 			continue;
 		}
-		if (load_file(mods[i].path, config, params, nparams, lo) != MM_EXIT_OK)
+		if (load_file(mt, mods[i].path, config, params, nparams, lo) != MM_EXIT_OK)
 			ret = MM_EXIT_FAIL;
 		tried++;
 		free(config);
@@ -340,8 +335,8 @@ static void on_signal(int sig)
 }
 
 /* Load one module of the chain; a required one's failure is an error, a softdep's a warning. */
-static enum step_result load_step(const struct chain_step *s, char **params, int nparams,
-				  const struct load_opts *lo)
+static enum step_result load_step(struct modtree *mt, const struct chain_step *s, char **params,
+				  int nparams, const struct load_opts *lo)
 {
 	enum kernel_mod_state state = kernel_module_state(s->name);
 	bool tell = lo->dry_run || lo->verbose;
@@ -382,7 +377,7 @@ static enum step_result load_step(const struct chain_step *s, char **params, int
 		res = STEP_SKIPPED;
 		goto out;
 	}
-	attempt_load(ko, pstr, lo, &a);
+	attempt_load(mt, ko, pstr, lo, &a);
 	if (a.err == 0) {
 		res = STEP_LOADED;
 	} else if (a.already) {
@@ -390,11 +385,11 @@ static enum step_result load_step(const struct chain_step *s, char **params, int
 			printf("%s is already loaded\n", s->name);
 		res = STEP_SKIPPED;
 	} else if (s->required) {
-		report_failure(s->path, ko, &a);
+		report_failure(s->path, &a);
 	} else {
 		mm_warn("%s: not loaded: %s; going on without this soft dependency, as modprobe "
 			"does",
-			s->name, a.ex.what);
+			s->name, a.why.v[0].message);
 	}
 out:
 	attempt_done(&a);
@@ -432,18 +427,18 @@ static void rollback(const char *failed, const char **ours, size_t n)
 	struct mm_strbuf done = { 0 }, kept = { 0 };
 
 	for (size_t i = n; i-- > 0;) {
-		struct kernel_explain ex;
+		struct findings why;
 		int err = unload_ours(ours[i]);
 
 		if (err == 0 || err == -ENOENT) {
 			list_add(&done, ours[i]);
 			continue;
 		}
-		kernel_explain_unload(err, ours[i], &ex);
-		mm_error("ROLLBACK FAILED: %s stays loaded: %s", ours[i], ex.what);
-		if (ex.hint)
-			mm_hint("%s", ex.hint);
-		kernel_explain_free(&ex);
+		findings_explain_unload(err, ours[i], &why);
+		mm_error("ROLLBACK FAILED: %s stays loaded: %s", ours[i], why.v[0].message);
+		if (why.v[0].hint)
+			mm_hint("%s", why.v[0].hint);
+		findings_free(&why);
 		list_add(&kept, ours[i]);
 	}
 	if (n == 0)
@@ -459,8 +454,8 @@ static void rollback(const char *failed, const char **ours, size_t n)
 }
 
 /* Load the plan's modules in order; on a required one's failure (or a signal), undo. */
-static int run_chain(const struct chain_step *steps, size_t n, char **params, int nparams,
-		     const struct load_opts *lo)
+static int run_chain(struct modtree *mt, const struct chain_step *steps, size_t n, char **params,
+		     int nparams, const struct load_opts *lo)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 	struct sigaction sa = { .sa_handler = on_signal }, old[MM_ARRAY_SIZE(sigs)];
@@ -473,7 +468,7 @@ static int run_chain(const struct chain_step *steps, size_t n, char **params, in
 	for (size_t i = 0; i < MM_ARRAY_SIZE(sigs); i++)
 		sigaction(sigs[i], &sa, &old[i]);
 	for (size_t i = 0; i < n && !failed; i++) {
-		enum step_result r = load_step(&steps[i], params, nparams, lo);
+		enum step_result r = load_step(mt, &steps[i], params, nparams, lo);
 
 		if (r == STEP_LOADED)
 			ours[nours++] = steps[i].name;
@@ -550,7 +545,7 @@ static int load_with_deps(const char *arg, char **params, int nparams, const str
 		goto out;
 	}
 	steps = chain_steps(c, &nsteps);
-	ret = run_chain(steps, nsteps, params, nparams, lo);
+	ret = run_chain(chain_modtree(c), steps, nsteps, params, nparams, lo);
 out:
 	chain_free(c);
 	return ret;
@@ -619,7 +614,8 @@ static int run(int argc, char *argv[])
 	if (lo.with_deps)
 		return load_with_deps(argv[optind], argv + optind + 1, argc - optind - 1, &lo);
 	if (mm_is_path(argv[optind]))
-		return load_file(argv[optind], NULL, argv + optind + 1, argc - optind - 1, &lo);
+		return load_file(NULL, argv[optind], NULL, argv + optind + 1, argc - optind - 1,
+				 &lo);
 	return load_name(argv[optind], argv + optind + 1, argc - optind - 1, &lo);
 }
 

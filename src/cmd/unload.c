@@ -7,6 +7,7 @@
 
 #include "chain.h"
 #include "mymod/cmd.h"
+#include "mymod/findings.h"
 #include "mymod/kernel.h"
 #include "mymod/modtree.h"
 #include "mymod/util.h"
@@ -73,7 +74,7 @@ static bool builtin(const char *name)
 
 static int unload_one(const char *arg, const struct unload_opts *uo)
 {
-	struct kernel_explain ex;
+	struct findings why;
 	char *name = mm_modname_from_path(arg);
 	int err = 0, ret = MM_EXIT_OK;
 
@@ -96,11 +97,11 @@ static int unload_one(const char *arg, const struct unload_opts *uo)
 			printf("unloaded %s\n", name);
 		goto out;
 	}
-	kernel_explain_unload(err, name, &ex);
-	mm_error("%s", ex.what);
-	if (ex.hint)
-		mm_hint("%s", ex.hint);
-	kernel_explain_free(&ex);
+	findings_explain_unload(err, name, &why);
+	mm_error("%s", why.v[0].message);
+	if (why.v[0].hint)
+		mm_hint("%s", why.v[0].hint);
+	findings_free(&why);
 	ret = MM_EXIT_FAIL;
 out:
 	free(name);
@@ -112,7 +113,7 @@ out:
 /* Unload chain module S if nothing uses it (no holder, reference count 0); else keep it. */
 static void unload_if_unused(const struct chain_step *s, const struct unload_opts *uo)
 {
-	struct kernel_explain ex;
+	struct findings why;
 	char **holders = NULL;
 	size_t nholders = 0;
 	long refcnt;
@@ -138,9 +139,9 @@ static void unload_if_unused(const struct chain_step *s, const struct unload_opt
 			printf("unloaded %s\n", s->name);
 		return;
 	}
-	kernel_explain_unload(err, s->name, &ex);
-	mm_warn("kept %s: %s", s->name, ex.what);
-	kernel_explain_free(&ex);
+	findings_explain_unload(err, s->name, &why);
+	mm_warn("kept %s: %s", s->name, why.v[0].message);
+	findings_free(&why);
 }
 
 /*

@@ -68,6 +68,14 @@ struct finding *findings_push(struct findings *f, enum finding_severity sev, con
 	return fd;
 }
 
+struct finding *findings_take(struct findings *to, struct findings *from, size_t i)
+{
+	to->v = mm_reallocarray(to->v, to->n + 1, sizeof(*to->v));
+	to->v[to->n] = from->v[i];
+	memset(&from->v[i], 0, sizeof(from->v[i]));
+	return &to->v[to->n++];
+}
+
 static struct finding *add(struct findings *f, enum finding_severity sev, const char *code, int err,
 			   const char *fmt, ...)
 {
@@ -1041,6 +1049,14 @@ static const struct check {
 	{ check_state, { ENOSYS, EPERM, EKEYREJECTED, EEXIST, EINVAL } },
 };
 
+static bool names_errno(const struct check *c, int err)
+{
+	for (size_t i = 0; i < MM_ARRAY_SIZE(c->errs) && c->errs[i]; i++)
+		if (c->errs[i] == err)
+			return true;
+	return false;
+}
+
 int findings_check(struct findings_target *t, struct ko *ko, struct findings *out)
 {
 	const struct ko_modinfo *kv;
@@ -1058,38 +1074,20 @@ int findings_check(struct findings_target *t, struct ko *ko, struct findings *ou
 	return 0;
 }
 
-int findings_for_load_error(struct modtree *mt, struct ko *ko, int err, struct findings *out)
+void findings_check_errno(struct findings_target *t, struct ko *ko, int err, struct findings *out)
 {
-	struct findings_target *t;
-	struct findings all;
-	bool blocked = false;
-	int r;
+	struct findings all = { 0 };
+	const struct ko_modinfo *kv;
+	size_t nkv;
 
 	memset(out, 0, sizeof(*out));
-	if (err < 0)
-		err = -err;
-	r = findings_target_open(mt, &t);
-	if (r < 0)
-		return r;
-	r = findings_check(t, ko, &all);
-	findings_target_close(t);
-	if (r < 0)
-		return r;
+	if (ko_modinfo(ko, &kv, &nkv) < 0)
+		return;
+	for (size_t i = 0; i < MM_ARRAY_SIZE(checks); i++)
+		if (names_errno(&checks[i], err))
+			checks[i].run(t, ko, &all);
 	for (size_t i = 0; i < all.n; i++)
-		if (all.v[i].err == err && all.v[i].severity == FINDING_BLOCKER)
-			blocked = true;
-	for (size_t i = 0; i < all.n; i++) {
-		/* A blocker explains the refusal; facts then add nothing. */
-		if (all.v[i].err != err || (blocked && all.v[i].severity != FINDING_BLOCKER)) {
-			free(all.v[i].symbol);
-			free(all.v[i].field);
-			free(all.v[i].message);
-			free(all.v[i].hint);
-			continue;
-		}
-		out->v = mm_reallocarray(out->v, out->n + 1, sizeof(*out->v));
-		out->v[out->n++] = all.v[i];
-	}
-	free(all.v);
-	return 0;
+		if (all.v[i].err == err)
+			findings_take(out, &all, i);
+	findings_free(&all);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Shared inside the findings layer only: the target kernel (target.c),
- * where an imported symbol comes from (symbols.c), the checks (checks.c).
+ * where an imported symbol comes from (symbols.c), the checks (checks.c),
+ * the explanation of a refusal (explain.c).
  */
 #pragma once
 
@@ -77,3 +78,12 @@ bool findings_license_gpl(const char *license);
 /* Append a finding, taking MESSAGE and HINT (NULL when nothing need be done). */
 struct finding *findings_push(struct findings *f, enum finding_severity sev, const char *code,
 			      int err, char *message, char *hint);
+
+/* Move FROM's finding I to the end of TO (FROM's is left empty, for findings_free()). */
+struct finding *findings_take(struct findings *to, struct findings *from, size_t i);
+
+/*
+ * The findings of the checks that can fail a load with ERR (positive), in
+ * check order: what findings_check() finds with that errno, at less cost.
+ */
+void findings_check_errno(struct findings_target *t, struct ko *ko, int err, struct findings *out);

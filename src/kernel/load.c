@@ -223,3 +223,57 @@ int kernel_wait_unused(const char *name, long timeout_ms)
 		nanosleep(&step, NULL);
 	}
 }
+
+bool kernel_sig_errno(int err)
+{
+	switch (err < 0 ? -err : err) {
+	case EKEYREJECTED:
+	case EKEYEXPIRED:
+	case EKEYREVOKED:
+	case ENOKEY:
+	case EBADMSG:
+	case ENOPKG:
+		return true;
+	default:
+		return false;
+	}
+}
+
+enum kernel_errno_source kernel_load_errno_source(int err)
+{
+	if (kernel_sig_errno(err))
+		return KERNEL_ERRNO_LOADER;
+	switch (err < 0 ? -err : err) {
+	case ENOEXEC:
+	case ETXTBSY:
+	case EFAULT:
+	case EFBIG:
+	case ENOSYS:
+	case EOPNOTSUPP:
+		return KERNEL_ERRNO_LOADER;
+	case ENOENT:
+	case EINVAL:
+	case EEXIST:
+	case EPERM:
+	case EBUSY:
+	case ENOMEM:
+	case ENOSPC:
+		return KERNEL_ERRNO_EITHER;
+	default:
+		return KERNEL_ERRNO_INIT;
+	}
+}
+
+const char *kernel_errno_name(int err)
+{
+	static _Thread_local char buf[16];
+	const char *s;
+
+	if (err < 0)
+		err = -err;
+	s = strerrorname_np(err);
+	if (s)
+		return s;
+	snprintf(buf, sizeof(buf), "E%d", err);
+	return buf;
+}

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* Which kernel runs: its release and its machine. */
+#include <elf.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -46,4 +47,26 @@ const char *kernel_machine(void)
 	if (!u.machine[0] && uname(&u) < 0)
 		return "unknown";
 	return u.machine;
+}
+
+unsigned int kernel_elf_machine(const char *machine)
+{
+	static const struct {
+		const char *prefix;
+		unsigned int em;
+	} map[] = {
+		{ "x86_64", EM_X86_64 }, { "ia64", EM_IA_64 },	    { "aarch64", EM_AARCH64 },
+		{ "arm", EM_ARM },	 { "s390", EM_S390 },	    { "ppc64", EM_PPC64 },
+		{ "ppc", EM_PPC },	 { "riscv", EM_RISCV },	    { "mips", EM_MIPS },
+		{ "loongarch", 258 },	 { "sparc64", EM_SPARCV9 },
+	};
+
+	/* i386, i486, i586, i686. */
+	if (machine[0] == 'i' && machine[1] >= '3' && machine[1] <= '6' &&
+	    strcmp(machine + 2, "86") == 0)
+		return EM_386;
+	for (size_t i = 0; i < MM_ARRAY_SIZE(map); i++)
+		if (strncmp(machine, map[i].prefix, strlen(map[i].prefix)) == 0)
+			return map[i].em;
+	return EM_NONE;
 }

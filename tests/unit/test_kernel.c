@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The kernel layer without a kernel: explanations of failed loads and
- * unloads (from errno, the module file and kernel log lines), the kernel
- * log reader and its records parsed into events, on a fake sysroot
- * (MYMOD_SYSROOT's tree) in a temporary directory. Loads themselves run in
- * the vm suite.
+ * The kernel layer without a kernel: module state, the ELF machine of its
+ * modules, a load whose image cannot be mapped, the kernel log reader and
+ * its records parsed into events, on a fake sysroot (MYMOD_SYSROOT's tree)
+ * in a temporary directory. Loads themselves run in the vm suite;
+ * their explanations are findings' (test-explain.c).
  */
 #include <elf.h>
 #include <errno.h>
@@ -25,128 +25,6 @@
 #include "kotest.h"
 #include "mymod/kernel.h"
 #include "mymod/util.h"
-#include "src/kernel/kernel-internal.h"
-
-/* The running kernel's release, as the sysroot's /proc/sys/kernel/osrelease says. */
-#define RELEASE "9.9.9-sysroot"
-
-static int setup(void **state)
-{
-	if (sysroot_setup(state) < 0)
-		return -1;
-	sysroot_put("/proc/sys/kernel/osrelease", RELEASE "\n");
-	return 0;
-}
-
-static struct ko *hello(void)
-{
-	struct ko *ko = NULL;
-
-	if (ko_open(fixture("hello.ko"), &ko) < 0)
-		fail_msg("ko_open hello.ko: %s", mm_errmsg());
-	return ko;
-}
-
-/* Explain ERR for hello.ko with LOG; check what and hint contain the texts. */
-static void expect_load(int err, struct ko *ko, const char *const *log, size_t n, const char *what,
-			const char *hint)
-{
-	struct kernel_explain ex;
-
-	kernel_explain_load(err, ko, log, n, &ex);
-	assert_non_null(ex.what);
-	if (!strstr(ex.what, what))
-		fail_msg("what: [%s] lacks [%s]", ex.what, what);
-	if (hint && (!ex.hint || !strstr(ex.hint, hint)))
-		fail_msg("hint: [%s] lacks [%s]", ex.hint ? ex.hint : "(none)", hint);
-	kernel_explain_free(&ex);
-}
-
-static void test_init_failed(void **state MM_UNUSED)
-{
-	struct ko *ko = hello();
-	const char *log[] = { "hello: no device here" };
-
-	expect_load(-ENODEV, ko, log, 1, "hello's init function failed: ENODEV (No such device)",
-		    "no device to drive");
-	expect_load(EIO, ko, NULL, 0, "hello's init function failed: EIO (Input/output error)",
-		    NULL);
-	ko_close(ko);
-}
-
-static void test_bad_parameter(void **state MM_UNUSED)
-{
-	struct ko *ko = hello();
-	const char *log[] = { "hello: `abc' invalid for parameter `count'" };
-	const char *big[] = {
-		"hello: `aaaaaaaaaaaaaaaaaaaaaaa' too large for parameter `greeting'"
-	};
-
-	expect_load(-EINVAL, ko, log, 1,
-		    "parameter 'count' of hello: value 'abc' is invalid (EINVAL)",
-		    "mymod info hello");
-	expect_load(-ENOSPC, ko, big, 1,
-		    "parameter 'greeting' of hello: value 'aaaaaaaaaaaaaaaaaaaaaaa' is too long "
-		    "(ENOSPC)",
-		    NULL);
-	ko_close(ko);
-}
-
-static void test_unknown_symbols(void **state MM_UNUSED)
-{
-	struct ko *ko = hello();
-	const char *log[] = {
-		"hello: Unknown symbol foo_bar (err -2)",
-		"something else entirely",
-		"hello: Unknown symbol baz (err -2)",
-	};
-
-	expect_load(-ENOENT, ko, log, 3,
-		    "hello needs symbols that no loaded module provides: foo_bar, baz (ENOENT)",
-		    "mymod deps hello");
-	/* Without the log (not readable), say what it may be. */
-	expect_load(-ENOENT, ko, NULL, 0, "needs a symbol that no loaded module provides", "dmesg");
-	ko_close(ko);
-}
-
-static void test_vermagic(void **state MM_UNUSED)
-{
-	struct ko *ko = hello();
-	const char *log[] = { "hello: version magic '6.1.0-56-amd64 SMP preempt mod_unloax "
-			      "modversions ' should be '6.1.0-56-amd64 SMP preempt mod_unload "
-			      "modversions '" };
-	const char *crc[] = { "hello: disagrees about version of symbol module_layout" };
-	char *want;
-
-	expect_load(-ENOEXEC, ko, log, 1,
-		    "vermagic '6.1.0-56-amd64 SMP preempt mod_unloax modversions ' does not match "
-		    "this kernel's '6.1.0-56-amd64 SMP preempt mod_unload modversions '",
-		    "--force-vermagic");
-	expect_load(-ENOEXEC, ko, crc, 1,
-		    "its version (CRC) differs from this kernel's for module_layout (ENOEXEC)",
-		    "--force-modversion");
-	/* No log: the file's vermagic against the running release (the sysroot's). */
-	want = mm_asprintf("hello was built for kernel %s, this kernel is " RELEASE, test_kver());
-	expect_load(-ENOEXEC, ko, NULL, 0, want, NULL);
-	free(want);
-	ko_close(ko);
-}
-
-static void test_machine(void **state MM_UNUSED)
-{
-	size_t len;
-	uint8_t *data = slurp(fixture("hello.ko"), &len);
-	const char *log[] = { "Invalid architecture in ELF header: 183" };
-	struct ko *ko = NULL;
-
-	data[18] = 183; /* e_machine: EM_AARCH64 */
-	data[19] = 0;
-	assert_int_equal(ko_open_mem(data, len, "hello-arm.ko", &ko), 0);
-	expect_load(-ENOEXEC, ko, log, 1,
-		    "is built for AArch64 (ELF machine 183), this kernel runs on", "build it for");
-	ko_close(ko);
-	free(data);
-}
 
 /* The ELF machine of a kernel's modules, from uname's machine. */
 static void test_elf_machine(void **state MM_UNUSED)
@@ -224,76 +102,6 @@ static void test_load_unmappable(void **state MM_UNUSED)
 	unlink(path);
 	free(path);
 	free(data);
-}
-
-static void test_eperm(void **state MM_UNUSED)
-{
-	struct ko *ko = hello();
-
-	if (geteuid() != 0) {
-		expect_load(-EPERM, ko, NULL, 0, "needs root (CAP_SYS_MODULE) (EPERM)", "root");
-		ko_close(ko);
-		return;
-	}
-	sysroot_put("/proc/sys/kernel/modules_disabled", "1\n");
-	expect_load(-EPERM, ko, NULL, 0, "module loading is disabled", "reboot");
-	sysroot_put("/proc/sys/kernel/modules_disabled", "0\n");
-	sysroot_put("/sys/kernel/security/lockdown", "none [integrity] confidentiality\n");
-	expect_load(-EPERM, ko, NULL, 0, "locked down (integrity)", "sign the module");
-	sysroot_put("/sys/kernel/security/lockdown", "[none] integrity confidentiality\n");
-	expect_load(-EPERM, ko, NULL, 0, "operation not permitted", NULL);
-	ko_close(ko);
-}
-
-static void test_signature(void **state MM_UNUSED)
-{
-	struct ko *ko = hello(); /* unsigned */
-
-	expect_load(-EKEYREJECTED, ko, NULL, 0,
-		    "hello carries no signature and this kernel only loads signed modules", NULL);
-	ko_close(ko);
-}
-
-static void test_already_loaded(void **state MM_UNUSED)
-{
-	struct ko *ko = hello();
-
-	sysroot_put("/sys/module/hello/initstate", "live\n");
-	expect_load(-EEXIST, ko, NULL, 0, "hello is already loaded (EEXIST)", NULL);
-	sysroot_put("/sys/module/hello/initstate", "going\n");
-	expect_load(-EBUSY, ko, NULL, 0, "being loaded or removed", "try again");
-	ko_close(ko);
-}
-
-static void expect_unload(int err, const char *name, const char *what, const char *hint)
-{
-	struct kernel_explain ex;
-
-	kernel_explain_unload(err, name, &ex);
-	if (!strstr(ex.what, what))
-		fail_msg("what: [%s] lacks [%s]", ex.what, what);
-	if (hint && (!ex.hint || !strstr(ex.hint, hint)))
-		fail_msg("hint: [%s] lacks [%s]", ex.hint ? ex.hint : "(none)", hint);
-	kernel_explain_free(&ex);
-}
-
-static void test_unload(void **state MM_UNUSED)
-{
-	sysroot_put("/sys/module/crc_t10dif/initstate", "live\n");
-	sysroot_put("/sys/module/crc_t10dif/refcnt", "2\n");
-	sysroot_put("/sys/module/crc_t10dif/holders/t10_pi", "");
-	sysroot_put("/sys/module/crc_t10dif/holders/nvme_core", "");
-	expect_unload(-EWOULDBLOCK, "crc-t10dif",
-		      "crc-t10dif is in use by nvme_core, t10_pi, reference count 2 (EAGAIN)",
-		      "unload nvme_core, t10_pi first");
-	expect_unload(-ETIMEDOUT, "crc_t10dif", "reference count 2 (ETIMEDOUT)", "--timeout");
-	sysroot_put("/sys/module/crc_t10dif/initstate", "going\n");
-	expect_unload(-EBUSY, "crc_t10dif", "crc_t10dif is being removed right now", NULL);
-	sysroot_put("/sys/module/noexit/initstate", "live\n");
-	expect_unload(-EBUSY, "noexit", "no exit function", "--force");
-	expect_unload(-ENOENT, "absent", "absent is not loaded (ENOENT)", "mymod list");
-	sysroot_put("/sys/module/zswap/parameters/enabled", "Y\n");
-	expect_unload(-ENOENT, "zswap", "zswap is built into the kernel", NULL);
 }
 
 static void test_state(void **state MM_UNUSED)
@@ -496,24 +304,11 @@ static void test_log_events_malformed(void **state MM_UNUSED)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_init_failed),
-		cmocka_unit_test(test_bad_parameter),
-		cmocka_unit_test(test_unknown_symbols),
-		cmocka_unit_test(test_vermagic),
-		cmocka_unit_test(test_machine),
-		cmocka_unit_test(test_elf_machine),
-		cmocka_unit_test(test_load_unmappable),
-		cmocka_unit_test(test_eperm),
-		cmocka_unit_test(test_signature),
-		cmocka_unit_test(test_already_loaded),
-		cmocka_unit_test(test_unload),
-		cmocka_unit_test(test_state),
-		cmocka_unit_test(test_modules),
-		cmocka_unit_test(test_compression),
-		cmocka_unit_test(test_log),
-		cmocka_unit_test(test_log_events),
-		cmocka_unit_test(test_log_events_malformed),
+		cmocka_unit_test(test_state),	    cmocka_unit_test(test_modules),
+		cmocka_unit_test(test_compression), cmocka_unit_test(test_log),
+		cmocka_unit_test(test_log_events),  cmocka_unit_test(test_log_events_malformed),
+		cmocka_unit_test(test_elf_machine), cmocka_unit_test(test_load_unmappable),
 	};
 
-	return cmocka_run_group_tests(tests, setup, sysroot_teardown);
+	return cmocka_run_group_tests(tests, sysroot_setup, sysroot_teardown);
 }
