@@ -165,6 +165,9 @@ _mymod_value()
         COMPREPLY=($(compgen -P "$prefix" -W "$cols" -- "${cur##*[,+]}"))
         compopt -o nospace 2>/dev/null
         ;;
+    --sort)
+        COMPREPLY=($(compgen -W "$(_mymod_help "$bin" "$cmd" | _mymod_parse_columns)" -- "$cur"))
+        ;;
     --format)
         COMPREPLY=($(compgen -W "$(_mymod_help "$bin" "$cmd" | _mymod_parse_formats)" -- "$cur"))
         ;;

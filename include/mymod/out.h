@@ -1,49 +1,136 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * out: how results are printed. Tables and trees through libsmartcols,
- * JSON through json-c; this file adds only what both lack: column
- * selection from a static column array (as util-linux's tools do), the
- * colour decision, and printing a json-c object.
+ * out: every printed record. A command fills a table of typed cells (or a
+ * json-c object for nested records) and out renders it: the human table
+ * and tree through libsmartcols, JSON through json-c, from the same
+ * records. out also owns text repair (bytes that are not UTF-8, control
+ * characters) and value formats (hex, key ids), so that every command
+ * prints them the same way and every --json parses.
  */
 #pragma once
 
+#include <getopt.h>
 #include <json-c/json.h>
 #include <libsmartcols/libsmartcols.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
-/* One output column: the util-linux model. */
-struct out_col {
-	const char *name; /* as -o takes it, upper case */
-	double whint;	  /* libsmartcols width hint */
-	int flags;	  /* SCOLS_FL_* */
-	const char *help; /* for --help and the man page */
-	int json_type;	  /* SCOLS_JSON_* */
+/* What a cell holds; JSON gets the type, the human table a text. */
+enum out_type {
+	OUT_STRING,
+	OUT_NUMBER,
+	OUT_BOOLEAN,
+	OUT_STRINGS, /* a list: joined with ',' in a table, an array in JSON */
 };
 
-/* How a table is printed; from the command's -o, --json, --raw, -n. */
+/* One column: the util-linux model. */
+struct out_col {
+	const char *name; /* as -o takes it, upper case; JSON's key in lower case */
+	double whint;	  /* libsmartcols width hint */
+	int flags;	  /* SCOLS_FL_* */
+	enum out_type type;
+	const char *help; /* for --help, --list-columns and the man page */
+	const char *none; /* what the table shows for a cell with no value (JSON: null) */
+};
+
+/* A command's table: its columns, the default selection, JSON's array name. */
+struct out_spec {
+	const struct out_col *cols;
+	size_t ncols;
+	const int *defaults;
+	size_t ndefaults;
+	const char *json_name; /* e.g. "modules" */
+};
+
+/* The options every table command takes, as lsblk has them. */
 struct out_opts {
-	bool json;
-	bool raw;
-	bool noheadings;
-	const char *json_name; /* the JSON array's name, e.g. "modules" */
+	const char *output; /* -o: "NAME,SIZE" or "+ADDRESS" */
+	const char *sort;   /* --sort COL */
+	bool json, raw, noheadings, list_columns;
+	/* Not options: how a command lays out a human table (info's sections). */
+	int indent;	    /* spaces before each line */
+	const char *colsep; /* between columns; NULL: libsmartcols' " " */
+};
+
+enum { OUT_OPT_SORT = 0x4000, OUT_OPT_LIST_COLUMNS };
+
+/* clang-format off */
+#define OUT_TABLE_OPTIONS \
+	{ "output", required_argument, NULL, 'o' }, { "sort", required_argument, NULL, OUT_OPT_SORT }, \
+	{ "list-columns", no_argument, NULL, OUT_OPT_LIST_COLUMNS }, \
+	{ "json", no_argument, NULL, 'J' }, { "raw", no_argument, NULL, 'r' }, \
+	{ "noheadings", no_argument, NULL, 'n' }
+/* clang-format on */
+#define OUT_TABLE_SHORTOPTS "o:Jrn"
+#define OUT_TABLE_USAGE                                                                            \
+	"  -o, --output=LIST      the columns to print (+LIST adds to the default)\n"              \
+	"      --sort=COLUMN      sort the rows by COLUMN\n"                                       \
+	"      --list-columns     list the columns -o and --sort take, and exit\n"                 \
+	"  -J, --json             print JSON\n"                                                    \
+	"  -r, --raw              print raw output (no alignment, no tree)\n"                      \
+	"  -n, --noheadings       do not print the header line\n"
+
+/* Returns true when it handled option C (one of OUT_TABLE_OPTIONS). */
+bool out_opt(int c, const char *arg, struct out_opts *o);
+
+/* The chosen columns (ids into spec->cols) and the sort column (-1: none). */
+struct out_sel {
+	int ids[32];
+	size_t n;
+	int sort;
 };
 
 /*
- * Parse a comma-separated column list ("NAME,SIZE") against COLS into
- * IDS (indexes into COLS). A leading '+' appends to the defaults already
- * in IDS. Returns the number of ids, or -1 after printing an error.
+ * Resolve -o and --sort against SPEC into SEL. Returns 0, or -1 after
+ * printing the error (a usage error).
  */
-int out_parse_columns(const char *list, const struct out_col *cols, size_t ncols, int *ids,
-		      size_t maxids, size_t ndefault);
+int out_select(const struct out_spec *spec, const struct out_opts *o, struct out_sel *sel);
 
-/* A table with the columns IDS of COLS, set up for OPTS and the colour rule. */
-struct libscols_table *out_table_new(const struct out_col *cols, const int *ids, size_t nids,
-				     const struct out_opts *opts);
+/* --list-columns: SPEC's columns (name, type, description), honouring -J, -r, -n. */
+int out_list_columns(const struct out_spec *spec, const struct out_opts *o);
 
-/* Print the "Available output columns:" part of a --help. */
-void out_columns_help(FILE *f, const struct out_col *cols, size_t ncols);
+/* "Available output columns:" for a --help. */
+void out_columns_help(FILE *f, const struct out_spec *spec);
+
+struct out_table;
+struct out_row;
+
+struct out_table *out_table_new(const struct out_spec *spec);
+void out_table_free(struct out_table *t);
+
+/* A new row, under PARENT (NULL: at the top); a table with parents prints as a tree. */
+struct out_row *out_row_new(struct out_table *t, struct out_row *parent);
+
+/* Set cell COL of ROW; S NULL leaves it without a value. Text is copied. */
+void out_set_str(struct out_row *r, int col, const char *s);
+void out_set_num(struct out_row *r, int col, long long v);
+void out_set_bool(struct out_row *r, int col, bool v);
+void out_set_strv(struct out_row *r, int col, const char *const *v, size_t n);
+
+/* Print T's columns SEL as O asks (table, raw or JSON) to stdout. Returns 0 or -errno. */
+int out_table_print(struct out_table *t, const struct out_sel *sel, const struct out_opts *o);
+
+/* --- text and values --- */
+
+/* A copy of S with every byte that is not part of valid UTF-8 replaced by U+FFFD. */
+char *out_utf8(const char *s);
+
+/* A copy of S safe on a terminal: bad UTF-8 bytes and control characters (but tab) as \xHH. */
+char *out_safe(const char *s);
+
+/* fputs(out_safe(S), F). */
+void out_puts(FILE *f, const char *s);
+
+/* A JSON string of S, repaired to UTF-8; NULL (JSON null) when S is NULL. */
+struct json_object *out_json_str(const char *s);
+
+/* "DE:AD:BE:EF"; with WRAP, "\n\t\t" after every 20 bytes, as modinfo prints a signature. */
+char *out_hex_colon(const uint8_t *p, size_t len, bool wrap);
+
+/* A signing key id as every command prints it: "5E:E1:13:...". */
+char *out_keyid(const uint8_t *p, size_t len);
 
 /* Print OBJ as pretty JSON with a trailing newline to stdout. */
 void out_json_print(struct json_object *obj);

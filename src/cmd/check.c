@@ -101,17 +101,16 @@ static void print_human(const struct checked *c, const char *kver, const struct 
 
 		if (o->quiet && fd->severity == FINDING_INFO)
 			continue;
-		printf("  %s%-7s%s %s: %s\n", severity_color(fd->severity),
-		       finding_severity_name(fd->severity), out_color("reset"), fd->code,
-		       fd->message);
-		if (fd->hint && fd->severity != FINDING_INFO)
-			printf("          what to do: %s\n", fd->hint);
+		printf("  %s%-7s%s %s: ", severity_color(fd->severity),
+		       finding_severity_name(fd->severity), out_color("reset"), fd->code);
+		out_puts(stdout, fd->message);
+		putchar('\n');
+		if (fd->hint && fd->severity != FINDING_INFO) {
+			fputs("          what to do: ", stdout);
+			out_puts(stdout, fd->hint);
+			putchar('\n');
+		}
 	}
-}
-
-static struct json_object *json_str(const char *s)
-{
-	return s ? json_object_new_string(s) : NULL;
 }
 
 static struct json_object *json_module(const struct checked *c, const struct check_opts *o)
@@ -119,9 +118,9 @@ static struct json_object *json_module(const struct checked *c, const struct che
 	struct json_object *m = json_object_new_object();
 	struct json_object *arr = json_object_new_array();
 
-	json_object_object_add(m, "argument", json_str(c->arg));
-	json_object_object_add(m, "module", json_str(c->name));
-	json_object_object_add(m, "path", json_str(c->path));
+	json_object_object_add(m, "argument", out_json_str(c->arg));
+	json_object_object_add(m, "module", out_json_str(c->name));
+	json_object_object_add(m, "path", out_json_str(c->path));
 	json_object_object_add(m, "builtin", json_object_new_boolean(!c->path));
 	json_object_object_add(m, "loads",
 			       json_object_new_boolean(!findings_blocked(&c->findings)));
@@ -133,14 +132,14 @@ static struct json_object *json_module(const struct checked *c, const struct che
 			continue;
 		j = json_object_new_object();
 		json_object_object_add(j, "severity",
-				       json_str(finding_severity_name(fd->severity)));
-		json_object_object_add(j, "code", json_str(fd->code));
-		json_object_object_add(j, "symbol", json_str(fd->symbol));
-		json_object_object_add(j, "field", json_str(fd->field));
-		json_object_object_add(j, "message", json_str(fd->message));
-		json_object_object_add(j, "hint", json_str(fd->hint));
+				       out_json_str(finding_severity_name(fd->severity)));
+		json_object_object_add(j, "code", out_json_str(fd->code));
+		json_object_object_add(j, "symbol", out_json_str(fd->symbol));
+		json_object_object_add(j, "field", out_json_str(fd->field));
+		json_object_object_add(j, "message", out_json_str(fd->message));
+		json_object_object_add(j, "hint", out_json_str(fd->hint));
 		json_object_object_add(j, "errno",
-				       json_str(fd->err ? kernel_errno_name(fd->err) : NULL));
+				       out_json_str(fd->err ? kernel_errno_name(fd->err) : NULL));
 		json_object_array_add(arr, j);
 	}
 	json_object_object_add(m, "findings", arr);
@@ -271,11 +270,11 @@ static int check(int argc, char *argv[], const struct check_opts *o)
 		const char *source;
 		const char *vm = findings_target_vermagic(t, &source);
 
-		json_object_object_add(root, "kernel", json_str(modtree_kver(mt)));
+		json_object_object_add(root, "kernel", out_json_str(modtree_kver(mt)));
 		json_object_object_add(root, "running",
 				       json_object_new_boolean(findings_target_running(t)));
-		json_object_object_add(root, "vermagic", json_str(vm));
-		json_object_object_add(root, "vermagic_source", json_str(vm ? source : NULL));
+		json_object_object_add(root, "vermagic", out_json_str(vm));
+		json_object_object_add(root, "vermagic_source", out_json_str(vm ? source : NULL));
 		for (size_t i = 0; i < r.n; i++)
 			json_object_array_add(mods, json_module(&r.v[i], o));
 		json_object_object_add(root, "modules", mods);

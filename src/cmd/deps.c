@@ -16,17 +16,32 @@
 enum { COL_NAME, COL_KIND, COL_VIA, COL_PATH, COL_BUILTIN, COL_NOTE };
 
 static const struct out_col columns[] = {
-	[COL_NAME] = { "NAME", 0.25, SCOLS_FL_TREE | SCOLS_FL_NOEXTREMES, "module name",
-		       SCOLS_JSON_STRING },
-	[COL_KIND] = { "KIND", 0.1, 0, "how it is needed: dep, softdep-pre, softdep-post, weakdep",
-		       SCOLS_JSON_STRING },
-	[COL_VIA] = { "VIA", 0.1, 0, "the alias a softdep or weakdep named it by",
-		      SCOLS_JSON_STRING },
-	[COL_PATH] = { "PATH", 0.5, SCOLS_FL_NOEXTREMES, "module file", SCOLS_JSON_STRING },
-	[COL_BUILTIN] = { "BUILTIN", 1, SCOLS_FL_RIGHT, "built into the kernel",
-			  SCOLS_JSON_BOOLEAN },
-	[COL_NOTE] = { "NOTE", 0.1, 0, "builtin, shown above (subtree not repeated), cycle",
-		       SCOLS_JSON_STRING },
+	[COL_NAME] = { "NAME", 0.25, SCOLS_FL_TREE | SCOLS_FL_NOEXTREMES, OUT_STRING, "module name",
+		       NULL },
+	[COL_KIND] = { "KIND", 0.1, 0, OUT_STRING,
+		       "how it is needed: dep, softdep-pre, softdep-post, weakdep", NULL },
+	[COL_VIA] = { "VIA", 0.1, 0, OUT_STRING, "the alias a softdep or weakdep named it by",
+		      NULL },
+	[COL_PATH] = { "PATH", 0.5, SCOLS_FL_NOEXTREMES, OUT_STRING, "module file", NULL },
+	[COL_BUILTIN] = { "BUILTIN", 1, SCOLS_FL_RIGHT, OUT_BOOLEAN, "built into the kernel",
+			  NULL },
+	[COL_NOTE] = { "NOTE", 0.1, 0, OUT_STRINGS,
+		       "builtin, shown above (subtree not repeated), cycle", NULL },
+};
+
+static const int default_columns[] = { COL_NAME, COL_KIND, COL_PATH, COL_NOTE };
+/* A kernel graph's modules have no files: no PATH column unless asked for. */
+static const int default_columns_loaded[] = { COL_NAME, COL_KIND, COL_NOTE };
+
+static const struct out_spec spec = {
+	columns, MM_ARRAY_SIZE(columns), default_columns, MM_ARRAY_SIZE(default_columns), "modules",
+};
+static const struct out_spec spec_loaded = {
+	columns,
+	MM_ARRAY_SIZE(columns),
+	default_columns_loaded,
+	MM_ARRAY_SIZE(default_columns_loaded),
+	"modules",
 };
 
 enum format { FMT_TREE, FMT_DOT, FMT_MERMAID, FMT_JSON, FMT_LIST, FMT_MODPROBE };
@@ -45,13 +60,10 @@ enum { OPT_FORMAT = 256, OPT_LOADED };
 
 static const struct option options[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "json", no_argument, NULL, 'J' },
+	OUT_TABLE_OPTIONS,
 	{ "reverse", no_argument, NULL, 'R' },
 	{ "all", no_argument, NULL, 'a' },
 	{ "loaded", no_argument, NULL, OPT_LOADED },
-	{ "output", required_argument, NULL, 'o' },
-	{ "raw", no_argument, NULL, 'r' },
-	{ "noheadings", no_argument, NULL, 'n' },
 	MM_MODDIR_OPTIONS,
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -75,97 +87,56 @@ static void usage(void)
 	      "      --loaded           the running kernel's graph instead: what is loaded,\n"
 	      "                         and what holds what (/sys/module/*/holders)\n"
 	      "  -o, --output=COLUMNS   the tree's columns (a leading '+' adds to the default)\n"
+	      "      --sort=COLUMN      sort each module's children by COLUMN\n"
+	      "      --list-columns     list the columns -o and --sort take, and exit\n"
 	      "  -r, --raw              raw tree output\n"
 	      "  -n, --noheadings       no header line in the tree\n" MM_MODDIR_USAGE
 	      "  -h, --help             show this help\n",
 	      stdout);
-	out_columns_help(stdout, columns, MM_ARRAY_SIZE(columns));
+	out_columns_help(stdout, &spec);
 }
 
 struct deps_opts {
 	enum format format;
 	bool reverse, all, loaded;
-	int cols[MM_ARRAY_SIZE(columns) * 2];
-	int ncols;
+	struct out_sel sel;
 	struct out_opts out;
 };
 
-/* The tree's table: one line per item, under its parent's line. */
-struct tree_ctx {
-	struct libscols_table *tb;
-	const struct deps_opts *o;
-};
-
-static const char *note_text(const struct dg_node *nd, const struct dg_tree_item *item, char *buf,
-			     size_t len)
-{
-	snprintf(buf, len, "%s%s%s", nd->builtin ? "builtin" : "",
-		 nd->builtin && item->note != DG_TREE_NEW ? "," : "",
-		 item->note == DG_TREE_SEEN    ? "shown above"
-		 : item->note == DG_TREE_CYCLE ? "cycle"
-					       : "");
-	return buf;
-}
-
+/* The tree's table: one row per item, under its parent's row. */
 static int tree_line(const struct depgraph *g, const struct dg_tree_item *item, void *parent,
 		     void **handle, void *data)
 {
-	struct tree_ctx *t = data;
 	const struct dg_node *nd = depgraph_node(g, item->node);
-	struct libscols_line *ln = scols_table_new_line(t->tb, parent);
-	char note[64];
+	struct out_row *r = out_row_new(data, parent);
+	const char *note[2];
+	size_t nnote = 0;
 
-	if (!ln)
-		return mm_fail(ENOMEM, "cannot add a table line");
-	for (int i = 0; i < t->o->ncols; i++) {
-		const char *s = NULL;
-
-		switch (t->o->cols[i]) {
-		case COL_NAME:
-			s = nd->name;
-			break;
-		case COL_KIND:
-			s = item->edge ? dg_kind_name(item->edge->kind) : NULL;
-			break;
-		case COL_VIA:
-			s = item->edge ? item->edge->via : NULL;
-			break;
-		case COL_PATH:
-			s = nd->path;
-			break;
-		case COL_BUILTIN:
-			s = nd->builtin ? "true" : "false";
-			break;
-		case COL_NOTE:
-			s = note_text(nd, item, note, sizeof(note));
-			break;
-		}
-		if (s && *s && scols_line_set_data(ln, (size_t)i, s) < 0)
-			return mm_fail(ENOMEM, "cannot fill a table line");
-	}
-	*handle = ln;
+	if (nd->builtin)
+		note[nnote++] = "builtin";
+	if (item->note != DG_TREE_NEW)
+		note[nnote++] = item->note == DG_TREE_SEEN ? "shown above" : "cycle";
+	out_set_str(r, COL_NAME, nd->name);
+	out_set_str(r, COL_KIND, item->edge ? dg_kind_name(item->edge->kind) : NULL);
+	out_set_str(r, COL_VIA, item->edge ? item->edge->via : NULL);
+	out_set_str(r, COL_PATH, nd->path);
+	out_set_bool(r, COL_BUILTIN, nd->builtin);
+	out_set_strv(r, COL_NOTE, note, nnote);
+	*handle = r;
 	return 0;
 }
 
 static int print_tree(struct depgraph *g, const struct dg_view *v, const struct deps_opts *o)
 {
-	struct tree_ctx t = { .o = o };
-	struct out_col cols[MM_ARRAY_SIZE(columns)];
+	struct out_table *t = out_table_new(&spec);
 	int err;
 
-	/* As lsblk --raw: one line per module, no tree drawn. */
-	memcpy(cols, columns, sizeof(cols));
-	if (o->out.raw)
-		cols[COL_NAME].flags &= ~SCOLS_FL_TREE;
-	t.tb = out_table_new(cols, o->cols, (size_t)o->ncols, &o->out);
-	if (!t.tb)
-		return -ENOMEM;
-	err = depgraph_walk_tree(g, v, tree_line, &t);
+	err = depgraph_walk_tree(g, v, tree_line, t);
+	if (err == 0)
+		err = out_table_print(t, &o->sel, &o->out);
 	if (err < 0)
 		mm_error("%s", mm_errmsg());
-	else
-		scols_print_table(t.tb);
-	scols_unref_table(t.tb);
+	out_table_free(t);
 	return err;
 }
 
@@ -346,73 +317,51 @@ static int render(struct depgraph *g, struct dg_view *v, const struct deps_opts 
 	return 0;
 }
 
+/* --help: printed, and done (-1 tells run() to exit 0). */
+static int usage_done(void)
+{
+	usage();
+	return -1;
+}
+
+static int parse_format(const char *arg, enum format *f)
+{
+	for (size_t i = 0; i < MM_ARRAY_SIZE(format_names); i++) {
+		if (strcmp(arg, format_names[i]) == 0) {
+			*f = (enum format)i;
+			return 0;
+		}
+	}
+	mm_error("unknown format '%s' (tree, dot, mermaid, json, list, modprobe)", arg);
+	return -1;
+}
+
 static int parse_args(int argc, char *argv[], struct deps_opts *o)
 {
-	const char *cols = NULL;
 	int c;
 
-	o->cols[0] = COL_NAME;
-	o->cols[1] = COL_KIND;
-	o->cols[2] = COL_PATH;
-	o->cols[3] = COL_NOTE;
-	o->ncols = 4;
-	o->out.json_name = "modules";
 	while ((c = getopt_long(argc, argv, "RaJo:rnh" MM_MODDIR_SHORTOPTS, options, NULL)) != -1) {
-		if (mm_moddir_opt(c, optarg))
-			continue;
-		switch (c) {
-		case OPT_FORMAT: {
-			size_t i;
-
-			for (i = 0; i < MM_ARRAY_SIZE(format_names); i++)
-				if (strcmp(optarg, format_names[i]) == 0)
-					break;
-			if (i == MM_ARRAY_SIZE(format_names)) {
-				mm_error("unknown format '%s' (tree, dot, mermaid, json, list, "
-					 "modprobe)",
-					 optarg);
-				return mm_usage_error();
-			}
-			o->format = (enum format)i;
-			break;
-		}
-		case 'J':
+		if (c == 'J') /* the graph's JSON, not the tree's */
 			o->format = FMT_JSON;
-			break;
-		case 'R':
+		else if (mm_moddir_opt(c, optarg) || out_opt(c, optarg, &o->out))
+			continue;
+		else if (c == OPT_FORMAT && parse_format(optarg, &o->format) < 0)
+			return mm_usage_error();
+		else if (c == 'R')
 			o->reverse = true;
-			break;
-		case 'a':
+		else if (c == 'a')
 			o->all = true;
-			break;
-		case OPT_LOADED:
+		else if (c == OPT_LOADED)
 			o->loaded = true;
-			break;
-		case 'o':
-			cols = optarg;
-			break;
-		case 'r':
-			o->out.raw = true;
-			break;
-		case 'n':
-			o->out.noheadings = true;
-			break;
-		case 'h':
-			usage();
-			return -1;
-		default:
-			return mm_usage_error();
-		}
-	}
-	/* A kernel graph's modules have no files: no PATH column unless asked for. */
-	if (o->loaded)
-		o->cols[2] = o->cols[--o->ncols];
-	if (cols) {
-		o->ncols = out_parse_columns(cols, columns, MM_ARRAY_SIZE(columns), o->cols,
-					     MM_ARRAY_SIZE(o->cols), (size_t)o->ncols);
-		if (o->ncols < 0)
+		else if (c == 'h')
+			return usage_done();
+		else if (c != OPT_FORMAT)
 			return mm_usage_error();
 	}
+	if (out_select(o->loaded ? &spec_loaded : &spec, &o->out, &o->sel) < 0)
+		return mm_usage_error();
+	if (o->out.list_columns) /* done: -1 is "exit 0" */
+		return out_list_columns(&spec, &o->out) < 0 ? MM_EXIT_FAIL : -1;
 	if (o->all && (optind < argc || o->reverse)) {
 		mm_error("--all takes no MODULE and no --reverse");
 		return mm_usage_error();

@@ -137,20 +137,6 @@ static unsigned int needs(const struct info_opts *o)
 	return NEED_ALL;
 }
 
-/* "DE:AD:BE:EF"; with WRAP, "\n\t\t" after every 20 bytes, as modinfo prints. */
-static char *hex_colon(const uint8_t *p, size_t len, bool wrap)
-{
-	size_t line = wrap ? 20 : len;
-	struct mm_strbuf sb = { 0 };
-
-	for (size_t i = 0; i < len; i += line) {
-		mm_strbuf_sep(&sb, ":\n\t\t");
-		mm_strbuf_addhex(&sb, p + i, len - i < line ? len - i : line,
-				 MM_HEX_UPPER | MM_HEX_COLONS);
-	}
-	return mm_strbuf_steal(&sb);
-}
-
 /* The working directory, read once: kmod prints relative paths made absolute. */
 static char cwd[PATH_MAX];
 
@@ -278,8 +264,8 @@ static void sig_kv_init(const struct ko_signature *sig, struct sig_kv *s)
 	memset(s, 0, sizeof(*s));
 	if (!sig)
 		return;
-	s->hex[0] = hex_colon(sig->key_id, sig->key_id_len, true);
-	s->hex[1] = hex_colon(sig->sig, sig->sig_len, true);
+	s->hex[0] = out_hex_colon(sig->key_id, sig->key_id_len, true);
+	s->hex[1] = out_hex_colon(sig->sig, sig->sig_len, true);
 	s->kv[0] = (struct ko_modinfo){ "sig_id", sig->id_type ? sig->id_type : "" };
 	s->kv[1] = (struct ko_modinfo){ "signer", sig->signer ? sig->signer : "" };
 	s->kv[2] = (struct ko_modinfo){ "sig_key", s->hex[0] };
@@ -373,91 +359,20 @@ static char *perm_str(int perm)
 	return perm < 0 ? NULL : mm_asprintf("%04o", (unsigned int)perm);
 }
 
-/* The length of the valid UTF-8 sequence at S (RFC 3629), 0 when it is not one. */
-static size_t utf8_len(const unsigned char *s)
-{
-	unsigned char lo = 0x80, hi = 0xBF;
-	size_t n;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-		n = 2;
-	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-		n = 3;
-		lo = s[0] == 0xE0 ? 0xA0 : lo;
-		hi = s[0] == 0xED ? 0x9F : hi;
-	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-		n = 4;
-		lo = s[0] == 0xF0 ? 0x90 : lo;
-		hi = s[0] == 0xF4 ? 0x8F : hi;
-	} else {
-		return 0;
-	}
-	if (s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-	return n;
-}
-
-/* S as valid UTF-8 (JSON must be): NULL when it is already, else a copy with U+FFFD for bad bytes.
- */
-static char *utf8_fixed(const char *s)
-{
-	const unsigned char *p;
-	char *copy, *q;
-	size_t n;
-
-	for (p = (const unsigned char *)s; *p; p += n)
-		if ((n = utf8_len(p)) == 0)
-			break;
-	if (!*p)
-		return NULL;
-	copy = q = mm_malloc(strlen(s) * 3 + 1);
-	for (p = (const unsigned char *)s; *p; p += n ? n : 1) {
-		n = utf8_len(p);
-		if (n) {
-			memcpy(q, p, n);
-			q += n;
-		} else {
-			memcpy(q, "\xEF\xBF\xBD", 3);
-			q += 3;
-		}
-	}
-	*q = '\0';
-	return copy;
-}
-
-static struct json_object *json_str(const char *s)
-{
-	struct json_object *obj;
-	char *fixed;
-
-	if (!s)
-		return NULL;
-	fixed = utf8_fixed(s);
-	obj = json_object_new_string(fixed ? fixed : s);
-	free(fixed);
-	return obj;
-}
-
 static struct json_object *json_modinfo(const struct info *in)
 {
 	struct json_object *obj = json_object_new_object();
 
 	for (size_t i = 0; i < in->nmodinfo; i++) {
-		char *fixed = utf8_fixed(in->modinfo[i].key);
-		const char *key = fixed ? fixed : in->modinfo[i].key;
+		char *key = out_utf8(in->modinfo[i].key);
 		struct json_object *values;
 
 		if (!json_object_object_get_ex(obj, key, &values)) {
 			values = json_object_new_array();
 			json_object_object_add(obj, key, values);
 		}
-		json_object_array_add(values, json_str(in->modinfo[i].value));
-		free(fixed);
+		json_object_array_add(values, out_json_str(in->modinfo[i].value));
+		free(key);
 	}
 	return obj;
 }
@@ -471,12 +386,12 @@ static struct json_object *json_params(const struct info *in)
 		struct json_object *obj = json_object_new_object();
 		char *perm = perm_str(p->perm);
 
-		json_object_object_add(obj, "name", json_str(p->name));
-		json_object_object_add(obj, "type", json_str(p->type));
-		json_object_object_add(obj, "ops", json_str(p->ops));
-		json_object_object_add(obj, "perm", json_str(perm));
-		json_object_object_add(obj, "description", json_str(p->description));
-		json_object_object_add(obj, "default", json_str(p->default_value));
+		json_object_object_add(obj, "name", out_json_str(p->name));
+		json_object_object_add(obj, "type", out_json_str(p->type));
+		json_object_object_add(obj, "ops", out_json_str(p->ops));
+		json_object_object_add(obj, "perm", out_json_str(perm));
+		json_object_object_add(obj, "description", out_json_str(p->description));
+		json_object_object_add(obj, "default", out_json_str(p->default_value));
 		json_object_object_add(obj, "shadowed", json_object_new_boolean(p->shadowed));
 		json_object_array_add(arr, obj);
 		free(perm);
@@ -492,9 +407,9 @@ static struct json_object *json_unmatched(const struct info *in)
 		const struct ko_param *p = &in->unmatched[i];
 		struct json_object *obj = json_object_new_object();
 
-		json_object_object_add(obj, "name", json_str(p->name));
-		json_object_object_add(obj, "type", json_str(p->type));
-		json_object_object_add(obj, "description", json_str(p->description));
+		json_object_object_add(obj, "name", out_json_str(p->name));
+		json_object_object_add(obj, "type", out_json_str(p->type));
+		json_object_object_add(obj, "description", out_json_str(p->description));
 		json_object_array_add(arr, obj);
 	}
 	return arr;
@@ -507,9 +422,9 @@ static struct json_object *json_exports(const struct info *in)
 	for (size_t i = 0; i < in->nexports; i++) {
 		struct json_object *obj = json_object_new_object();
 
-		json_object_object_add(obj, "name", json_str(in->exports[i].name));
+		json_object_object_add(obj, "name", out_json_str(in->exports[i].name));
 		json_object_object_add(obj, "gpl", json_object_new_boolean(in->exports[i].gpl));
-		json_object_object_add(obj, "namespace", json_str(in->exports[i].ns));
+		json_object_object_add(obj, "namespace", out_json_str(in->exports[i].ns));
 		json_object_array_add(arr, obj);
 	}
 	return arr;
@@ -525,8 +440,8 @@ static struct json_object *json_imports(const struct info *in)
 		char crc[16];
 
 		snprintf(crc, sizeof(crc), "0x%08x", imp->crc);
-		json_object_object_add(obj, "name", json_str(imp->name));
-		json_object_object_add(obj, "crc", imp->has_crc ? json_str(crc) : NULL);
+		json_object_object_add(obj, "name", out_json_str(imp->name));
+		json_object_object_add(obj, "crc", imp->has_crc ? out_json_str(crc) : NULL);
 		json_object_array_add(arr, obj);
 	}
 	return arr;
@@ -539,7 +454,7 @@ static struct json_object *json_sections(const struct info *in)
 	for (size_t i = 0; i < in->nsections; i++) {
 		struct json_object *obj = json_object_new_object();
 
-		json_object_object_add(obj, "name", json_str(in->sections[i].name));
+		json_object_object_add(obj, "name", out_json_str(in->sections[i].name));
 		json_object_object_add(obj, "size", json_object_new_uint64(in->sections[i].size));
 		json_object_array_add(arr, obj);
 	}
@@ -554,12 +469,12 @@ static struct json_object *json_signature(const struct info *in)
 	if (!in->sig)
 		return NULL;
 	obj = json_object_new_object();
-	key = hex_colon(in->sig->key_id, in->sig->key_id_len, false);
-	json_object_object_add(obj, "id_type", json_str(in->sig->id_type));
-	json_object_object_add(obj, "signer", json_str(in->sig->signer));
-	json_object_object_add(obj, "key", json_str(key));
-	json_object_object_add(obj, "hash_algo", json_str(in->sig->hash_algo));
-	json_object_object_add(obj, "algo", json_str(in->sig->algo));
+	key = out_keyid(in->sig->key_id, in->sig->key_id_len);
+	json_object_object_add(obj, "id_type", out_json_str(in->sig->id_type));
+	json_object_object_add(obj, "signer", out_json_str(in->sig->signer));
+	json_object_object_add(obj, "key", out_json_str(key));
+	json_object_object_add(obj, "hash_algo", out_json_str(in->sig->hash_algo));
+	json_object_object_add(obj, "algo", out_json_str(in->sig->algo));
 	free(key);
 	return obj;
 }
@@ -571,10 +486,10 @@ static struct json_object *json_elf(const struct info *in)
 	if (!in->elf)
 		return NULL;
 	obj = json_object_new_object();
-	json_object_object_add(obj, "class", json_str(elf_class(in->elf)));
-	json_object_object_add(obj, "endian", json_str(elf_endian(in->elf)));
-	json_object_object_add(obj, "machine", json_str(in->elf->machine_name));
-	json_object_object_add(obj, "build_id", json_str(in->elf->build_id));
+	json_object_object_add(obj, "class", out_json_str(elf_class(in->elf)));
+	json_object_object_add(obj, "endian", out_json_str(elf_endian(in->elf)));
+	json_object_object_add(obj, "machine", out_json_str(in->elf->machine_name));
+	json_object_object_add(obj, "build_id", out_json_str(in->elf->build_id));
 	return obj;
 }
 
@@ -582,11 +497,11 @@ static struct json_object *json_info(const struct info *in)
 {
 	struct json_object *obj = json_object_new_object();
 
-	json_object_object_add(obj, "name", json_str(in->name));
-	json_object_object_add(obj, "filename", json_str(in->filename));
+	json_object_object_add(obj, "name", out_json_str(in->name));
+	json_object_object_add(obj, "filename", out_json_str(in->filename));
 	json_object_object_add(obj, "builtin", json_object_new_boolean(in->builtin));
 	json_object_object_add(obj, "compression",
-			       in->builtin ? NULL : json_str(ko_comp_name(in->comp)));
+			       in->builtin ? NULL : out_json_str(ko_comp_name(in->comp)));
 	json_object_object_add(obj, "modinfo", json_modinfo(in));
 	json_object_object_add(obj, "params", json_params(in));
 	json_object_object_add(obj, "unmatched_parm", json_unmatched(in));
@@ -600,68 +515,54 @@ static struct json_object *json_info(const struct info *in)
 
 /* The human format: headings, then aligned tables indented under them. */
 
-static const struct out_col kv_cols[] = {
-	{ "KEY", 0, 0, "", SCOLS_JSON_STRING },
-	{ "VALUE", 0, 0, "", SCOLS_JSON_STRING },
-};
+#define STR(name)                                                                                  \
+	{                                                                                          \
+		name, 0, 0, OUT_STRING, "", "-"                                                    \
+	}
+static const struct out_col kv_cols[] = { STR("KEY"), STR("VALUE") };
 static const struct out_col param_cols[] = {
-	{ "NAME", 0, 0, "", SCOLS_JSON_STRING },	{ "TYPE", 0, 0, "", SCOLS_JSON_STRING },
-	{ "PERM", 0, 0, "", SCOLS_JSON_STRING },	{ "DEFAULT", 0, 0, "", SCOLS_JSON_STRING },
-	{ "DESCRIPTION", 0, 0, "", SCOLS_JSON_STRING },
+	STR("NAME"), STR("TYPE"), STR("PERM"), STR("DEFAULT"), STR("DESCRIPTION"),
 };
-static const struct out_col export_cols[] = {
-	{ "NAME", 0, 0, "", SCOLS_JSON_STRING },
-	{ "LICENSE", 0, 0, "", SCOLS_JSON_STRING },
-	{ "NAMESPACE", 0, 0, "", SCOLS_JSON_STRING },
-};
-static const struct out_col import_cols[] = {
-	{ "NAME", 0, 0, "", SCOLS_JSON_STRING },
-	{ "CRC", 0, 0, "", SCOLS_JSON_STRING },
-};
+static const struct out_col export_cols[] = { STR("NAME"), STR("LICENSE"), STR("NAMESPACE") };
+static const struct out_col import_cols[] = { STR("NAME"), STR("CRC") };
 static const struct out_col section_cols[] = {
-	{ "NAME", 0, 0, "", SCOLS_JSON_STRING },
-	{ "SIZE", 0, SCOLS_FL_RIGHT, "", SCOLS_JSON_NUMBER },
+	STR("NAME"),
+	{ "SIZE", 0, SCOLS_FL_RIGHT, OUT_NUMBER, "", "-" },
 };
+#undef STR
 
 static const int col_ids[] = { 0, 1, 2, 3, 4 };
 
-static struct libscols_table *table_new(const struct out_col *cols, size_t ncols, bool headings)
-{
-	struct out_opts opts = { .noheadings = !headings };
-	struct libscols_table *tb = out_table_new(cols, col_ids, ncols, &opts);
-
-	if (tb)
-		scols_table_set_column_separator(tb, "  ");
-	return tb;
-}
-
-static void table_row(struct libscols_table *tb, const char *const *cells, size_t n)
-{
-	struct libscols_line *ln = scols_table_new_line(tb, NULL);
-
-	if (!ln)
-		return;
-	for (size_t i = 0; i < n; i++)
-		scols_line_set_data(ln, i, cells[i] ? cells[i] : "-");
-}
-
-/* Print TB's lines indented by two spaces, then free it. */
-static void table_print(struct libscols_table *tb)
-{
-	char *s = NULL;
-
-	if (!tb)
-		return;
-	if (scols_print_table_to_string(tb, &s) == 0 && s) {
-		for (char *line = s, *nl; *line; line = nl) {
-			nl = strchrnul(line, '\n');
-			printf("  %.*s\n", (int)(nl - line), line);
-			if (*nl)
-				nl++;
-		}
+#define SPEC(cols)                                                                                 \
+	{                                                                                          \
+		cols, MM_ARRAY_SIZE(cols), col_ids, MM_ARRAY_SIZE(cols), NULL                      \
 	}
-	free(s);
-	scols_unref_table(tb);
+static const struct out_spec kv_spec = SPEC(kv_cols), param_spec = SPEC(param_cols),
+			     export_spec = SPEC(export_cols), import_spec = SPEC(import_cols),
+			     section_spec = SPEC(section_cols);
+#undef SPEC
+
+/* A row of text cells. */
+static void table_row(struct out_table *t, const char *const *cells, size_t n)
+{
+	struct out_row *r = out_row_new(t, NULL);
+
+	for (size_t i = 0; i < n; i++)
+		out_set_str(r, (int)i, cells[i]);
+}
+
+/* Print T indented by two spaces, under a heading when HEADINGS; then free it. */
+static void table_print(struct out_table *t, size_t ncols, bool headings)
+{
+	const struct out_opts o = { .noheadings = !headings, .indent = 2, .colsep = "  " };
+	struct out_sel sel = { .ids = { 0, 1, 2, 3, 4 }, .sort = -1 };
+
+	if (!t)
+		return;
+	sel.n = ncols;
+	if (out_table_print(t, &sel, &o) < 0)
+		mm_error("%s", mm_errmsg());
+	out_table_free(t);
 }
 
 static void heading(const char *title, size_t count, bool show_count)
@@ -674,11 +575,9 @@ static void heading(const char *title, size_t count, bool show_count)
 
 static void human_module(const struct info *in)
 {
-	struct libscols_table *tb = table_new(kv_cols, 2, false);
+	struct out_table *tb = out_table_new(&kv_spec);
 	const char *prev = NULL;
 
-	if (!tb)
-		return;
 	table_row(tb, (const char *[]){ "filename", in->builtin ? "(builtin)" : in->filename }, 2);
 	if (!in->builtin)
 		table_row(tb, (const char *[]){ "compression", ko_comp_name(in->comp) }, 2);
@@ -703,15 +602,14 @@ static void human_module(const struct info *in)
 		}
 	}
 	printf("%s%s%s\n", out_color("bold"), in->name, out_color("reset"));
-	table_print(tb);
+	table_print(tb, 2, false);
 }
 
 /* A section's heading with its count, and its table: NULL when it has no rows. */
-static struct libscols_table *section(const char *title, size_t count, const struct out_col *cols,
-				      size_t ncols)
+static struct out_table *section(const char *title, size_t count, const struct out_spec *spec)
 {
 	heading(title, count, true);
-	return count ? table_new(cols, ncols, true) : NULL;
+	return count ? out_table_new(spec) : NULL;
 }
 
 /* parm= text that names no parameter: a finding for the module's author. */
@@ -721,14 +619,20 @@ static void human_unmatched(const struct info *in)
 		const struct ko_param *p = &in->unmatched[i];
 		const char *desc = p->description;
 
-		printf("  %s: described in .modinfo, but __param has no such parameter%s%s\n",
-		       p->name, desc ? ": " : "", desc ? desc : "");
+		char *text = mm_asprintf("%s: described in .modinfo, but __param has no such "
+					 "parameter%s%s",
+					 p->name, desc ? ": " : "", desc ? desc : "");
+
+		fputs("  ", stdout);
+		out_puts(stdout, text);
+		putchar('\n');
+		free(text);
 	}
 }
 
 static void human_params(const struct info *in)
 {
-	struct libscols_table *tb = section("Parameters", in->nparams, param_cols, 5);
+	struct out_table *tb = section("Parameters", in->nparams, &param_spec);
 	bool shadowed = false;
 
 	if (!tb)
@@ -748,14 +652,14 @@ static void human_params(const struct info *in)
 		free(type);
 		free(perm);
 	}
-	table_print(tb);
+	table_print(tb, 5, true);
 	if (shadowed)
 		puts("  (shadowed): the kernel sets only the first __param entry of a name");
 }
 
 static void human_exports(const struct info *in)
 {
-	struct libscols_table *tb = section("Exported symbols", in->nexports, export_cols, 3);
+	struct out_table *tb = section("Exported symbols", in->nexports, &export_spec);
 
 	if (!tb)
 		return;
@@ -767,12 +671,12 @@ static void human_exports(const struct info *in)
 					    e->ns ? e->ns : "" },
 			  3);
 	}
-	table_print(tb);
+	table_print(tb, 3, true);
 }
 
 static void human_imports(const struct info *in, const struct info_opts *o)
 {
-	struct libscols_table *tb;
+	struct out_table *tb;
 
 	if (!o->symbols) {
 		heading("Required symbols", in->nimports, true);
@@ -780,7 +684,7 @@ static void human_imports(const struct info *in, const struct info_opts *o)
 			printf("  (--symbols lists them with their CRCs)\n");
 		return;
 	}
-	tb = section("Required symbols", in->nimports, import_cols, 2);
+	tb = section("Required symbols", in->nimports, &import_spec);
 	if (!tb)
 		return;
 	for (size_t i = 0; i < in->nimports; i++) {
@@ -792,41 +696,39 @@ static void human_imports(const struct info *in, const struct info_opts *o)
 			(const char *[]){ in->imports[i].name, in->imports[i].has_crc ? crc : "" },
 			2);
 	}
-	table_print(tb);
+	table_print(tb, 2, true);
 }
 
 static void human_elf(const struct info *in, const struct info_opts *o)
 {
-	struct libscols_table *tb;
+	struct out_table *tb;
 
 	if (!in->elf)
 		return;
-	tb = table_new(kv_cols, 2, false);
-	if (!tb)
-		return;
+	tb = out_table_new(&kv_spec);
 	table_row(tb, (const char *[]){ "class", elf_class(in->elf) }, 2);
 	table_row(tb, (const char *[]){ "endianness", elf_endian(in->elf) }, 2);
 	table_row(tb, (const char *[]){ "machine", in->elf->machine_name }, 2);
 	table_row(tb, (const char *[]){ "build-id", in->elf->build_id }, 2);
 	heading("ELF", 0, false);
-	table_print(tb);
+	table_print(tb, 2, false);
 	if (!o->sections)
 		return;
-	tb = section("Sections", in->nsections, section_cols, 2);
+	tb = section("Sections", in->nsections, &section_spec);
 	if (!tb)
 		return;
 	for (size_t i = 0; i < in->nsections; i++) {
-		char size[32];
+		struct out_row *r = out_row_new(tb, NULL);
 
-		snprintf(size, sizeof(size), "%llu", (unsigned long long)in->sections[i].size);
-		table_row(tb, (const char *[]){ in->sections[i].name, size }, 2);
+		out_set_str(r, 0, in->sections[i].name);
+		out_set_num(r, 1, (long long)in->sections[i].size);
 	}
-	table_print(tb);
+	table_print(tb, 2, true);
 }
 
 static void human_signature(const struct info *in)
 {
-	struct libscols_table *tb;
+	struct out_table *tb;
 	char *key;
 
 	if (in->builtin)
@@ -836,17 +738,15 @@ static void human_signature(const struct info *in)
 		printf("  none\n");
 		return;
 	}
-	tb = table_new(kv_cols, 2, false);
-	if (!tb)
-		return;
-	key = hex_colon(in->sig->key_id, in->sig->key_id_len, false);
+	tb = out_table_new(&kv_spec);
+	key = out_keyid(in->sig->key_id, in->sig->key_id_len);
 	table_row(tb, (const char *[]){ "type", in->sig->id_type }, 2);
 	table_row(tb, (const char *[]){ "signer", in->sig->signer }, 2);
 	table_row(tb, (const char *[]){ "key", key }, 2);
 	table_row(tb, (const char *[]){ "hash", in->sig->hash_algo }, 2);
 	table_row(tb, (const char *[]){ "algorithm", in->sig->algo }, 2);
 	heading("Signature", 0, false);
-	table_print(tb);
+	table_print(tb, 2, false);
 	free(key);
 }
 

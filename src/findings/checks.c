@@ -14,6 +14,7 @@
 #include "mymod/kernel.h"
 #include "mymod/ko.h"
 #include "mymod/modtree.h"
+#include "mymod/out.h"
 #include "mymod/util.h"
 
 const char *finding_severity_name(enum finding_severity sev)
@@ -957,7 +958,7 @@ static void check_signature(struct findings_target *t, struct ko *ko, struct fin
 		return;
 	}
 	if (sig) {
-		char *id = mm_hex(sig->key_id, sig->key_id_len);
+		char *id = out_keyid(sig->key_id, sig->key_id_len);
 
 		/* If the kernel refuses the signature, this is what it refused. */
 		fd = add(f, FINDING_INFO, "signature", EKEYREJECTED,

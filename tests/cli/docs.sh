@@ -148,6 +148,12 @@ echo "$got" | grep -qx loop || fail "zsh: 'mymod -k $KVER info loo<TAB>' does no
 got=$(fish_complete "-k $KVER info loo")
 echo "$got" | grep -qx loop || fail "fish: 'mymod -k $KVER info loo<TAB>' does not offer loop: $got"
 
+# zsh and fish: --sort takes one of the command's columns.
+got=$(zsh_complete list --sort RE)
+[ "$got" = REFCNT ] || fail "zsh: 'mymod list --sort RE<TAB>' does not offer REFCNT: $got"
+got=$(fish_complete "deps --sort BU")
+[ "$got" = BUILTIN ] || fail "fish: 'mymod deps --sort BU<TAB>' does not offer BUILTIN: $got"
+
 # bash: commands, and the options of a command.
 for c in $commands; do
     expect line "mymod ${c:0:2}"$'\t' "mymod $c "
@@ -194,6 +200,8 @@ done
 expect list $'mymod list -o NAME,S\t\t' "NAME,SIZE NAME,SRCVERSION NAME,STATE "
 expect line $'mymod list --output=NAME,RE\t' "mymod list --output=NAME,REFCNT"
 expect line $'mymod deps --output=+PA\t' "mymod deps --output=+PATH"
+expect list $'mymod list --sort S\t\t' "SIZE SRCVERSION STATE "
+expect line $'mymod deps --sort BU\t' "mymod deps --sort BUILTIN "
 
 run_bash_cases
 finish
