@@ -57,9 +57,13 @@ static const struct mm_cmd *find_command(const char *name)
 
 static int run_command(const struct mm_cmd *cmd, int argc, char *argv[])
 {
-	mm_cfg.cmd = cmd->name;
+	int status;
+
+	mm_cmd_begin(cmd);
 	optind = 0; /* let the command's getopt_long start afresh */
-	return cmd->run(argc, argv);
+	status = cmd->run(argc, argv);
+	mm_cmd_end();
+	return status;
 }
 
 static int help(int argc, char *argv[])

@@ -14,11 +14,66 @@ enum {
 	MM_EXIT_USAGE = 2,
 };
 
+/* What a command needs set up; see mm_modtree(). */
+enum {
+	MM_NEEDS_MODDIR = 1 << 0, /* a module directory (-k, -b) */
+};
+
 struct mm_cmd {
 	const char *name;
 	int (*run)(int argc, char *argv[]); /* argv[0] is the command name */
 	const char *summary;		    /* one line for `mymod --help` */
+	unsigned int needs;		    /* MM_NEEDS_* */
 };
+
+/* The dispatcher, around a command's run(): set it up, then free what it opened. */
+void mm_cmd_begin(const struct mm_cmd *cmd);
+void mm_cmd_end(void);
+
+/*
+ * The module directory -k and -b chose, opened on the first call and kept
+ * until the command ends (do not close it); only for a command whose table
+ * entry says MM_NEEDS_MODDIR. When it cannot be opened, prints why (after
+ * "ARG: " when ARG is not NULL), the one hint the first time, and returns
+ * NULL.
+ */
+struct modtree *mm_modtree(const char *arg);
+/* Open it as kmod's modinfo reads it (no modprobe.d); before the first mm_modtree(). */
+void mm_modtree_as_modinfo(void);
+
+/* What a module argument names. */
+enum mm_target_kind {
+	MM_TARGET_FILE,	   /* a path: nothing looked up */
+	MM_TARGET_MODULE,  /* a module of the module directory, with its file */
+	MM_TARGET_BUILTIN, /* built into the kernel: no file */
+};
+
+struct mm_target {
+	const char *arg; /* as the user gave it */
+	enum mm_target_kind kind;
+	const char *name; /* module name; NULL for a FILE */
+	const char *path; /* its file; NULL for a builtin */
+	bool by_alias;	  /* ARG is an alias (or another spelling) of NAME */
+};
+
+typedef int (*mm_target_fn)(const struct mm_target *t, void *data);
+
+enum {
+	/* A module an alias names that is not installed: as a builtin (modinfo does so). */
+	MM_RESOLVE_ABSENT_AS_BUILTIN = 1 << 0,
+};
+
+/*
+ * Resolve module argument ARG and call FN for what it names: a path is a
+ * file; a name or alias is looked up in the module directory
+ * (mm_modtree()), and may name several modules. A name that names nothing,
+ * or an alias that names a module that is not installed, is said with its
+ * hint. Returns 0, or the first -errno (FN's or the lookup's).
+ */
+int mm_resolve(const char *arg, unsigned int flags, mm_target_fn fn, void *data);
+
+/* "ARG: no module or alias of that name in DIR", with its hint; returns -ENOENT. */
+int mm_no_such_module(struct modtree *mt, const char *arg);
 
 /*
  * Options every command that reads a module directory accepts, as kmod's

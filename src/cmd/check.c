@@ -192,104 +192,77 @@ static void results_free(struct results *r)
 	free(r->v);
 }
 
-/* A name or alias: every module it means. Returns 0, or -errno after printing why. */
-static int check_name(struct modtree *mt, struct findings_target *t, const char *arg,
-		      struct results *r)
+struct check_run {
+	struct findings_target *t;
+	struct results r;
+};
+
+/* One module an argument names: a result, unless it cannot be read. */
+static int check_target(const struct mm_target *tg, void *data)
 {
-	struct modtree_mod *mods;
-	size_t n;
-	int err, absent = 0;
+	struct check_run *cr = data;
+	struct checked *c = result_new(&cr->r, tg->arg);
+	int err;
 
-	err = modtree_lookup(mt, arg, &mods, &n);
+	if (tg->kind == MM_TARGET_BUILTIN) {
+		c->name = mm_strdup(tg->name);
+		return 0;
+	}
+	err = check_file(cr->t, tg->path, c);
 	if (err < 0) {
-		mm_error("%s: %s", arg, mm_errmsg());
-		return err;
+		free(c->name);
+		free(c->path);
+		findings_free(&c->findings);
+		cr->r.n--;
 	}
-	if (n == 0) {
-		mm_error("%s: no module of that name or alias in %s", arg, modtree_dir(mt));
-		mm_hint("give the path of the .ko file, or install the module and run depmod");
-		return -ENOENT;
-	}
-	for (size_t i = 0; i < n && err == 0; i++) {
-		struct checked *c;
+	return err;
+}
 
-		if (!mods[i].path && !mods[i].builtin) {
-			absent = mm_module_not_there(mt, arg, &mods[i]);
-			continue;
-		}
-		c = result_new(r, arg);
-		if (mods[i].builtin) {
-			c->name = mm_strdup(mods[i].name);
-			continue;
-		}
-		err = check_file(t, mods[i].path, c);
-		if (err < 0)
-			r->n--;
-	}
-	modtree_mods_free(mods, n);
-	return err < 0 ? err : absent;
+/* The JSON of every result, with the kernel they were checked against. */
+static void print_json(struct check_run *cr, struct modtree *mt, const struct check_opts *o)
+{
+	struct json_object *root = json_object_new_object();
+	struct json_object *mods = json_object_new_array();
+	const char *source;
+	const char *vm = findings_target_vermagic(cr->t, &source);
+
+	json_object_object_add(root, "kernel", out_json_str(modtree_kver(mt)));
+	json_object_object_add(root, "running",
+			       json_object_new_boolean(findings_target_running(cr->t)));
+	json_object_object_add(root, "vermagic", out_json_str(vm));
+	json_object_object_add(root, "vermagic_source", out_json_str(vm ? source : NULL));
+	for (size_t i = 0; i < cr->r.n; i++)
+		json_object_array_add(mods, json_module(&cr->r.v[i], o));
+	json_object_object_add(root, "modules", mods);
+	out_json_print(root);
+	json_object_put(root);
 }
 
 static int check(int argc, char *argv[], const struct check_opts *o)
 {
-	struct findings_target *t = NULL;
-	struct modtree *mt = NULL;
-	struct results r = { 0 };
+	struct modtree *mt = mm_modtree(NULL);
+	struct check_run cr = { 0 };
 	bool blocked = false, failed = false;
-	int err;
 
-	err = modtree_open(&mt);
-	if (err < 0) {
+	if (!mt)
+		return MM_EXIT_FAIL;
+	if (findings_target_open(mt, &cr.t) < 0) {
 		mm_error("%s", mm_errmsg());
-		mm_hint("name the kernel with -k KVER (its modules in /lib/modules/KVER)");
 		return MM_EXIT_FAIL;
 	}
-	err = findings_target_open(mt, &t);
-	if (err < 0) {
-		mm_error("%s", mm_errmsg());
-		modtree_close(mt);
-		return MM_EXIT_FAIL;
-	}
-	for (int i = 0; i < argc; i++) {
-		if (mm_is_path(argv[i])) {
-			struct checked *c = result_new(&r, argv[i]);
-
-			if (check_file(t, argv[i], c) < 0) {
-				free(c->name);
-				free(c->path);
-				r.n--;
-				failed = true;
-			}
-		} else if (check_name(mt, t, argv[i], &r) < 0) {
+	for (int i = 0; i < argc; i++)
+		if (mm_resolve(argv[i], 0, check_target, &cr) < 0)
 			failed = true;
-		}
-	}
-	if (o->json) {
-		struct json_object *root = json_object_new_object();
-		struct json_object *mods = json_object_new_array();
-		const char *source;
-		const char *vm = findings_target_vermagic(t, &source);
-
-		json_object_object_add(root, "kernel", out_json_str(modtree_kver(mt)));
-		json_object_object_add(root, "running",
-				       json_object_new_boolean(findings_target_running(t)));
-		json_object_object_add(root, "vermagic", out_json_str(vm));
-		json_object_object_add(root, "vermagic_source", out_json_str(vm ? source : NULL));
-		for (size_t i = 0; i < r.n; i++)
-			json_object_array_add(mods, json_module(&r.v[i], o));
-		json_object_object_add(root, "modules", mods);
-		out_json_print(root);
-		json_object_put(root);
-	}
-	for (size_t i = 0; i < r.n; i++) {
+	if (o->json)
+		print_json(&cr, mt, o);
+	for (size_t i = 0; i < cr.r.n; i++) {
 		if (!o->json)
-			print_human(&r.v[i], modtree_kver(mt), o);
-		if (findings_blocked(&r.v[i].findings))
+			print_human(&cr.r.v[i], modtree_kver(mt), o);
+		if (findings_blocked(&cr.r.v[i].findings))
 			blocked = true;
 	}
-	results_free(&r);
-	findings_target_close(t);
-	modtree_close(mt);
+	results_free(&cr.r);
+	findings_target_close(cr.t);
 	return blocked || failed ? MM_EXIT_FAIL : MM_EXIT_OK;
 }
 
@@ -326,4 +299,5 @@ const struct mm_cmd cmd_check = {
 	.name = "check",
 	.run = run,
 	.summary = "tell whether a module will load, and if not, why",
+	.needs = MM_NEEDS_MODDIR,
 };

@@ -381,8 +381,8 @@ static int parse_args(int argc, char *argv[], struct deps_opts *o)
 	return 0;
 }
 
-/* Look every argument up in DIR (NULL: among the loaded); those that match nothing are reported. */
-static bool lookup_roots(struct depgraph *g, const char *dir, char **args, int nargs,
+/* Look every argument up in MT (NULL: among the loaded); those that match nothing are reported. */
+static bool lookup_roots(struct depgraph *g, struct modtree *mt, char **args, int nargs,
 			 unsigned int **rootsp, const char ***viasp, size_t *np)
 {
 	unsigned int *roots = NULL;
@@ -400,8 +400,8 @@ static bool lookup_roots(struct depgraph *g, const char *dir, char **args, int n
 			ok = false;
 			continue;
 		}
-		if (nids == 0 && dir)
-			mm_error("%s: no module or alias %s in %s", args[a], args[a], dir);
+		if (nids == 0 && mt)
+			mm_no_such_module(mt, args[a]);
 		else if (nids == 0)
 			mm_error("%s: not loaded", args[a]);
 		ok &= nids > 0;
@@ -454,88 +454,111 @@ static void mark_loaded(struct depgraph *g, const struct dg_view *v)
 	}
 }
 
+/* The graph's source: the running kernel's (--loaded) or the module directory's (*MTP). */
+static int open_source(const struct deps_opts *o, size_t nnames, struct dg_source *src,
+		       struct modtree **mtp)
+{
+	struct modtree *mt;
+
+	*mtp = NULL;
+	if (o->loaded) {
+		if (depgraph_source_kernel(src) < 0) {
+			mm_error("%s", mm_errmsg());
+			return -1;
+		}
+		return 0;
+	}
+	mt = mm_modtree(NULL);
+	if (!mt)
+		return -1;
+	/* Without the maps libkmod reads the index files instead: slower, same answers. */
+	modtree_load(mt);
+	/* Reading modules.dep whole costs a few milliseconds: worth it for many names. */
+	if (nnames >= PRELOAD_NAMES)
+		modtree_preload_deps(mt);
+	depgraph_source_modtree(src, mt);
+	*mtp = mt;
+	return 0;
+}
+
+/* What the command works on. */
+struct deps_run {
+	struct deps_opts o;
+	struct modtree *mt; /* NULL for --loaded */
+	struct depgraph *g;
+	struct dg_view v;
+	unsigned int *roots;
+	const char **vias;
+	size_t nroots;
+	bool printed; /* --format=list and modprobe: printed while walking */
+};
+
+/* modprobe's walk of each root, printed as it goes (--format=modprobe, list). */
+static int walk_probe(struct deps_run *d, int *status)
+{
+	if (print_probe(d->mt, d->g, d->roots, d->vias, d->nroots, d->o.format == FMT_MODPROBE) < 0)
+		*status = MM_EXIT_FAIL;
+	d->printed = true;
+	/* The walk does not loop on a cycle; still say there is one. */
+	d->nroots = unique_roots(d->g, d->roots, d->nroots);
+	return depgraph_closure(d->g, d->roots, d->nroots, DG_KINDS_ALL, &d->v);
+}
+
+/* The view to print: everything, or what the names need (or what needs them). */
+static int make_view(struct deps_run *d, char **names, size_t nnames, int *status)
+{
+	const struct deps_opts *o = &d->o;
+
+	if (o->all)
+		return depgraph_everything(d->g, &d->v);
+	if (!lookup_roots(d->g, d->mt, names, (int)nnames, &d->roots, &d->vias, &d->nroots))
+		*status = MM_EXIT_FAIL;
+	if (d->nroots == 0)
+		return 1;
+	if (d->mt && (o->format == FMT_MODPROBE || (o->format == FMT_LIST && !o->reverse)))
+		return walk_probe(d, status);
+	d->nroots = unique_roots(d->g, d->roots, d->nroots);
+	if (o->reverse)
+		return depgraph_reverse(d->g, d->roots, d->nroots, DG_KIND_BIT(DG_DEP), &d->v);
+	return depgraph_closure(d->g, d->roots, d->nroots, DG_KINDS_ALL, &d->v);
+}
+
 static int deps_run(int argc, char *argv[])
 {
-	struct deps_opts o = { 0 };
-	struct modtree *mt = NULL;
-	struct depgraph *g = NULL;
+	struct deps_run d = { 0 };
 	struct dg_source src;
-	struct dg_view v = { 0 };
-	unsigned int *roots = NULL;
-	const char **vias = NULL;
-	size_t nroots = 0;
 	int status = MM_EXIT_OK, err;
 
-	err = parse_args(argc, argv, &o);
+	err = parse_args(argc, argv, &d.o);
 	if (err)
 		return err < 0 ? MM_EXIT_OK : err;
-	if (o.loaded) {
-		/* The running kernel's graph: no module directory. */
-		if (depgraph_source_kernel(&src) < 0) {
-			mm_error("%s", mm_errmsg());
-			return MM_EXIT_FAIL;
-		}
-	} else if (modtree_open(&mt) < 0) {
-		mm_error("%s", mm_errmsg());
-		mm_hint("choose the kernel with -k KVER (see ls /lib/modules)");
+	if (open_source(&d.o, (size_t)(argc - optind), &src, &d.mt) < 0)
 		return MM_EXIT_FAIL;
-	} else {
-		/* Without the maps libkmod reads the index files instead: slower, same answers. */
-		modtree_load(mt);
-		/* Reading modules.dep whole costs a few milliseconds: worth it for many names. */
-		if (argc - optind >= PRELOAD_NAMES)
-			modtree_preload_deps(mt);
-		depgraph_source_modtree(&src, mt);
-	}
-	g = depgraph_new(&src);
-	if (o.all) {
-		err = depgraph_everything(g, &v);
-	} else {
-		if (!lookup_roots(g, mt ? modtree_dir(mt) : NULL, argv + optind, argc - optind,
-				  &roots, &vias, &nroots))
-			status = MM_EXIT_FAIL;
-		if (nroots == 0)
-			goto out;
-		if (mt && (o.format == FMT_MODPROBE || (o.format == FMT_LIST && !o.reverse))) {
-			if (print_probe(mt, g, roots, vias, nroots, o.format == FMT_MODPROBE) < 0)
-				status = MM_EXIT_FAIL;
-			/* The walk does not loop on a cycle; still say there is one. */
-			nroots = unique_roots(g, roots, nroots);
-			err = depgraph_closure(g, roots, nroots, DG_KINDS_ALL, &v);
-			if (err == 0 && report_cycles(g, &v, modtree_dir(mt)))
-				status = MM_EXIT_FAIL;
-			goto out;
-		}
-		nroots = unique_roots(g, roots, nroots);
-		if (o.reverse)
-			err = depgraph_reverse(g, roots, nroots, DG_KIND_BIT(DG_DEP), &v);
-		else
-			err = depgraph_closure(g, roots, nroots, DG_KINDS_ALL, &v);
-	}
+	d.g = depgraph_new(&src);
+	err = make_view(&d, argv + optind, (size_t)(argc - optind), &status);
 	if (err < 0) {
 		mm_error("%s", mm_errmsg());
 		status = MM_EXIT_FAIL;
-		goto out;
 	}
 	/* The kernel refuses a holder that would close a cycle: only modules.dep can have one. */
-	if (mt && report_cycles(g, &v, modtree_dir(mt)))
+	if (err == 0 && d.mt && report_cycles(d.g, &d.v, modtree_dir(d.mt)))
 		status = MM_EXIT_FAIL;
-	if (mt && o.format == FMT_JSON)
-		mark_loaded(g, &v);
-	if (render(g, &v, &o, mt) < 0)
-		status = MM_EXIT_FAIL;
-out:
+	if (err == 0 && !d.printed) {
+		if (d.mt && d.o.format == FMT_JSON)
+			mark_loaded(d.g, &d.v);
+		if (render(d.g, &d.v, &d.o, d.mt) < 0)
+			status = MM_EXIT_FAIL;
+	}
 	if (fflush(stdout) != 0) {
 		mm_error("cannot write the output");
 		status = MM_EXIT_FAIL;
 	}
-	dg_view_free(&v);
-	free(roots);
-	free(vias);
-	depgraph_free(g);
-	if (o.loaded)
+	dg_view_free(&d.v);
+	free(d.roots);
+	free(d.vias);
+	depgraph_free(d.g);
+	if (d.o.loaded)
 		depgraph_source_kernel_free(&src);
-	modtree_close(mt);
 	return status;
 }
 
@@ -543,4 +566,5 @@ const struct mm_cmd cmd_deps = {
 	.name = "deps",
 	.run = deps_run,
 	.summary = "show what a module needs, in load order, or what needs it",
+	.needs = MM_NEEDS_MODDIR,
 };

@@ -42,7 +42,7 @@ assert_contains "good and missing: the good one" "(hello) on $KVER: loads" "$out
 run check -k "$KVER" no_such_module_at_all
 assert_eq "unknown name: exit status" 1 "$rc"
 assert_contains "unknown name: message" \
-    "mymod: check: no_such_module_at_all: no module of that name or alias in $MODDIR" "$err"
+    "mymod: check: no_such_module_at_all: no module or alias of that name in $MODDIR" "$err"
 assert_contains "unknown name: hint" "mymod: check: hint: " "$err"
 
 run check -k 0.0.0-no-such-kernel "$FIXTURES/hello.ko"

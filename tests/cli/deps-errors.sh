@@ -8,7 +8,9 @@
 
 run deps -k "$KVER" --format=list nosuchmodule nvme
 assert_eq "unknown name: exit status" 1 "$rc"
-assert_eq "unknown name: message" "mymod: deps: nosuchmodule: no module or alias nosuchmodule in $MODDIR" "$err"
+assert_eq "unknown name: message" "mymod: deps: nosuchmodule: no module or alias of that name in $MODDIR" \
+    "$(printf '%s\n' "$err" | head -1)"
+assert_contains "unknown name: hint" "mymod: deps: hint: names and aliases come from modules.dep" "$err"
 assert_contains "the other name still processed" "$MODDIR/kernel/drivers/nvme/host/nvme.ko" "$out"
 run deps -k "$KVER" nosuchmodule
 assert_eq "only unknown names: exit status" 1 "$rc"

@@ -85,7 +85,7 @@ for f in reloc symname; do
 done
 expect_bad "missing file" "$TMP/missing.ko" "No such file or directory"
 expect_bad "a directory" "$TMP/dir.ko" "not a regular file"
-expect_bad "unknown name" "no_such_module_xyz" "no module or alias no_such_module_xyz in /lib/modules/$KVER"
+expect_bad "unknown name" "no_such_module_xyz" "no module or alias of that name in /lib/modules/$KVER"
 assert_contains "unknown name: hint" "mymod: info: hint: " "$err"
 
 # What modinfo prints for a file it cannot read, byte for byte and with its
@@ -147,14 +147,14 @@ MYMOD=$TMP/public/mymod compare_unreadable "permission denied" "$TMP/private/hel
 run info -b "$TMP/nowhere" -k "$KVER" hello "$HELLO" loop
 assert_eq "no module directory: exit status" 1 "$rc"
 assert_contains "no module directory: message" "mymod: info: hello: no module directory $TMP/nowhere/lib/modules/$KVER" "$err"
-assert_contains "no module directory: hint" "mymod: info: hint: use -k KVER" "$err"
+assert_contains "no module directory: hint" "mymod: info: hint: choose the kernel with -k KVER" "$err"
 assert_contains "no module directory: the file is still printed" "Parameters (6)" "$out"
 assert_contains "no module directory: said for every name" "mymod: info: loop: no module directory" "$err"
 if [ ! -d "/lib/modules/$(uname -r)" ]; then
     run info loop
     assert_eq "running kernel without modules: exit status" 1 "$rc"
     assert_contains "running kernel without modules: message" "no module directory /lib/modules/$(uname -r)" "$err"
-    assert_contains "running kernel without modules: hint" "mymod: info: hint: use -k KVER" "$err"
+    assert_contains "running kernel without modules: hint" "mymod: info: hint: choose the kernel with -k KVER" "$err"
 fi
 
 # Many arguments (split between worker processes): output and errors in

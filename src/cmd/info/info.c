@@ -81,8 +81,6 @@ void info_emit(struct info_run *r, const struct info *in)
 	r->printed++;
 }
 
-static int info_name(struct info_run *r, const char *arg);
-
 /*
  * PATH could not be read (ERR). modinfo prints its filename: line first,
  * for a regular file or one modules.dep names (BY_NAME), and prints -F
@@ -121,14 +119,28 @@ static int info_file(struct info_run *r, const char *arg, const char *path, bool
 	return err;
 }
 
+/* One module an argument names. */
+static int info_builtin(struct info_run *r, const char *arg, const char *name);
+
+static int info_target(const struct mm_target *t, void *data)
+{
+	struct info_run *r = data;
+
+	if (t->kind == MM_TARGET_BUILTIN)
+		return info_builtin(r, t->arg, t->name);
+	return info_file(r, t->arg, t->path, t->kind == MM_TARGET_MODULE);
+}
+
 /* Print each argument; returns the exit status. */
 int info_run_args(struct info_run *r, char **args, size_t nargs)
 {
 	int status = MM_EXIT_OK;
 
 	for (size_t i = 0; i < nargs; i++) {
-		int err = mm_is_path(args[i]) ? info_file(r, args[i], args[i], false)
-					      : info_name(r, args[i]);
+		/* modinfo shows a module that is not there as a builtin one. */
+		int err = mm_resolve(args[i],
+				     info_as_modinfo(r->opts) ? MM_RESOLVE_ABSENT_AS_BUILTIN : 0,
+				     info_target, r);
 
 		if (err < 0)
 			status = MM_EXIT_FAIL;
@@ -145,7 +157,7 @@ static int info_builtin(struct info_run *r, const char *arg, const char *name)
 	size_t n = 0;
 	int err;
 
-	err = modtree_builtin_info(r->mt, name, &mi, &n);
+	err = modtree_builtin_info(mm_modtree(arg), name, &mi, &n);
 	if (err < 0) {
 		mm_error("%s: %s", arg, info_errtext(err));
 		return err;
@@ -166,58 +178,6 @@ static int info_builtin(struct info_run *r, const char *arg, const char *name)
 	return 0;
 }
 
-static int info_name(struct info_run *r, const char *arg)
-{
-	struct modtree_mod *mods = NULL;
-	size_t n = 0;
-	int err = 0;
-
-	if (r->mt_err) {
-		mm_error("%s: %s", arg, r->mt_err);
-		return -ENOENT;
-	}
-	if (!r->mt) {
-		/* As modinfo, which reads no modprobe.d: its aliases mean nothing to it. */
-		err = info_as_modinfo(r->opts) ? modtree_open_as_modinfo(&r->mt)
-					       : modtree_open(&r->mt);
-		if (err < 0) {
-			r->mt_err = mm_strdup(info_errtext(err));
-			mm_error("%s: %s", arg, r->mt_err);
-			mm_hint("use -k KVER (or -b DIR) to look names up in an installed kernel's "
-				"/lib/modules/KVER, or give a file's path");
-			return err;
-		}
-	}
-	err = modtree_lookup(r->mt, arg, &mods, &n);
-	if (err < 0) {
-		mm_error("%s: %s", arg, info_errtext(err));
-		return err;
-	}
-	if (n == 0) {
-		mm_error("%s: no module or alias %s in %s", arg, arg, modtree_dir(r->mt));
-		mm_hint("names and aliases come from modules.dep and modules.alias there "
-			"(depmod writes them); to read a file, give its path (./%s.ko)",
-			arg);
-		return -ENOENT;
-	}
-	for (size_t i = 0; i < n; i++) {
-		int e;
-
-		/* modinfo shows a module that is not there as a builtin one. */
-		if (mods[i].builtin || (!mods[i].path && info_as_modinfo(r->opts)))
-			e = info_builtin(r, arg, mods[i].name);
-		else if (!mods[i].path)
-			e = mm_module_not_there(r->mt, arg, &mods[i]);
-		else
-			e = info_file(r, arg, mods[i].path, true);
-
-		if (e < 0)
-			err = e;
-	}
-	modtree_mods_free(mods, n);
-	return err;
-}
-
 static int parse_format(const char *s, enum info_format *f)
 {
 	if (streq(s, "human"))
@@ -231,43 +191,31 @@ static int parse_format(const char *s, enum info_format *f)
 	return 0;
 }
 
-static int run(int argc, char *argv[])
+/* Options into O; returns 0, -1 when done (--help), or MM_EXIT_USAGE. */
+static int parse_opts(int argc, char *argv[], struct info_opts *o)
 {
-	struct info_opts opts = { .format = FMT_HUMAN, .sep = '\n' };
-	struct info_run r = { .opts = &opts };
-	static char outbuf[1 << 16];
-	int c, status = MM_EXIT_OK;
-	size_t nworkers;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "JF:0" MM_MODDIR_SHORTOPTS "h", options, NULL)) != -1) {
 		if (mm_moddir_opt(c, optarg))
 			continue;
-		switch (c) {
-		case OPT_FORMAT:
-			if (parse_format(optarg, &opts.format) < 0) {
-				mm_error("unknown format '%s' (human, json, modinfo)", optarg);
-				return mm_usage_error();
-			}
-			break;
-		case 'J':
-			opts.format = FMT_JSON;
-			break;
-		case 'F':
-			opts.field = optarg;
-			break;
-		case '0':
-			opts.sep = '\0';
-			break;
-		case OPT_SYMBOLS:
-			opts.symbols = true;
-			break;
-		case OPT_SECTIONS:
-			opts.sections = true;
-			break;
-		case 'h':
+		if (c == OPT_FORMAT && parse_format(optarg, &o->format) < 0) {
+			mm_error("unknown format '%s' (human, json, modinfo)", optarg);
+			return mm_usage_error();
+		} else if (c == 'J') {
+			o->format = FMT_JSON;
+		} else if (c == 'F') {
+			o->field = optarg;
+		} else if (c == '0') {
+			o->sep = '\0';
+		} else if (c == OPT_SYMBOLS) {
+			o->symbols = true;
+		} else if (c == OPT_SECTIONS) {
+			o->sections = true;
+		} else if (c == 'h') {
 			usage(stdout);
-			return MM_EXIT_OK;
-		default:
+			return -1;
+		} else if (c != OPT_FORMAT) {
 			return mm_usage_error();
 		}
 	}
@@ -275,32 +223,45 @@ static int run(int argc, char *argv[])
 		mm_error("no module or file given");
 		return mm_usage_error();
 	}
-	if (opts.sep == '\0' && !opts.field && opts.format != FMT_MODINFO) {
+	if (o->sep == '\0' && !o->field && o->format != FMT_MODINFO) {
 		mm_error("--null needs --field or --format=modinfo");
 		return mm_usage_error();
 	}
-	if (opts.format == FMT_JSON && opts.field) {
+	if (o->format == FMT_JSON && o->field) {
 		mm_error(
 			"--field and --null print modinfo values; they do not combine with --json");
 		return mm_usage_error();
 	}
+	return 0;
+}
+
+static int run(int argc, char *argv[])
+{
+	struct info_opts opts = { .format = FMT_HUMAN, .sep = '\n' };
+	struct info_run r = { .opts = &opts };
+	static char outbuf[1 << 16];
+	int status = parse_opts(argc, argv, &opts);
+	size_t nworkers, nargs = (size_t)(argc - optind);
+
+	if (status)
+		return status < 0 ? MM_EXIT_OK : status;
 	if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	if (opts.format == FMT_JSON)
 		r.json = json_object_new_array();
+	if (info_as_modinfo(&opts))
+		mm_modtree_as_modinfo(); /* as modinfo, which reads no modprobe.d */
 	if (!getcwd(info_cwd, sizeof(info_cwd)))
 		info_cwd[0] = '\0';
-	nworkers = info_workers(&opts, (size_t)(argc - optind));
+	nworkers = info_workers(&opts, nargs);
 	if (nworkers > 1)
-		status = info_run_split(&r, argv + optind, (size_t)(argc - optind), nworkers);
+		status = info_run_split(&r, argv + optind, nargs, nworkers);
 	else
-		status = info_run_args(&r, argv + optind, (size_t)(argc - optind));
+		status = info_run_args(&r, argv + optind, nargs);
 	if (r.json) {
 		out_json_print(r.json);
 		json_object_put(r.json);
 	}
-	modtree_close(r.mt);
-	free(r.mt_err);
 	if (fflush(stdout) != 0) {
 		mm_error("cannot write output: %s", strerror(errno));
 		status = MM_EXIT_FAIL;
@@ -312,4 +273,5 @@ const struct mm_cmd cmd_info = {
 	.name = "info",
 	.run = run,
 	.summary = "show what is in a module: modinfo, parameters, symbols, signature",
+	.needs = MM_NEEDS_MODDIR,
 };

@@ -63,8 +63,6 @@ enum {
 struct info_run {
 	const struct info_opts *opts;
 	struct json_object *json; /* the array, for FMT_JSON */
-	struct modtree *mt;
-	char *mt_err; /* why the module directory cannot be read */
 	size_t printed;
 };
 

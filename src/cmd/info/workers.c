@@ -60,8 +60,7 @@ worker_main(struct info_run *r, char **args, const struct worker *w)
 	if (dup2(w->out, STDOUT_FILENO) < 0 || dup2(w->err, STDERR_FILENO) < 0)
 		_exit(MM_EXIT_FAIL);
 	status = info_run_args(r, args + w->lo, w->hi - w->lo);
-	modtree_close(r->mt);
-	free(r->mt_err);
+	mm_cmd_end();
 	if (fflush(stdout) != 0)
 		status = MM_EXIT_FAIL;
 	exit(status);
