@@ -222,9 +222,69 @@ static int reloc_cmp(const void *a, const void *b)
  * All relocations that apply to section IDX (found by sh_info), sorted by
  * offset; NULL with mm_fail() when one applies outside IDX.
  */
+/* Entry J of relocation section DATA (REL or RELA) into R; false when libelf cannot read it. */
+static bool read_reloc(Elf_Data *data, bool rela, size_t j, struct ko_reloc *r)
+{
+	GElf_Rela ra;
+	GElf_Rel rl;
+
+	if (rela) {
+		if (!gelf_getrela(data, (int)j, &ra))
+			return false;
+		*r = (struct ko_reloc){ .offset = ra.r_offset,
+					.sym = GELF_R_SYM(ra.r_info),
+					.addend = ra.r_addend,
+					.has_addend = true };
+	} else {
+		if (!gelf_getrel(data, (int)j, &rl))
+			return false;
+		*r = (struct ko_reloc){ .offset = rl.r_offset, .sym = GELF_R_SYM(rl.r_info) };
+	}
+	r->index = j;
+	return true;
+}
+
+/*
+ * Append the relocations of section I, which apply to section IDX, to
+ * *MAPP (*CAP entries allocated). Returns 0, or -ENOEXEC for one that
+ * points outside its section.
+ */
+static int add_relocs(struct ko *ko, size_t i, size_t idx, struct ko_relmap **mapp, size_t *cap)
+{
+	const GElf_Shdr *sh = &ko->shdrs[i], *target = &ko->shdrs[idx];
+	bool rela = sh->sh_type == SHT_RELA;
+	Elf_Scn *scn = elf_getscn(ko->elf, i);
+	Elf_Data *data = scn ? elf_getdata(scn, NULL) : NULL;
+	size_t entsize, n;
+
+	if (!data)
+		return 0;
+	entsize = gelf_fsize(ko->elf, rela ? ELF_T_RELA : ELF_T_REL, 1, EV_CURRENT);
+	n = entsize ? data->d_size / entsize : 0;
+	for (size_t j = 0; j < n; j++) {
+		struct ko_relmap *map = *mapp;
+		struct ko_reloc *r;
+
+		if (map->n == *cap) {
+			*cap = *cap ? *cap * 2 : 16;
+			*mapp = map = mm_realloc(map, sizeof(*map) + *cap * sizeof(map->r[0]));
+		}
+		r = &map->r[map->n];
+		if (!read_reloc(data, rela, j, r))
+			break;
+		if (r->offset >= target->sh_size)
+			return mm_fail(ENOEXEC,
+				       "relocation %zu of %s applies at offset %llu, outside it "
+				       "(%llu bytes)",
+				       j, ko->scnnames[idx], (unsigned long long)r->offset,
+				       (unsigned long long)target->sh_size);
+		map->n++;
+	}
+	return 0;
+}
+
 static struct ko_relmap *load_relmap(struct ko *ko, size_t idx)
 {
-	const GElf_Shdr *target = &ko->shdrs[idx];
 	struct ko_relmap *map;
 	size_t cap = 0;
 
@@ -235,58 +295,14 @@ static struct ko_relmap *load_relmap(struct ko *ko, size_t idx)
 	map = mm_calloc(1, sizeof(*map));
 	for (size_t i = 1; i < ko->shnum; i++) {
 		const GElf_Shdr *sh = &ko->shdrs[i];
-		bool rela = sh->sh_type == SHT_RELA;
-		Elf_Scn *scn;
-		Elf_Data *data;
-		size_t entsize, n;
 
-		if ((sh->sh_type != SHT_REL && !rela) || sh->sh_info != idx)
+		if ((sh->sh_type != SHT_REL && sh->sh_type != SHT_RELA) || sh->sh_info != idx)
 			continue;
 		if (sh->sh_link != ko->symtab)
 			continue;
-		scn = elf_getscn(ko->elf, i);
-		data = scn ? elf_getdata(scn, NULL) : NULL;
-		if (!data)
-			continue;
-		entsize = gelf_fsize(ko->elf, rela ? ELF_T_RELA : ELF_T_REL, 1, EV_CURRENT);
-		n = entsize ? data->d_size / entsize : 0;
-		for (size_t j = 0; j < n; j++) {
-			struct ko_reloc *r;
-
-			if (map->n == cap) {
-				cap = cap ? cap * 2 : 16;
-				map = mm_realloc(map, sizeof(*map) + cap * sizeof(map->r[0]));
-			}
-			r = &map->r[map->n];
-			if (rela) {
-				GElf_Rela ra;
-
-				if (!gelf_getrela(data, (int)j, &ra))
-					break;
-				r->offset = ra.r_offset;
-				r->sym = GELF_R_SYM(ra.r_info);
-				r->addend = ra.r_addend;
-				r->has_addend = true;
-			} else {
-				GElf_Rel rl;
-
-				if (!gelf_getrel(data, (int)j, &rl))
-					break;
-				r->offset = rl.r_offset;
-				r->sym = GELF_R_SYM(rl.r_info);
-				r->has_addend = false;
-			}
-			r->index = j;
-			if (r->offset >= target->sh_size) {
-				mm_fail(ENOEXEC,
-					"relocation %zu of %s applies at offset %llu, outside it "
-					"(%llu bytes)",
-					j, ko->scnnames[idx], (unsigned long long)r->offset,
-					(unsigned long long)target->sh_size);
-				free(map);
-				return NULL;
-			}
-			map->n++;
+		if (add_relocs(ko, i, idx, &map, &cap) < 0) {
+			free(map);
+			return NULL;
 		}
 	}
 	for (size_t i = 1; i < map->n; i++) {
