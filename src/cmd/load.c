@@ -2,18 +2,17 @@
 /* mymod load: hand a module to the kernel, and explain a refusal. */
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "chain.h"
 #include "mymod/cmd.h"
 #include "mymod/findings.h"
 #include "mymod/kernel.h"
 #include "mymod/ko.h"
 #include "mymod/modtree.h"
 #include "mymod/util.h"
+#include "plan.h"
 
 enum {
 	OPT_IGNORE_CONFIG = 256,
@@ -255,6 +254,55 @@ static bool is_alias_of(const char *arg, const char *name)
 	return alias;
 }
 
+/* An alias names NAME, which modprobe.d blacklists: as modprobe, it is not loaded. */
+static void say_blacklisted(const char *arg, const char *name)
+{
+	mm_warn("%s: alias of %s, which modprobe.d blacklists: not loaded", arg, name);
+}
+
+/* Every module ARG names was passed over as blacklisted. */
+static int all_blacklisted(const char *arg)
+{
+	mm_error("%s: every module it names is blacklisted", arg);
+	mm_hint("load the module by its own name to override the blacklist");
+	return MM_EXIT_FAIL;
+}
+
+/* Load M, one of the modules ARG names; *TRIED false when it was passed over. */
+static int load_named(struct modtree *mt, const char *arg, const struct modtree_mod *m,
+		      char **params, int nparams, const struct load_opts *lo, bool *tried)
+{
+	bool alias = is_alias_of(arg, m->name);
+	char *config = NULL;
+	int ret;
+
+	*tried = true;
+	if (m->builtin) {
+		printf("%s is built into the kernel\n", m->name);
+		return MM_EXIT_OK;
+	}
+	if (!m->path) {
+		mm_module_not_there(mt, arg, m);
+		return MM_EXIT_FAIL;
+	}
+	*tried = false;
+	/* As modprobe: the blacklist applies to aliases, not to a module's own name. */
+	if (alias && modtree_blacklisted(mt, m->name)) {
+		say_blacklisted(arg, m->name);
+		return MM_EXIT_OK;
+	}
+	/* As modprobe: the options given to the alias too. */
+	if (!lo->ignore_config &&
+	    modtree_probe_options(mt, m->name, alias ? arg : NULL, &config) < 0) {
+		mm_error("%s", mm_errmsg());
+		return MM_EXIT_FAIL;
+	}
+	*tried = true;
+	ret = load_file(mt, m->path, config, params, nparams, lo);
+	free(config);
+	return ret;
+}
+
 static int load_name(const char *arg, char **params, int nparams, const struct load_opts *lo)
 {
 	struct modtree_mod *mods = NULL;
@@ -280,219 +328,96 @@ static int load_name(const char *arg, char **params, int nparams, const struct l
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
-		bool alias = is_alias_of(arg, mods[i].name);
-		char *config = NULL;
+		bool t;
 
-		if (mods[i].builtin) {
-			printf("%s is built into the kernel\n", mods[i].name);
-			tried++;
-			continue;
-		}
-		if (!mods[i].path) {
-			mm_module_not_there(mt, arg, &mods[i]);
+		if (load_named(mt, arg, &mods[i], params, nparams, lo, &t) != MM_EXIT_OK)
 			ret = MM_EXIT_FAIL;
-			tried++;
-			continue;
-		}
-		/* As modprobe: the blacklist applies to aliases, not to a module's own name. */
-		if (alias && modtree_blacklisted(mt, mods[i].name)) {
-			mm_warn("%s: alias of %s, which modprobe.d blacklists: not loaded", arg,
-				mods[i].name);
-			continue;
-		}
-		/* As modprobe: the options given to the alias too. */
-		if (!lo->ignore_config &&
-		    modtree_probe_options(mt, mods[i].name, alias ? arg : NULL, &config) < 0) {
-			mm_error("%s", mm_errmsg());
-			ret = MM_EXIT_FAIL;
-			continue;
-		}
-		if (load_file(mt, mods[i].path, config, params, nparams, lo) != MM_EXIT_OK)
-			ret = MM_EXIT_FAIL;
-		tried++;
-		free(config);
+		tried += t;
 	}
-	if (!tried) {
-		mm_error("%s: every module it names is blacklisted", arg);
-		mm_hint("load the module by its own name to override the blacklist");
-		ret = MM_EXIT_FAIL;
-	}
+	if (!tried)
+		ret = all_blacklisted(arg);
 out:
 	modtree_mods_free(mods, n);
 	modtree_close(mt);
 	return ret;
 }
 
-/* ---- --with-deps: a chain, loaded as one transaction ---- */
+/* ---- --with-deps: a chain, loaded as one plan ---- */
 
-enum step_result { STEP_LOADED, STEP_SKIPPED, STEP_FAILED };
+/* What each step of load --with-deps is loaded with. */
+struct step_ctx {
+	struct modtree *mt;
+	char **params; /* for the root */
+	int nparams;
+	const struct load_opts *lo;
+};
 
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
+/* Open step S's file; a required one's failure is an error, a softdep's a warning. */
+static struct ko *open_step(const struct chain_step *s)
 {
-	interrupted = sig;
+	struct ko *ko;
+	const char *why;
+
+	if (s->path && ko_open(s->path, &ko) == 0)
+		return ko;
+	why = s->path ? mm_errmsg() : "no file for it in the module directory";
+	if (s->required)
+		mm_error("%s: %s", s->path ? s->path : s->name, why);
+	else
+		mm_warn("%s: not loaded (%s); going on without this soft dependency, as modprobe "
+			"does",
+			s->name, why);
+	return NULL;
 }
 
-/* Load one module of the chain; a required one's failure is an error, a softdep's a warning. */
-static enum step_result load_step(struct modtree *mt, const struct chain_step *s, char **params,
-				  int nparams, const struct load_opts *lo)
+/* What became of step S's attempt A; a required one's failure is an error, a softdep's a warning.
+ */
+static enum plan_result step_outcome(const struct chain_step *s, const struct attempt *a,
+				     bool verbose)
 {
-	enum kernel_mod_state state = kernel_module_state(s->name);
-	bool tell = lo->dry_run || lo->verbose;
-	enum step_result res = STEP_FAILED;
-	struct attempt a = { 0 };
-	struct ko *ko = NULL;
-	char *pstr = NULL;
-
-	if (s->builtin || state == KERNEL_MOD_BUILTIN) {
-		if (tell)
-			printf("%s is built into the kernel\n", s->name);
-		return STEP_SKIPPED;
-	}
-	if (state == KERNEL_MOD_LIVE || state == KERNEL_MOD_COMING) {
-		if (tell)
+	if (a->err == 0)
+		return PLAN_LOADED;
+	if (a->already) {
+		if (verbose)
 			printf("%s is already loaded\n", s->name);
-		return STEP_SKIPPED;
+		return PLAN_SKIPPED;
 	}
-	if (!s->path || ko_open(s->path, &ko) < 0) {
-		const char *why = s->path ? mm_errmsg() : "no file for it in the module directory";
+	if (s->required)
+		report_failure(s->path, a);
+	else
+		mm_warn("%s: not loaded: %s; going on without this soft dependency, as modprobe "
+			"does",
+			s->name, a->why.v[0].message);
+	return PLAN_FAILED;
+}
 
-		if (s->required)
-			mm_error("%s: %s", s->path ? s->path : s->name, why);
-		else
-			mm_warn("%s: not loaded (%s); going on without this soft dependency, as "
-				"modprobe does",
-				s->name, why);
-		return STEP_FAILED;
-	}
+/* Load one module of the chain (plan_ops.load); with --dry-run, say how only. */
+static enum plan_result load_step(const struct chain_step *s, const void *ctx)
+{
+	const struct step_ctx *sc = ctx;
+	const struct load_opts *lo = sc->lo;
+	enum plan_result res = PLAN_SKIPPED;
+	struct attempt a = { 0 };
+	struct ko *ko = open_step(s);
+	char *pstr;
+
+	if (!ko)
+		return PLAN_FAILED;
 	if (s->install)
 		mm_warn("modprobe.d gives %s an install command, which mymod does not run: loading "
 			"the module itself",
 			s->name);
-	pstr = param_string(s->options, s->root ? params : NULL, s->root ? nparams : 0);
-	if (tell)
+	pstr = param_string(s->options, s->root ? sc->params : NULL, s->root ? sc->nparams : 0);
+	if (lo->dry_run || lo->verbose)
 		describe(lo, ko, s->path, pstr);
-	if (lo->dry_run) {
-		res = STEP_SKIPPED;
-		goto out;
+	if (!lo->dry_run) {
+		attempt_load(sc->mt, ko, pstr, lo, &a);
+		res = step_outcome(s, &a, lo->verbose);
 	}
-	attempt_load(mt, ko, pstr, lo, &a);
-	if (a.err == 0) {
-		res = STEP_LOADED;
-	} else if (a.already) {
-		if (lo->verbose)
-			printf("%s is already loaded\n", s->name);
-		res = STEP_SKIPPED;
-	} else if (s->required) {
-		report_failure(s->path, &a);
-	} else {
-		mm_warn("%s: not loaded: %s; going on without this soft dependency, as modprobe "
-			"does",
-			s->name, a.why.v[0].message);
-	}
-out:
 	attempt_done(&a);
 	free(pstr);
 	ko_close(ko);
 	return res;
-}
-
-/* Append NAME to the list S ("a, b, c"; S->s is NULL while empty). */
-static void list_add(struct mm_strbuf *s, const char *name)
-{
-	mm_strbuf_sep(s, ", ");
-	mm_strbuf_add(s, name);
-}
-
-/* Unload NAME, which this command loaded; wait a little for references it may still drop. */
-static int unload_ours(const char *name)
-{
-	char **holders;
-	size_t nholders = 0;
-	int err = kernel_unload(name, 0);
-
-	if (err != -EWOULDBLOCK)
-		return err;
-	if (kernel_module_holders(name, &holders, &nholders) == 0)
-		kernel_names_free(holders, nholders);
-	if (nholders == 0 && kernel_wait_unused(name, 1000) == 0)
-		err = kernel_unload(name, 0);
-	return err;
-}
-
-/* Unload what this command loaded (OURS), newest first; say what became of each. */
-static void rollback(const char *failed, const char **ours, size_t n)
-{
-	struct mm_strbuf done = { 0 }, kept = { 0 };
-
-	for (size_t i = n; i-- > 0;) {
-		struct findings why;
-		int err = unload_ours(ours[i]);
-
-		if (err == 0 || err == -ENOENT) {
-			list_add(&done, ours[i]);
-			continue;
-		}
-		findings_explain_unload(err, ours[i], &why);
-		mm_error("ROLLBACK FAILED: %s stays loaded: %s", ours[i], why.v[0].message);
-		if (why.v[0].hint)
-			mm_hint("%s", why.v[0].hint);
-		findings_free(&why);
-		list_add(&kept, ours[i]);
-	}
-	if (n == 0)
-		mm_error("%s failed: nothing to roll back (this command had loaded no module)",
-			 failed);
-	else if (!kept.s)
-		mm_error("%s failed: rolled back: unloaded %s", failed, done.s);
-	else
-		mm_error("%s failed: ROLLBACK INCOMPLETE: still loaded: %s; unloaded: %s", failed,
-			 kept.s, done.s ? done.s : "none");
-	mm_strbuf_free(&done);
-	mm_strbuf_free(&kept);
-}
-
-/* Load the plan's modules in order; on a required one's failure (or a signal), undo. */
-static int run_chain(struct modtree *mt, const struct chain_step *steps, size_t n, char **params,
-		     int nparams, const struct load_opts *lo)
-{
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-	struct sigaction sa = { .sa_handler = on_signal }, old[MM_ARRAY_SIZE(sigs)];
-	const char **ours = mm_reallocarray(NULL, n ? n : 1, sizeof(*ours));
-	const char *failed = NULL;
-	size_t nours = 0;
-
-	/* No SA_RESTART: a signal ends the wait for a load, then the chain is undone. */
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < MM_ARRAY_SIZE(sigs); i++)
-		sigaction(sigs[i], &sa, &old[i]);
-	for (size_t i = 0; i < n && !failed; i++) {
-		enum step_result r = load_step(mt, &steps[i], params, nparams, lo);
-
-		if (r == STEP_LOADED)
-			ours[nours++] = steps[i].name;
-		if (r == STEP_FAILED && steps[i].required)
-			failed = steps[i].name;
-		if (interrupted && !failed) {
-			mm_error("interrupted by %s", strsignal(interrupted));
-			failed = steps[i].name;
-		}
-	}
-	if (failed && lo->no_rollback) {
-		char *s = mm_join(ours, nours, ", ");
-
-		mm_error("%s failed: kept what this command loaded (--no-rollback): %s", failed,
-			 *s ? s : "nothing");
-		free(s);
-	} else if (failed) {
-		rollback(failed, ours, nours);
-	}
-	/* Only now: a second signal must not cut the rollback short. */
-	for (size_t i = 0; i < MM_ARRAY_SIZE(sigs); i++)
-		sigaction(sigs[i], &old[i], NULL);
-	free(ours);
-	return failed ? MM_EXIT_FAIL : MM_EXIT_OK;
 }
 
 /*
@@ -501,10 +426,16 @@ static int run_chain(struct modtree *mt, const struct chain_step *steps, size_t 
  */
 static int load_with_deps(const char *arg, char **params, int nparams, const struct load_opts *lo)
 {
+	struct step_ctx sc = { .params = params, .nparams = nparams, .lo = lo };
+	struct plan_ops ops = {
+		.load = load_step,
+		.ctx = &sc,
+		.tell = lo->dry_run || lo->verbose,
+		.no_rollback = lo->no_rollback,
+	};
 	const struct chain_root *roots;
-	const struct chain_step *steps;
 	struct chain *c = NULL;
-	size_t nroots = 0, nsteps, tried = 0;
+	size_t nroots = 0, tried = 0;
 	int err, ret = MM_EXIT_FAIL;
 
 	if (chain_open(arg,
@@ -512,27 +443,21 @@ static int load_with_deps(const char *arg, char **params, int nparams, const str
 		       &roots, &nroots) < 0)
 		goto out;
 	for (size_t i = 0; i < nroots; i++) {
-		enum kernel_mod_state state = kernel_module_state(roots[i].name);
+		enum kernel_mod_state state;
 
 		if (roots[i].via && roots[i].blacklisted) {
-			mm_warn("%s: alias of %s, which modprobe.d blacklists: not loaded", arg,
-				roots[i].name);
+			say_blacklisted(arg, roots[i].name);
 			continue;
 		}
 		tried++;
 		/* As modprobe: a module in the kernel already is left as it is, and its deps too.
 		 */
-		if (roots[i].builtin || state == KERNEL_MOD_BUILTIN) {
-			printf("%s is built into the kernel\n", roots[i].name);
+		state = plan_in_kernel(roots[i].name, roots[i].builtin, true);
+		if (state == KERNEL_MOD_LIVE && nparams > 0)
+			mm_warn("the parameters given were not applied: unload it first to change "
+				"them");
+		if (state != KERNEL_MOD_ABSENT)
 			continue;
-		}
-		if (state == KERNEL_MOD_LIVE || state == KERNEL_MOD_COMING) {
-			printf("%s is already loaded\n", roots[i].name);
-			if (nparams > 0)
-				mm_warn("the parameters given were not applied: unload it first to "
-					"change them");
-			continue;
-		}
 		err = chain_add(c, &roots[i], !lo->ignore_config);
 		if (err < 0) {
 			mm_error("%s: %s", roots[i].name, mm_errmsg());
@@ -540,20 +465,19 @@ static int load_with_deps(const char *arg, char **params, int nparams, const str
 		}
 	}
 	if (!tried) {
-		mm_error("%s: every module it names is blacklisted", arg);
-		mm_hint("load the module by its own name to override the blacklist");
+		all_blacklisted(arg);
 		goto out;
 	}
-	steps = chain_steps(c, &nsteps);
-	ret = run_chain(chain_modtree(c), steps, nsteps, params, nparams, lo);
+	sc.mt = chain_modtree(c);
+	ret = plan_load(c, &ops);
 out:
 	chain_free(c);
 	return ret;
 }
 
-static int run(int argc, char *argv[])
+/* Parse the options into LO: -1 to go on, else the exit status. */
+static int parse_options(int argc, char *argv[], struct load_opts *lo)
 {
-	struct load_opts lo = { 0 };
 	int c;
 
 	while ((c = getopt_long(argc, argv, MM_MODDIR_SHORTOPTS "nfvh", options, NULL)) != -1) {
@@ -561,28 +485,28 @@ static int run(int argc, char *argv[])
 			continue;
 		switch (c) {
 		case 'n':
-			lo.dry_run = true;
+			lo->dry_run = true;
 			break;
 		case OPT_IGNORE_CONFIG:
-			lo.ignore_config = true;
+			lo->ignore_config = true;
 			break;
 		case OPT_FORCE_VERMAGIC:
-			lo.flags |= KERNEL_LOAD_FORCE_VERMAGIC;
+			lo->flags |= KERNEL_LOAD_FORCE_VERMAGIC;
 			break;
 		case OPT_FORCE_MODVERSION:
-			lo.flags |= KERNEL_LOAD_FORCE_MODVERSION;
+			lo->flags |= KERNEL_LOAD_FORCE_MODVERSION;
 			break;
 		case 'f':
-			lo.flags |= KERNEL_LOAD_FORCE_VERMAGIC | KERNEL_LOAD_FORCE_MODVERSION;
+			lo->flags |= KERNEL_LOAD_FORCE_VERMAGIC | KERNEL_LOAD_FORCE_MODVERSION;
 			break;
 		case 'v':
-			lo.verbose = true;
+			lo->verbose = true;
 			break;
 		case OPT_WITH_DEPS:
-			lo.with_deps = true;
+			lo->with_deps = true;
 			break;
 		case OPT_NO_ROLLBACK:
-			lo.no_rollback = true;
+			lo->no_rollback = true;
 			break;
 		case 'h':
 			usage();
@@ -591,6 +515,12 @@ static int run(int argc, char *argv[])
 			return mm_usage_error();
 		}
 	}
+	return -1;
+}
+
+/* The rest of the command line: a module, then PARAM or PARAM=VALUE each. -1 when good. */
+static int check_args(int argc, char *argv[], const struct load_opts *lo)
+{
 	if (optind >= argc) {
 		mm_error("no module given");
 		return mm_usage_error();
@@ -601,22 +531,37 @@ static int run(int argc, char *argv[])
 			return mm_usage_error();
 		}
 	}
-	if (lo.no_rollback && !lo.with_deps) {
+	if (lo->no_rollback && !lo->with_deps) {
 		mm_error("--no-rollback goes with --with-deps");
 		return mm_usage_error();
 	}
-	if (lo.with_deps && mm_is_path(argv[optind])) {
+	if (lo->with_deps && mm_is_path(argv[optind])) {
 		mm_error("--with-deps: '%s' is a file: give a module name or alias, whose "
 			 "dependencies the module directory lists",
 			 argv[optind]);
 		return mm_usage_error();
 	}
+	return -1;
+}
+
+static int run(int argc, char *argv[])
+{
+	struct load_opts lo = { 0 };
+	int ret = parse_options(argc, argv, &lo);
+	char **params;
+	int nparams;
+
+	if (ret < 0)
+		ret = check_args(argc, argv, &lo);
+	if (ret >= 0)
+		return ret;
+	params = argv + optind + 1;
+	nparams = argc - optind - 1;
 	if (lo.with_deps)
-		return load_with_deps(argv[optind], argv + optind + 1, argc - optind - 1, &lo);
+		return load_with_deps(argv[optind], params, nparams, &lo);
 	if (mm_is_path(argv[optind]))
-		return load_file(NULL, argv[optind], NULL, argv + optind + 1, argc - optind - 1,
-				 &lo);
-	return load_name(argv[optind], argv + optind + 1, argc - optind - 1, &lo);
+		return load_file(NULL, argv[optind], NULL, params, nparams, &lo);
+	return load_name(argv[optind], params, nparams, &lo);
 }
 
 const struct mm_cmd cmd_load = {

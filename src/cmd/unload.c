@@ -5,12 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "chain.h"
 #include "mymod/cmd.h"
 #include "mymod/findings.h"
 #include "mymod/kernel.h"
 #include "mymod/modtree.h"
 #include "mymod/util.h"
+#include "plan.h"
 
 enum { OPT_WITH_DEPS = 256 };
 
@@ -110,75 +110,19 @@ out:
 
 /* ---- --with-deps: NAME, then what only it needed ---- */
 
-/* Unload chain module S if nothing uses it (no holder, reference count 0); else keep it. */
-static void unload_if_unused(const struct chain_step *s, const struct unload_opts *uo)
+/* The module asked for (plan_ops.unload): as a plain unload. */
+static int unload_root(const char *name, const void *ctx)
 {
-	struct findings why;
-	char **holders = NULL;
-	size_t nholders = 0;
-	long refcnt;
-	int err;
-
-	if (kernel_module_state(s->name) != KERNEL_MOD_LIVE)
-		return;
-	if (kernel_module_holders(s->name, &holders, &nholders) < 0)
-		nholders = 0;
-	refcnt = kernel_module_refcnt(s->name);
-	if (nholders > 0 || refcnt != 0) {
-		if (uo->verbose && nholders > 0)
-			printf("kept %s: in use by %s%s\n", s->name, holders[0],
-			       nholders > 1 ? " and others" : "");
-		else if (uo->verbose)
-			printf("kept %s: reference count %ld\n", s->name, refcnt);
-		kernel_names_free(holders, nholders);
-		return;
-	}
-	err = kernel_unload(s->name, 0);
-	if (err == 0) {
-		if (uo->verbose)
-			printf("unloaded %s\n", s->name);
-		return;
-	}
-	findings_explain_unload(err, s->name, &why);
-	mm_warn("kept %s: %s", s->name, why.v[0].message);
-	findings_free(&why);
-}
-
-/*
- * ROOT's chain (what `load --with-deps` loads for it) newest first: what
- * was loaded after it (its post softdeps), ROOT itself, then what it
- * needed, each only when nothing uses it any more.
- */
-static int unload_chain(struct chain *c, const struct chain_root *root,
-			const struct unload_opts *uo)
-{
-	const struct chain_step *steps;
-	size_t first, n, at;
-	int err;
-
-	/* Not loaded, built in: say so as a plain unload does, and touch nothing else. */
-	if (kernel_module_state(root->name) != KERNEL_MOD_LIVE)
-		return unload_one(root->name, uo);
-	chain_steps(c, &first);
-	err = chain_add(c, root, false);
-	if (err < 0) {
-		mm_error("%s: %s", root->name, mm_errmsg());
-		return MM_EXIT_FAIL;
-	}
-	steps = chain_steps(c, &n);
-	for (at = first; at < n && !steps[at].root; at++)
-		;
-	for (size_t i = n; i-- > at + 1;)
-		unload_if_unused(&steps[i], uo);
-	if (unload_one(root->name, uo) != MM_EXIT_OK)
-		return MM_EXIT_FAIL;
-	for (size_t i = at; i-- > first;)
-		unload_if_unused(&steps[i], uo);
-	return MM_EXIT_OK;
+	return unload_one(name, ctx);
 }
 
 static int unload_with_deps(const char *arg, const struct unload_opts *uo)
 {
+	const struct plan_ops ops = {
+		.unload = unload_root,
+		.ctx = uo,
+		.verbose = uo->verbose,
+	};
 	const struct chain_root *roots;
 	struct chain *c = NULL;
 	size_t nroots = 0;
@@ -189,7 +133,7 @@ static int unload_with_deps(const char *arg, const struct unload_opts *uo)
 		goto out;
 	ret = MM_EXIT_OK;
 	for (size_t i = 0; i < nroots; i++)
-		if (unload_chain(c, &roots[i], uo) != MM_EXIT_OK)
+		if (plan_unload(c, &roots[i], &ops) != MM_EXIT_OK)
 			ret = MM_EXIT_FAIL;
 out:
 	chain_free(c);
