@@ -38,6 +38,8 @@ void mm_cmd_end(void);
  * NULL.
  */
 struct modtree *mm_modtree(const char *arg);
+/* The same, but silent: NULL when there is none (a command that can do without it). */
+struct modtree *mm_modtree_try(void);
 /* Open it as kmod's modinfo reads it (no modprobe.d); before the first mm_modtree(). */
 void mm_modtree_as_modinfo(void);
 

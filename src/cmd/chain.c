@@ -5,13 +5,13 @@
 #include <string.h>
 
 #include "chain.h"
+#include "mymod/cmd.h"
 #include "mymod/depgraph.h"
 #include "mymod/modtree.h"
 #include "mymod/util.h"
 
 struct chain {
 	struct modtree *mt;
-	bool own_mt;
 	struct depgraph *g;
 	struct chain_root *roots;
 	size_t nroots;
@@ -42,8 +42,6 @@ void chain_free(struct chain *c)
 	free(c->roots);
 	free(c->planned);
 	depgraph_free(c->g);
-	if (c->own_mt)
-		modtree_close(c->mt);
 	free(c);
 }
 
@@ -156,31 +154,24 @@ const struct chain_step *chain_steps(const struct chain *c, size_t *n)
 	return c->steps;
 }
 
-int chain_open(const char *arg, const char *hint, struct chain **cp,
-	       const struct chain_root **roots, size_t *n)
+int chain_open(const char *arg, struct chain **cp, const struct chain_root **roots, size_t *n)
 {
-	struct modtree *mt;
-	int err = modtree_open(&mt);
+	struct modtree *mt = mm_modtree(arg);
+	int err;
 
 	*cp = NULL;
 	*n = 0;
-	if (err < 0) {
-		mm_error("%s", mm_errmsg());
-		return err;
-	}
+	if (!mt)
+		return -ENOENT;
 	/* Without the maps libkmod reads the index files instead: slower, same answers. */
 	modtree_load(mt);
 	*cp = chain_new(mt);
-	(*cp)->own_mt = true;
 	err = chain_lookup(*cp, arg, roots, n);
 	if (err < 0) {
 		mm_error("%s: %s", arg, mm_errmsg());
 		return err;
 	}
-	if (*n == 0) {
-		mm_error("%s: no module or alias of that name in %s", arg, modtree_dir(mt));
-		mm_hint("%s", hint);
-		return -ENOENT;
-	}
+	if (*n == 0)
+		return mm_no_such_module(mt, arg);
 	return 0;
 }

@@ -35,19 +35,18 @@ struct chain_step {
 
 /* A chain on module directory MT (not owned: close it after the chain). */
 struct chain *chain_new(struct modtree *mt);
-/* Frees the chain, and the module directory chain_open() opened. */
+/* Frees the chain (not its module directory). */
 void chain_free(struct chain *c);
 
 /* The module directory the chain is on. */
 struct modtree *chain_modtree(const struct chain *c);
 
 /*
- * For a command: open the module directory (-b, -k), a chain on it, and
- * resolve ARG. Prints what fails, with HINT when nothing matches, and
- * returns -errno; free *CP with chain_free() either way.
+ * For a command: a chain on the command's module directory (mm_modtree()),
+ * and ARG resolved on it. Prints what fails (mm_no_such_module() when
+ * nothing matches) and returns -errno; free *CP with chain_free() either way.
  */
-int chain_open(const char *arg, const char *hint, struct chain **cp,
-	       const struct chain_root **roots, size_t *n);
+int chain_open(const char *arg, struct chain **cp, const struct chain_root **roots, size_t *n);
 
 /* Resolve ARG (a name or an alias). *N 0 when nothing matches; *ROOTS valid until the next call. */
 int chain_lookup(struct chain *c, const char *arg, const struct chain_root **roots, size_t *n);

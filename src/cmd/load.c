@@ -142,15 +142,11 @@ static void read_log(struct attempt *a, const char *name)
 	kernel_log_events(a->lines, a->nlines, &a->events, &a->nevents);
 }
 
-/* Why the kernel refused KO, on module directory MT (opened here for a file given by path). */
+/* Why the kernel refused KO, on module directory MT (for a file given by path: if there is one). */
 static void explain(struct modtree *mt, struct ko *ko, struct attempt *a)
 {
-	struct modtree *own = NULL;
-
-	if (!mt && modtree_open(&own) == 0)
-		mt = own;
-	findings_explain_load(mt, ko, a->err, a->events, a->nevents, &a->why);
-	modtree_close(own);
+	findings_explain_load(mt ? mt : mm_modtree_try(), ko, a->err, a->events, a->nevents,
+			      &a->why);
 }
 
 static void attempt_load(struct modtree *mt, struct ko *ko, const char *pstr,
@@ -245,15 +241,6 @@ out:
 	return ret;
 }
 
-static bool is_alias_of(const char *arg, const char *name)
-{
-	char *n = mm_modname_from_path(arg);
-	bool alias = strcmp(n, name) != 0;
-
-	free(n);
-	return alias;
-}
-
 /* An alias names NAME, which modprobe.d blacklists: as modprobe, it is not loaded. */
 static void say_blacklisted(const char *arg, const char *name)
 {
@@ -268,78 +255,51 @@ static int all_blacklisted(const char *arg)
 	return MM_EXIT_FAIL;
 }
 
-/* Load M, one of the modules ARG names; *TRIED false when it was passed over. */
-static int load_named(struct modtree *mt, const char *arg, const struct modtree_mod *m,
-		      char **params, int nparams, const struct load_opts *lo, bool *tried)
+/* What load_name() loads each module of a name with. */
+struct named {
+	char **params;
+	int nparams;
+	const struct load_opts *lo;
+	size_t tried; /* modules not passed over as blacklisted */
+};
+
+/* Load T, one of the modules a name or alias names. */
+static int load_target(const struct mm_target *t, void *data)
 {
-	bool alias = is_alias_of(arg, m->name);
+	struct named *nm = data;
+	struct modtree *mt = mm_modtree(t->arg);
 	char *config = NULL;
 	int ret;
 
-	*tried = true;
-	if (m->builtin) {
-		printf("%s is built into the kernel\n", m->name);
-		return MM_EXIT_OK;
+	if (t->kind == MM_TARGET_BUILTIN) {
+		nm->tried++;
+		printf("%s is built into the kernel\n", t->name);
+		return 0;
 	}
-	if (!m->path) {
-		mm_module_not_there(mt, arg, m);
-		return MM_EXIT_FAIL;
-	}
-	*tried = false;
 	/* As modprobe: the blacklist applies to aliases, not to a module's own name. */
-	if (alias && modtree_blacklisted(mt, m->name)) {
-		say_blacklisted(arg, m->name);
-		return MM_EXIT_OK;
+	if (t->by_alias && modtree_blacklisted(mt, t->name)) {
+		say_blacklisted(t->arg, t->name);
+		return 0;
 	}
 	/* As modprobe: the options given to the alias too. */
-	if (!lo->ignore_config &&
-	    modtree_probe_options(mt, m->name, alias ? arg : NULL, &config) < 0) {
+	if (!nm->lo->ignore_config &&
+	    modtree_probe_options(mt, t->name, t->by_alias ? t->arg : NULL, &config) < 0) {
 		mm_error("%s", mm_errmsg());
-		return MM_EXIT_FAIL;
+		return -EINVAL;
 	}
-	*tried = true;
-	ret = load_file(mt, m->path, config, params, nparams, lo);
+	nm->tried++;
+	ret = load_file(mt, t->path, config, nm->params, nm->nparams, nm->lo);
 	free(config);
-	return ret;
+	return ret == MM_EXIT_OK ? 0 : -EIO;
 }
 
 static int load_name(const char *arg, char **params, int nparams, const struct load_opts *lo)
 {
-	struct modtree_mod *mods = NULL;
-	struct modtree *mt = NULL;
-	size_t n = 0, tried = 0;
-	int err, ret = MM_EXIT_OK;
+	struct named nm = { params, nparams, lo, 0 };
 
-	err = modtree_open(&mt);
-	if (err < 0) {
-		mm_error("%s", mm_errmsg());
+	if (mm_resolve(arg, 0, load_target, &nm) < 0)
 		return MM_EXIT_FAIL;
-	}
-	err = modtree_lookup(mt, arg, &mods, &n);
-	if (err < 0) {
-		mm_error("%s", mm_errmsg());
-		ret = MM_EXIT_FAIL;
-		goto out;
-	}
-	if (n == 0) {
-		mm_error("%s: no module or alias of that name in %s", arg, modtree_dir(mt));
-		mm_hint("give the path of the .ko file, or check the name with 'mymod info'");
-		ret = MM_EXIT_FAIL;
-		goto out;
-	}
-	for (size_t i = 0; i < n; i++) {
-		bool t;
-
-		if (load_named(mt, arg, &mods[i], params, nparams, lo, &t) != MM_EXIT_OK)
-			ret = MM_EXIT_FAIL;
-		tried += t;
-	}
-	if (!tried)
-		ret = all_blacklisted(arg);
-out:
-	modtree_mods_free(mods, n);
-	modtree_close(mt);
-	return ret;
+	return nm.tried ? MM_EXIT_OK : all_blacklisted(arg);
 }
 
 /* ---- --with-deps: a chain, loaded as one plan ---- */
@@ -438,9 +398,7 @@ static int load_with_deps(const char *arg, char **params, int nparams, const str
 	size_t nroots = 0, tried = 0;
 	int err, ret = MM_EXIT_FAIL;
 
-	if (chain_open(arg,
-		       "check the name with 'mymod info'; a file is loaded without --with-deps", &c,
-		       &roots, &nroots) < 0)
+	if (chain_open(arg, &c, &roots, &nroots) < 0)
 		goto out;
 	for (size_t i = 0; i < nroots; i++) {
 		enum kernel_mod_state state;
@@ -568,4 +526,5 @@ const struct mm_cmd cmd_load = {
 	.name = "load",
 	.run = run,
 	.summary = "load a module into the running kernel",
+	.needs = MM_NEEDS_MODDIR,
 };

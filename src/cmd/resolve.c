@@ -41,7 +41,7 @@ void mm_modtree_as_modinfo(void)
 	moddir.as_modinfo = true;
 }
 
-struct modtree *mm_modtree(const char *arg)
+struct modtree *mm_modtree_try(void)
 {
 	int err;
 
@@ -55,7 +55,12 @@ struct modtree *mm_modtree(const char *arg)
 		if (err < 0)
 			moddir.err = mm_strdup(mm_errmsg());
 	}
-	if (moddir.mt)
+	return moddir.mt;
+}
+
+struct modtree *mm_modtree(const char *arg)
+{
+	if (mm_modtree_try())
 		return moddir.mt;
 	if (arg)
 		mm_error("%s: %s", arg, moddir.err);

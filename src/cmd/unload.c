@@ -61,15 +61,11 @@ static bool builtin(const char *name)
 {
 	enum kernel_mod_state state = kernel_module_state(name);
 	struct modtree *mt;
-	bool b;
 
 	if (state != KERNEL_MOD_ABSENT)
 		return state == KERNEL_MOD_BUILTIN;
-	if (modtree_open(&mt) < 0)
-		return false;
-	b = modtree_builtin(mt, name);
-	modtree_close(mt);
-	return b;
+	mt = mm_modtree_try();
+	return mt && modtree_builtin(mt, name);
 }
 
 static int unload_one(const char *arg, const struct unload_opts *uo)
@@ -128,8 +124,7 @@ static int unload_with_deps(const char *arg, const struct unload_opts *uo)
 	size_t nroots = 0;
 	int ret = MM_EXIT_FAIL;
 
-	if (chain_open(arg, "without --with-deps, unload takes the name of any loaded module", &c,
-		       &roots, &nroots) < 0)
+	if (chain_open(arg, &c, &roots, &nroots) < 0)
 		goto out;
 	ret = MM_EXIT_OK;
 	for (size_t i = 0; i < nroots; i++)
@@ -193,4 +188,5 @@ const struct mm_cmd cmd_unload = {
 	.name = "unload",
 	.run = run,
 	.summary = "unload modules from the running kernel",
+	.needs = MM_NEEDS_MODDIR,
 };
