@@ -40,49 +40,68 @@ static size_t utf8_len(const unsigned char *s)
 	return n;
 }
 
+/* The length of the run at S that needs no repair (with CONTROL: no control characters either). */
+static size_t clean_run(const unsigned char *s, bool control)
+{
+	const unsigned char *p = s;
+	size_t n;
+
+	while (*p && (n = utf8_len(p)) != 0) {
+		if (control && n == 1 && ((*p < 0x20 && *p != '\t') || *p == 0x7f))
+			break;
+		p += n;
+	}
+	return (size_t)(p - s);
+}
+
 /*
  * A copy of S with each bad byte (and, with CONTROL, each control
  * character but tab) replaced: by BAD, or as \xHH when BAD is NULL.
+ * NULL when S needs no repair.
  */
 static char *repair(const char *s, const char *bad, bool control)
 {
-	struct mm_strbuf sb = { 0 };
 	const unsigned char *p = (const unsigned char *)s;
+	struct mm_strbuf sb = { 0 };
+	size_t n = clean_run(p, control);
 
-	while (*p) {
-		size_t n = utf8_len(p);
-		bool ctl = control && n == 1 && ((*p < 0x20 && *p != '\t') || *p == 0x7f);
-
-		if (n && !ctl) {
-			mm_strbuf_addn(&sb, (const char *)p, n);
-			p += n;
-			continue;
-		}
+	if (!p[n])
+		return NULL;
+	for (;;) {
+		mm_strbuf_addn(&sb, (const char *)p, n);
+		p += n;
+		if (!*p)
+			break;
 		if (bad)
 			mm_strbuf_add(&sb, bad);
 		else
 			mm_strbuf_addf(&sb, "\\x%02X", *p);
 		p++;
+		n = clean_run(p, control);
 	}
 	return mm_strbuf_steal(&sb);
 }
 
 char *out_utf8(const char *s)
 {
-	return repair(s, "\xEF\xBF\xBD", false);
+	char *fixed = repair(s, "\xEF\xBF\xBD", false);
+
+	return fixed ? fixed : mm_strdup(s);
 }
 
 char *out_safe(const char *s)
 {
-	return repair(s, NULL, true);
+	char *fixed = repair(s, NULL, true);
+
+	return fixed ? fixed : mm_strdup(s);
 }
 
 void out_puts(FILE *f, const char *s)
 {
-	char *safe = out_safe(s);
+	char *fixed = repair(s, NULL, true);
 
-	fputs(safe, f);
-	free(safe);
+	fputs(fixed ? fixed : s, f);
+	free(fixed);
 }
 
 struct json_object *out_json_str(const char *s)
@@ -92,8 +111,8 @@ struct json_object *out_json_str(const char *s)
 
 	if (!s)
 		return NULL;
-	fixed = out_utf8(s);
-	obj = json_object_new_string(fixed);
+	fixed = repair(s, "\xEF\xBF\xBD", false);
+	obj = json_object_new_string(fixed ? fixed : s);
 	free(fixed);
 	return obj;
 }
