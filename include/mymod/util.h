@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #define MM_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define MM_PRINTF(f, a)	 __attribute__((format(printf, f, a)))
@@ -93,6 +94,12 @@ bool mm_modname_eqn(const char *a, const char *b, size_t n);
 
 /* Read a whole (small, e.g. /proc or /sys) file; NUL-terminated. -errno. */
 int mm_read_file(const char *path, char **buf, size_t *len);
+
+/* A read(2)-like source for mm_read_all(): bytes read into BUF, 0 at the end, or -errno. */
+typedef ssize_t mm_read_fn(void *src, void *buf, size_t len);
+
+/* Read SRC through RD to its end, as mm_read_file() reads a file (e.g. through zlib). */
+int mm_read_all(mm_read_fn *rd, void *src, char **buf, size_t *len);
 
 /* ---- Strings (src/util/strbuf.c) ---- */
 

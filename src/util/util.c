@@ -232,16 +232,11 @@ bool mm_modname_eq(const char *a, const char *b)
 	return mm_modname_eqn(a, b, SIZE_MAX);
 }
 
-int mm_read_file(const char *path, char **bufp, size_t *lenp)
+int mm_read_all(mm_read_fn *rd, void *src, char **bufp, size_t *lenp)
 {
 	size_t len = 0, cap = 4096;
-	char *buf;
-	int fd, err = 0;
+	char *buf = mm_malloc(cap);
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	buf = mm_malloc(cap);
 	for (;;) {
 		ssize_t r;
 
@@ -249,25 +244,41 @@ int mm_read_file(const char *path, char **bufp, size_t *lenp)
 			cap *= 2;
 			buf = mm_realloc(buf, cap);
 		}
-		r = read(fd, buf + len, cap - len - 1);
+		r = rd(src, buf + len, cap - len - 1);
 		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			err = -errno;
-			break;
+			free(buf);
+			return (int)r;
 		}
 		if (r == 0)
 			break;
 		len += (size_t)r;
-	}
-	close(fd);
-	if (err) {
-		free(buf);
-		return err;
 	}
 	buf[len] = '\0';
 	*bufp = buf;
 	if (lenp)
 		*lenp = len;
 	return 0;
+}
+
+/* mm_read_all()'s reader over a file descriptor. */
+static ssize_t fd_read(void *src, void *buf, size_t len)
+{
+	ssize_t r;
+
+	do
+		r = read(*(int *)src, buf, len);
+	while (r < 0 && errno == EINTR);
+	return r < 0 ? -errno : r;
+}
+
+int mm_read_file(const char *path, char **bufp, size_t *lenp)
+{
+	int fd, err;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	err = mm_read_all(fd_read, &fd, bufp, lenp);
+	close(fd);
+	return err;
 }

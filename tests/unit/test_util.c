@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * util's shared helpers on their own: the string builder and joins, hex,
- * module names with '-' and '_' alike, and the string-keyed hash table.
+ * module names with '-' and '_' alike, the string-keyed hash table, and whole-file reads.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -205,6 +206,44 @@ static void hash_reserve(void **state MM_UNUSED)
 	mm_hash_free(&h);
 }
 
+/* mm_read_all()'s source in the test: up to 7 bytes a call of N; -EIO at FAIL_AT. */
+struct chunks {
+	size_t pos, n, fail_at;
+};
+
+static ssize_t chunk_read(void *src, void *buf, size_t len)
+{
+	struct chunks *c = src;
+	size_t k = c->n - c->pos < 7 ? c->n - c->pos : 7;
+
+	if (c->pos >= c->fail_at)
+		return -EIO;
+	if (k > len)
+		k = len;
+	for (size_t i = 0; i < k; i++)
+		((char *)buf)[i] = (char)('a' + (c->pos + i) % 26);
+	c->pos += k;
+	return (ssize_t)k;
+}
+
+/* A source read in small pieces, past the first buffer; an error drops what was read. */
+static void read_all(void **state MM_UNUSED)
+{
+	struct chunks c = { .n = 10000, .fail_at = SIZE_MAX };
+	char *buf = NULL;
+	size_t len = 0;
+
+	assert_int_equal(mm_read_all(chunk_read, &c, &buf, &len), 0);
+	assert_int_equal(len, 10000);
+	assert_int_equal(strlen(buf), 10000);
+	assert_int_equal(buf[9999], 'a' + 9999 % 26);
+	free(buf);
+	buf = NULL;
+	c = (struct chunks){ .n = 10000, .fail_at = 5000 };
+	assert_int_equal(mm_read_all(chunk_read, &c, &buf, &len), -EIO);
+	assert_null(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -213,7 +252,7 @@ int main(void)
 		cmocka_unit_test(join),		 cmocka_unit_test(hex),
 		cmocka_unit_test(hex_long),	 cmocka_unit_test(modnames),
 		cmocka_unit_test(hash_basics),	 cmocka_unit_test(hash_many),
-		cmocka_unit_test(hash_reserve),
+		cmocka_unit_test(hash_reserve),	 cmocka_unit_test(read_all),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
