@@ -256,7 +256,8 @@ static int cmp_rows(const void *pa, const void *pb)
 static void sort_rows(struct out_row *r, int col)
 {
 	sort_col = col;
-	qsort(r->kids, r->nkids, sizeof(*r->kids), cmp_rows);
+	if (r->nkids > 1) /* a leaf has no array: qsort() must not get NULL */
+		qsort(r->kids, r->nkids, sizeof(*r->kids), cmp_rows);
 	for (size_t i = 0; i < r->nkids; i++)
 		sort_rows(r->kids[i], col);
 }
