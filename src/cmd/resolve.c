@@ -33,6 +33,7 @@ void mm_cmd_end(void)
 	moddir.mt = NULL;
 	moddir.err = NULL;
 	moddir.hinted = false;
+	moddir.as_modinfo = false;
 	current = NULL;
 }
 
