@@ -39,7 +39,31 @@ static void dot_string(FILE *f, const char *s)
 	put_quoted(f, s, false);
 }
 
-void depgraph_print_dot(struct depgraph *g, const struct dg_view *v, FILE *f)
+/* What each_edge() calls for an edge of node FROM that the view shows. */
+typedef void (*edge_fn)(struct depgraph *g, unsigned int from, const struct dg_edge *ed,
+			void *data);
+
+/* FN for every edge V shows, in node order (as every format lists them); returns how many. */
+static size_t each_edge(struct depgraph *g, const struct dg_view *v, edge_fn fn, void *data)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < v->n; i++) {
+		const struct dg_node *nd = depgraph_node(g, (unsigned int)i);
+
+		if (!v->in[i])
+			continue;
+		for (size_t e = 0; e < nd->nedges; e++) {
+			if (!shown(v, &nd->edges[e]))
+				continue;
+			fn(g, (unsigned int)i, &nd->edges[e], data);
+			n++;
+		}
+	}
+	return n;
+}
+
+static void dot_edge(struct depgraph *g, unsigned int from, const struct dg_edge *ed, void *data)
 {
 	static const char *const edge_style[DG_NKINDS] = {
 		[DG_DEP] = "style=solid",
@@ -47,7 +71,24 @@ void depgraph_print_dot(struct depgraph *g, const struct dg_view *v, FILE *f)
 		[DG_SOFTDEP_POST] = ", style=dashed, color=darkgreen",
 		[DG_WEAKDEP] = ", style=dotted, color=gray40",
 	};
+	const struct dg_node *nd = depgraph_node(g, from);
+	FILE *f = data;
 
+	fputc('\t', f);
+	dot_string(f, nd->name);
+	fputs(" -> ", f);
+	dot_string(f, depgraph_node(g, ed->to)->name);
+	fputs(" [", f);
+	if (ed->kind != DG_DEP) {
+		fputs("label=", f);
+		dot_string(f, dg_kind_name(ed->kind));
+	}
+	fprintf(f, "%s%s];\n", edge_style[ed->kind],
+		nd->cycle && nd->cycle == depgraph_node(g, ed->to)->cycle ? ", color=red" : "");
+}
+
+void depgraph_print_dot(struct depgraph *g, const struct dg_view *v, FILE *f)
+{
 	fputs("digraph modules {\n"
 	      "\trankdir=LR;\n"
 	      "\tnode [shape=box, fontname=\"sans-serif\"];\n"
@@ -65,31 +106,7 @@ void depgraph_print_dot(struct depgraph *g, const struct dg_view *v, FILE *f)
 			nd->cycle ? ", color=red" : "",
 			is_root(v, (unsigned int)i) ? ", penwidth=2" : "");
 	}
-	for (size_t i = 0; i < v->n; i++) {
-		const struct dg_node *nd = depgraph_node(g, (unsigned int)i);
-
-		if (!v->in[i])
-			continue;
-		for (size_t e = 0; e < nd->nedges; e++) {
-			const struct dg_edge *ed = &nd->edges[e];
-
-			if (!shown(v, ed))
-				continue;
-			fputc('\t', f);
-			dot_string(f, nd->name);
-			fputs(" -> ", f);
-			dot_string(f, depgraph_node(g, ed->to)->name);
-			fputs(" [", f);
-			if (ed->kind != DG_DEP) {
-				fputs("label=", f);
-				dot_string(f, dg_kind_name(ed->kind));
-			}
-			fprintf(f, "%s%s];\n", edge_style[ed->kind],
-				nd->cycle && nd->cycle == depgraph_node(g, ed->to)->cycle
-					? ", color=red"
-					: "");
-		}
-	}
+	each_edge(g, v, dot_edge, f);
 	fputs("}\n", f);
 }
 
@@ -98,7 +115,8 @@ static void mermaid_string(FILE *f, const char *s)
 	put_quoted(f, s, true);
 }
 
-size_t depgraph_print_mermaid(struct depgraph *g, const struct dg_view *v, FILE *f)
+static void mermaid_edge(struct depgraph *g MM_UNUSED, unsigned int from, const struct dg_edge *ed,
+			 void *data)
 {
 	static const char *const arrow[DG_NKINDS] = {
 		[DG_DEP] = "-->",
@@ -106,6 +124,19 @@ size_t depgraph_print_mermaid(struct depgraph *g, const struct dg_view *v, FILE 
 		[DG_SOFTDEP_POST] = "-.->",
 		[DG_WEAKDEP] = "-.->",
 	};
+	FILE *f = data;
+
+	fprintf(f, "    n%u %s", from, arrow[ed->kind]);
+	if (ed->kind != DG_DEP) {
+		fputc('|', f);
+		mermaid_string(f, dg_kind_name(ed->kind));
+		fputc('|', f);
+	}
+	fprintf(f, " n%u\n", ed->to);
+}
+
+size_t depgraph_print_mermaid(struct depgraph *g, const struct dg_view *v, FILE *f)
+{
 	bool any_cycle = false, any_builtin = false;
 	size_t nedges = 0;
 
@@ -121,26 +152,7 @@ size_t depgraph_print_mermaid(struct depgraph *g, const struct dg_view *v, FILE 
 		any_cycle |= nd->cycle != 0;
 		any_builtin |= nd->builtin;
 	}
-	for (size_t i = 0; i < v->n; i++) {
-		const struct dg_node *nd = depgraph_node(g, (unsigned int)i);
-
-		if (!v->in[i])
-			continue;
-		for (size_t e = 0; e < nd->nedges; e++) {
-			const struct dg_edge *ed = &nd->edges[e];
-
-			if (!shown(v, ed))
-				continue;
-			fprintf(f, "    n%zu %s", i, arrow[ed->kind]);
-			if (ed->kind != DG_DEP) {
-				fputc('|', f);
-				mermaid_string(f, dg_kind_name(ed->kind));
-				fputc('|', f);
-			}
-			fprintf(f, " n%u\n", ed->to);
-			nedges++;
-		}
-	}
+	nedges = each_edge(g, v, mermaid_edge, f);
 	if (any_builtin) {
 		fputs("    classDef builtin stroke-dasharray: 4 4\n", f);
 		for (size_t i = 0; i < v->n; i++)
@@ -154,6 +166,18 @@ size_t depgraph_print_mermaid(struct depgraph *g, const struct dg_view *v, FILE 
 				fprintf(f, "    class n%zu cycle\n", i);
 	}
 	return nedges;
+}
+
+static void json_edge(struct depgraph *g, unsigned int from, const struct dg_edge *ed, void *data)
+{
+	struct json_object *eo = json_object_new_object();
+
+	json_object_object_add(eo, "from", json_object_new_string(depgraph_node(g, from)->name));
+	json_object_object_add(eo, "to", json_object_new_string(depgraph_node(g, ed->to)->name));
+	json_object_object_add(eo, "kind", json_object_new_string(dg_kind_name(ed->kind)));
+	if (ed->via)
+		json_object_object_add(eo, "alias", json_object_new_string(ed->via));
+	json_object_array_add(data, eo);
 }
 
 struct json_object *depgraph_json(struct depgraph *g, const struct dg_view *v)
@@ -184,24 +208,8 @@ struct json_object *depgraph_json(struct depgraph *g, const struct dg_view *v)
 		json_object_array_add(nodes, o);
 		if (nd->cycle > ncycles)
 			ncycles = nd->cycle;
-		for (size_t e = 0; e < nd->nedges; e++) {
-			const struct dg_edge *ed = &nd->edges[e];
-			struct json_object *eo;
-
-			if (!shown(v, ed))
-				continue;
-			eo = json_object_new_object();
-			json_object_object_add(eo, "from", json_object_new_string(nd->name));
-			json_object_object_add(
-				eo, "to", json_object_new_string(depgraph_node(g, ed->to)->name));
-			json_object_object_add(eo, "kind",
-					       json_object_new_string(dg_kind_name(ed->kind)));
-			if (ed->via)
-				json_object_object_add(eo, "alias",
-						       json_object_new_string(ed->via));
-			json_object_array_add(edges, eo);
-		}
 	}
+	each_edge(g, v, json_edge, edges);
 	for (int c = 1; c <= ncycles; c++) {
 		struct json_object *members = json_object_new_array();
 
