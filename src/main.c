@@ -21,6 +21,7 @@ static const struct mm_cmd *const commands[] = {
 	&cmd_unload,
 	&cmd_list,
 	&cmd_check,
+	&cmd_depmod,
 	NULL,
 };
 /* clang-format on */

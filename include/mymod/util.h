@@ -80,6 +80,9 @@ char *mm_asprintf(const char *fmt, ...) MM_PRINTF(1, 2);
 /* True when ARG names a file rather than a module: has a '/' or a .ko suffix. */
 bool mm_is_path(const char *arg);
 
+/* NAME ends in .ko, .ko.gz, .ko.xz or .ko.zst. */
+bool mm_is_module_file(const char *name);
+
 /* Module name from a path or name: basename, no .ko[.gz|.xz|.zst], '-' -> '_'. */
 char *mm_modname_from_path(const char *path);
 
@@ -94,6 +97,15 @@ bool mm_modname_eqn(const char *a, const char *b, size_t n);
 
 /* Read a whole (small, e.g. /proc or /sys) file; NUL-terminated. -errno. */
 int mm_read_file(const char *path, char **buf, size_t *len);
+
+/*
+ * Replace PATH with LEN bytes of DATA, all or nothing: written to a new
+ * file beside it, synced, given MODE, then renamed over it. SIGINT,
+ * SIGTERM, SIGHUP and SIGQUIT wait until the temporary file is renamed or
+ * removed, so none is left behind and PATH is the old file or the new one.
+ * Returns 0 or -errno (mm_fail: why).
+ */
+int mm_write_atomic(const char *path, const void *data, size_t len, mode_t mode);
 
 /* A read(2)-like source for mm_read_all(): bytes read into BUF, 0 at the end, or -errno. */
 typedef ssize_t mm_read_fn(void *src, void *buf, size_t len);

@@ -188,6 +188,11 @@ static size_t ko_suffix_len(const char *s)
 	return 0;
 }
 
+bool mm_is_module_file(const char *name)
+{
+	return ko_suffix_len(name) > 0;
+}
+
 bool mm_is_path(const char *arg)
 {
 	return strchr(arg, '/') || ko_suffix_len(arg) > 0;
