@@ -1,0 +1,172 @@
+#!/bin/bash
+# mymod depmod against kmod's depmod: same tree, same files byte for byte
+# (the installed Debian tree, the fixtures, compressed modules); libkmod
+# answers the same from both; --check, -n, -A; bad input leaves nothing
+# half-written; a depmod killed part-way leaves every index whole.
+# shellcheck source=tests/lib.sh
+. "$SRCDIR/tests/lib.sh"
+
+DEPMOD=$(command -v depmod || echo /sbin/depmod)
+MODPROBE=$(command -v modprobe || echo /sbin/modprobe)
+[ -x "$DEPMOD" ] || skip "no depmod (kmod)"
+[ -d "$MODDIR/kernel" ] || skip "no module tree at $MODDIR"
+
+FILES="modules.dep modules.dep.bin modules.alias modules.alias.bin modules.softdep
+modules.symbols modules.symbols.bin modules.builtin.bin modules.builtin.alias.bin modules.devname"
+
+# same WHAT ROOT_A ROOT_B: every index of the two roots is the same, byte for byte.
+same() {
+    local f
+    for f in $FILES; do
+        if ! cmp -s "$2/lib/modules/$KVER/$f" "$3/lib/modules/$KVER/$f"; then
+            fail "$1: $f differs from kmod's ($(cmp "$2/lib/modules/$KVER/$f" "$3/lib/modules/$KVER/$f" 2>&1 | head -1))"
+        fi
+    done
+}
+
+# tree ROOT: an empty module directory with the kernel's builtin lists.
+tree() {
+    mkdir -p "$1/lib/modules/$KVER"
+    cp "$MODDIR/modules.builtin" "$MODDIR/modules.builtin.modinfo" "$MODDIR/modules.order" \
+        "$1/lib/modules/$KVER/"
+}
+
+# both WHAT ROOT: run kmod's depmod on ROOT/kmod and mymod's on ROOT/mymod (copies of ROOT/tree).
+both() {
+    local what=$1 root=$2
+    shift 2
+    cp -a "$root/tree" "$root/kmod"
+    cp -a "$root/tree" "$root/mymod"
+    "$DEPMOD" -b "$root/kmod" "$@" "$KVER" 2>"$root/kmod.err" || fail "$what: kmod's depmod failed"
+    run depmod -b "$root/mymod" "$@" "$KVER"
+    assert_eq "$what: exit" 0 "$rc"
+    same "$what" "$root/kmod" "$root/mymod"
+}
+
+# 1. The installed Debian tree (hard links: nothing is written into the modules).
+root=$TMP/debian
+tree "$root/tree"
+cp -al "$MODDIR/kernel" "$root/tree/lib/modules/$KVER/kernel" 2>/dev/null ||
+    cp -a "$MODDIR/kernel" "$root/tree/lib/modules/$KVER/kernel"
+both "the Debian tree" "$root"
+
+# libkmod answers the same from mymod's indexes as from kmod's, for every name.
+names=$(sed -n 's|^[^:]*/\([^/:]*\)\.ko[^:]*:.*|\1|p' "$root/kmod/lib/modules/$KVER/modules.dep")
+a=$(for n in $names; do "$MODPROBE" -d "$root/kmod" -S "$KVER" --show-depends "$n" 2>&1; done | sed "s|$root/kmod||g")
+b=$(for n in $names; do "$MODPROBE" -d "$root/mymod" -S "$KVER" --show-depends "$n" 2>&1; done | sed "s|$root/mymod||g")
+assert_eq "modprobe --show-depends from mymod's indexes, every module" "$a" "$b"
+a=$(awk '$1 == "alias" { print $2 }' "$root/kmod/lib/modules/$KVER/modules.alias" | head -400 |
+    while read -r n; do "$MODPROBE" -d "$root/kmod" -S "$KVER" -R "$n" 2>&1; done)
+b=$(awk '$1 == "alias" { print $2 }' "$root/kmod/lib/modules/$KVER/modules.alias" | head -400 |
+    while read -r n; do "$MODPROBE" -d "$root/mymod" -S "$KVER" -R "$n" 2>&1; done)
+assert_eq "modprobe -R from mymod's modules.alias.bin" "$a" "$b"
+
+# --check: up to date right after, stale after a change, naming the file.
+run depmod --check -b "$root/mymod" "$KVER"
+assert_eq "--check on fresh indexes: exit" 0 "$rc"
+assert_contains "--check on fresh indexes" "up to date" "$out"
+sed -i '1d' "$root/mymod/lib/modules/$KVER/modules.dep"
+run depmod --check -b "$root/mymod" "$KVER"
+assert_eq "--check on a stale modules.dep: exit" 1 "$rc"
+assert_contains "--check names the file" "modules.dep: differs at line 1" "$out"
+
+# -n prints what kmod's -n prints.
+a=$("$DEPMOD" -n -b "$root/tree" "$KVER" 2>/dev/null | md5sum)
+b=$("$MYMOD" depmod -n -b "$root/tree" "$KVER" 2>/dev/null | md5sum)
+assert_eq "-n: the same bytes as kmod's -n" "$a" "$b"
+[ ! -e "$root/tree/lib/modules/$KVER/modules.dep" ] || fail "-n wrote modules.dep"
+rm -rf "$root"
+
+# 2. The fixtures, in extra/ and updates/ (not in modules.order), one in both.
+root=$TMP/fixtures
+tree "$root/tree"
+mkdir -p "$root/tree/lib/modules/$KVER/extra" "$root/tree/lib/modules/$KVER/updates"
+cp "$FIXTURES"/*.ko "$root/tree/lib/modules/$KVER/extra/"
+cp "$FIXTURES/hello.ko" "$root/tree/lib/modules/$KVER/updates/"
+both "the fixtures" "$root"
+run depmod -v -n -b "$root/tree" "$KVER"
+assert_contains "-v: the updates/ copy wins" \
+    "hello: $root/tree/lib/modules/$KVER/updates/hello.ko (first in the search order)" "$out"
+assert_contains "-v: the loser" "not $root/tree/lib/modules/$KVER/extra/hello.ko" "$out"
+rm -rf "$root"
+
+# 3. Compressed modules (Debian's kmod reads .ko.xz and .ko.zst).
+root=$TMP/compressed
+tree "$root/tree"
+mkdir -p "$root/tree/lib/modules/$KVER/extra"
+for m in hello hello_user; do
+    xz -c "$FIXTURES/$m.ko" >"$root/tree/lib/modules/$KVER/extra/$m.ko.xz"
+done
+zstd -q -c "$FIXTURES/hello_fail.ko" >"$root/tree/lib/modules/$KVER/extra/hello_fail.ko.zst"
+both "compressed modules" "$root"
+rm -rf "$root"
+
+# 4. -A: nothing to do on an unchanged tree; a newer module means work.
+root=$TMP/quick
+tree "$root"
+mkdir -p "$root/lib/modules/$KVER/extra"
+cp "$FIXTURES/hello.ko" "$root/lib/modules/$KVER/extra/"
+run depmod -b "$root" "$KVER"
+touch -d '1 hour ago' "$root/lib/modules/$KVER/extra/hello.ko"
+before=$(stat -c %Y.%i "$root/lib/modules/$KVER/modules.dep")
+run depmod -A -b "$root" "$KVER"
+assert_eq "-A on an unchanged tree: exit" 0 "$rc"
+assert_eq "-A on an unchanged tree: nothing written" "$before" \
+    "$(stat -c %Y.%i "$root/lib/modules/$KVER/modules.dep")"
+cp "$FIXTURES/hello_user.ko" "$root/lib/modules/$KVER/extra/"
+touch -d '1 hour' "$root/lib/modules/$KVER/extra/hello_user.ko"
+run depmod -A -b "$root" "$KVER"
+assert_contains "-A with a newer module: indexed" "hello_user.ko" \
+    "$(cat "$root/lib/modules/$KVER/modules.dep")"
+
+# 5. Bad input.
+# A damaged module: one warning naming it; the others indexed; listed with no dependencies.
+head -c 3000 "$FIXTURES/hello_user.ko" >"$root/lib/modules/$KVER/extra/broken.ko"
+printf 'not an ELF file\n' >"$root/lib/modules/$KVER/extra/text.ko"
+run depmod -b "$root" "$KVER"
+assert_eq "damaged modules: exit" 0 "$rc"
+assert_contains "damaged modules: named" "broken.ko" "$err"
+assert_contains "damaged modules: listed, no dependencies" "extra/broken.ko:" \
+    "$(cat "$root/lib/modules/$KVER/modules.dep")"
+assert_contains "damaged modules: the others indexed" "extra/hello_user.ko: extra/hello.ko" \
+    "$(cat "$root/lib/modules/$KVER/modules.dep")"
+rm "$root/lib/modules/$KVER/extra/broken.ko" "$root/lib/modules/$KVER/extra/text.ko"
+
+run depmod -b "$TMP/nowhere" "$KVER"
+assert_eq "no module directory: exit" 1 "$rc"
+assert_contains "no module directory: message" "no module directory $TMP/nowhere/lib/modules/$KVER" "$err"
+
+run depmod -C "$TMP/no-such.conf" -b "$root" "$KVER"
+assert_eq "an unknown -C file: exit" 1 "$rc"
+
+# An output directory that cannot be written (a file where it should be; root
+# writes through permission bits): exit 1, nothing written.
+mkdir -p "$TMP/ro/lib/modules"
+: >"$TMP/ro/lib/modules/$KVER"
+run depmod -b "$root" -o "$TMP/ro" "$KVER"
+assert_eq "an unwritable output directory: exit" 1 "$rc"
+assert_eq "an unwritable output directory: nothing written" "$KVER" "$(ls "$TMP/ro/lib/modules")"
+
+# 6. Killed part-way: every index is the whole old file or the whole new one.
+good=$TMP/good
+cp -a "$root/lib/modules/$KVER" "$good"
+cp "$FIXTURES/hello_fail.ko" "$root/lib/modules/$KVER/extra/"
+"$MYMOD" depmod -n -b "$root" "$KVER" >/dev/null
+new=$TMP/new
+cp -a "$root" "$TMP/newroot"
+"$MYMOD" depmod -b "$TMP/newroot" "$KVER"
+cp -a "$TMP/newroot/lib/modules/$KVER" "$new"
+for delay in 0.001 0.005 0.01 0.02 0.05; do
+    cp "$good"/modules.* "$root/lib/modules/$KVER/"
+    "$MYMOD" depmod -b "$root" "$KVER" &
+    pid=$!
+    sleep "$delay"
+    kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    for f in $FILES; do
+        cmp -s "$root/lib/modules/$KVER/$f" "$good/$f" || cmp -s "$root/lib/modules/$KVER/$f" "$new/$f" ||
+            fail "killed after ${delay}s: $f is neither the old file nor the new one"
+    done
+done
+
+finish
