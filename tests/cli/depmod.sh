@@ -81,13 +81,57 @@ rm -rf "$root"
 root=$TMP/fixtures
 tree "$root/tree"
 mkdir -p "$root/tree/lib/modules/$KVER/extra" "$root/tree/lib/modules/$KVER/updates"
-cp "$FIXTURES"/*.ko "$root/tree/lib/modules/$KVER/extra/"
+for m in hello hello_user hello_fail hello_chain_fail hello_permanent; do
+    cp "$FIXTURES/$m.ko" "$root/tree/lib/modules/$KVER/extra/"
+done
 cp "$FIXTURES/hello.ko" "$root/tree/lib/modules/$KVER/updates/"
 both "the fixtures" "$root"
 run depmod -v -n -b "$root/tree" "$KVER"
 assert_contains "-v: the updates/ copy wins" \
     "hello: $root/tree/lib/modules/$KVER/updates/hello.ko (first in the search order)" "$out"
 assert_contains "-v: the loser" "not $root/tree/lib/modules/$KVER/extra/hello.ko" "$out"
+rm -rf "$root"
+
+# kmod's test-depmod cases (its testsuite's depmod.d trees), with hello as
+# the module of many places; kmod's depmod is the judge.
+# case NAME CONF DIR...: hello.ko in each DIR (relative to the root), CONF as
+# etc/depmod.d/test.conf.
+case_tree() {
+    local name=$1 conf=$2 d
+    shift 2
+    root=$TMP/case-$name
+    tree "$root/tree"
+    mkdir -p "$root/tree/etc/depmod.d"
+    printf '%s\n' "$conf" >"$root/tree/etc/depmod.d/test.conf"
+    for d in "$@"; do
+        mkdir -p "$root/tree/$d"
+        cp "$FIXTURES/hello.ko" "$root/tree/$d/"
+    done
+    both "kmod's $name" "$root"
+    rm -rf "$root"
+}
+m=lib/modules/$KVER
+case_tree search-order-simple "search updates built-in" "$m/kernel/crypto" "$m/updates"
+case_tree search-order-same-prefix "search foobar foo built-in" "$m/foo" "$m/foobar"
+case_tree search-order-external-first "$(printf 'external %s /lib/modules/external\nsearch external foobar foo built-in' "$KVER")" \
+    "$m/foo" "$m/foobar" lib/modules/external
+case_tree search-order-external-last "$(printf 'external %s /lib/modules/external\nsearch foobar foo built-in external' "$KVER")" \
+    "$m/foo" "$m/foobar" lib/modules/external
+case_tree search-order-override "$(printf 'search foo built-in\noverride hello %s override' "$KVER")" \
+    "$m/foo" "$m/override"
+case_tree exclude "exclude foo" "$m/foo" "$m/bar"
+
+# A cycle of symbol dependencies: reported with every member, as kmod does
+# (exit 1, nothing written), never looped on.
+root=$TMP/cycle
+tree "$root"
+mkdir -p "$root/lib/modules/$KVER/extra"
+cp "$FIXTURES/hello_loop_a.ko" "$FIXTURES/hello_loop_b.ko" "$FIXTURES/hello.ko" "$root/lib/modules/$KVER/extra/"
+run depmod -b "$root" "$KVER"
+assert_eq "a cycle: exit" 1 "$rc"
+assert_contains "a cycle: its members" "hello_loop_b -> hello_loop_a -> hello_loop_b" "$err"
+assert_contains "a cycle: the count" "Found 2 modules in dependency cycles" "$err"
+[ ! -e "$root/lib/modules/$KVER/modules.dep" ] || fail "a cycle: modules.dep was written"
 rm -rf "$root"
 
 # 3. Compressed modules (Debian's kmod reads .ko.xz and .ko.zst).
