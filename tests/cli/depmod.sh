@@ -90,6 +90,17 @@ run depmod -v -n -b "$root/tree" "$KVER"
 assert_contains "-v: the updates/ copy wins" \
     "hello: $root/tree/lib/modules/$KVER/updates/hello.ko (first in the search order)" "$out"
 assert_contains "-v: the loser" "not $root/tree/lib/modules/$KVER/extra/hello.ko" "$out"
+run depmod --json -n -b "$root/tree" "$KVER"
+got=$(printf '%s' "$out" | python3 -c '
+import json, sys
+for m in json.load(sys.stdin)["modules"]:
+    if m["name"] == "hello":
+        print(m["path"].split("/lib/modules/")[1], m["reason"], [l.split("/lib/modules/")[1] for l in m["losers"]])')
+assert_eq "--json: the winner, why, the loser" \
+    "$KVER/updates/hello.ko first in the search order ['$KVER/extra/hello.ko']" "$got"
+run depmod --check -b "$root/tree" "$KVER"
+assert_eq "--check where there are no indexes: exit" 1 "$rc"
+assert_contains "--check names a missing file" "modules.dep.bin:" "$out"
 rm -rf "$root"
 
 # kmod's test-depmod cases (its testsuite's depmod.d trees), with hello as
