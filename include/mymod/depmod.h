@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * depmod (the modtree layer's writing half): the indexes of a module directory (modules.dep, modules.alias,
+ * depmod (the modtree layer's writing half): the indexes of a module directory (modules.dep,
+ * modules.alias,
  * ... and their .bin forms), computed in memory, byte for byte as kmod's
  * depmod writes them. The command (src/cmd/depmod.c) writes, prints or
  * compares them; this layer never writes a file.
@@ -20,9 +21,10 @@ struct depmod_config {
 	const char *basedir;   /* -b: "" for none */
 	const char *moduledir; /* -m: "/lib/modules" unless given */
 	const char *kver;      /* the kernel release */
-	const char *const *config_paths; /* -C, each a file or directory; NULL: depmod's default
-					     (/etc/depmod.d, /run/depmod.d,
-					     /usr/local/lib/depmod.d, /lib/depmod.d under basedir) */
+	const char *const
+		*config_paths; /* -C, each a file or directory; NULL: depmod's default
+				   (/etc/depmod.d, /run/depmod.d,
+				   /usr/local/lib/depmod.d, /lib/depmod.d under basedir) */
 	size_t nconfig;
 	const char *symbol_prefix; /* -P: NULL for none */
 	const char *symvers;	   /* -E: Module.symvers, for -e */
@@ -36,10 +38,10 @@ struct depmod_config {
 
 /* Why a module file is the one a name means (-v, --json). */
 enum dm_reason {
-	DM_ONLY,      /* the only file of that name */
-	DM_SEARCH,    /* found first in depmod.d's search order */
-	DM_OVERRIDE,  /* an override line of depmod.d names it */
-	DM_EXTERNAL,  /* in an external directory of depmod.d */
+	DM_ONLY,     /* the only file of that name */
+	DM_SEARCH,   /* found first in depmod.d's search order */
+	DM_OVERRIDE, /* an override line of depmod.d names it */
+	DM_EXTERNAL, /* in an external directory of depmod.d */
 };
 
 struct dm_module {
@@ -77,6 +79,6 @@ struct dm_file {
  * cannot be read gets one warning and is kept with no dependencies, as kmod
  * does. Returns 0 or -errno.
  */
-int dm_indexes(const struct depmod_config *c, const struct dm_module *mods, size_t n,
-	       bool weakdep, struct dm_file **files, size_t *nfiles);
+int dm_indexes(const struct depmod_config *c, const struct dm_module *mods, size_t n, bool weakdep,
+	       struct dm_file **files, size_t *nfiles);
 void dm_files_free(struct dm_file *files, size_t n);
