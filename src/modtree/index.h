@@ -15,11 +15,17 @@ struct dm_index *dm_index_new(void);
 void dm_index_free(struct dm_index *ix);
 
 /*
- * Add VALUE under KEY with PRIORITY (lower first, as kmod orders them).
- * A value already under KEY is not added twice. Returns 1 when KEY was
- * there already, 0 when new, -errno on a key or value kmod cannot store.
+ * Add VALUE under KEY with PRIORITY: lower first, and among equal
+ * priorities the latest added first, as kmod orders them. A value already
+ * under KEY is stored again, as kmod stores it (its readers return both).
+ * Returns 1 when that text was under KEY already (kmod's "duplicate"
+ * warning), 0 when not, -EINVAL (with mm_fail()) on a key or value with
+ * a byte kmod cannot store (8-bit), the index unchanged.
  */
 int dm_index_add(struct dm_index *ix, const char *key, const char *value, unsigned int priority);
 
-/* Write IX to OUT (which must be seekable, e.g. open_memstream()) as kmod does. Returns 0 or -errno. */
+/*
+ * Write IX to OUT as kmod does, offsets counted from OUT's position (0
+ * when OUT cannot tell it, e.g. a pipe). Returns 0 or -errno (mm_fail()).
+ */
 int dm_index_write(const struct dm_index *ix, FILE *out);
