@@ -102,12 +102,13 @@ int dmi_alias_bin(const struct dmi *d, struct dm_file *f)
 	return finish(ix, err, f);
 }
 
-int dmi_symbols_bin(const struct dmi *d, const struct dmi_sym *const *order, struct dm_file *f)
+int dmi_symbols_bin(const struct dmi *d, const struct dmi_sym *const *order, size_t n,
+		    struct dm_file *f)
 {
 	struct dm_index *ix = dm_index_new();
 	int err = 0;
 
-	for (size_t i = 0; i < d->nsyms && err >= 0; i++) {
+	for (size_t i = 0; i < n && err >= 0; i++) {
 		char *key = mm_asprintf("symbol:%s", order[i]->name);
 
 		err = dm_index_add(ix, key, d->mods[order[i]->owner].m->name, order[i]->owner);

@@ -151,12 +151,13 @@ static void out_info(const struct dmi *d, char kind, struct dm_file *f)
 	set(f, &sb);
 }
 
-static void out_symbols(const struct dmi *d, const struct dmi_sym *const *order, struct dm_file *f)
+static void out_symbols(const struct dmi *d, const struct dmi_sym *const *order, size_t n,
+			struct dm_file *f)
 {
 	struct mm_strbuf sb = { 0 };
 
 	mm_strbuf_add(&sb, "# Aliases for symbols, used by symbol_request().\n");
-	for (size_t i = 0; i < d->nsyms; i++)
+	for (size_t i = 0; i < n; i++)
 		mm_strbuf_addf(&sb, "alias symbol:%s %s\n", order[i]->name,
 			       d->mods[order[i]->owner].m->name);
 	set(f, &sb);
@@ -186,9 +187,9 @@ static void devname_line(const struct dmi_mod *dm, struct mm_strbuf *sb)
 	if (!devname)
 		return;
 	if (!type) {
-		mm_warn("module '%s' has devname (%s) but lacks major and minor information, "
-			"ignoring it",
-			dm->m->name, devname);
+		/* clang-format off */
+		mm_warn("Module '%s' has devname (%s) but lacks major and minor information. Ignoring.", dm->m->name, devname);
+		/* clang-format on */
 		return;
 	}
 	if (!sb->len)
@@ -214,10 +215,13 @@ static int load(struct dmi *d)
 	for (size_t i = 0; i < d->n; i++)
 		if (d->mods[i].error)
 			mm_warn("%s: %s", d->mods[i].m->path, d->mods[i].error);
-	dmi_symbols_load(d);
+	err = dmi_symbols_load(d);
+	if (err < 0)
+		goto out;
 	dmi_dependencies_load(d);
 	if (topo_sort(d, users) < d->n)
 		err = dmi_report_cycles(d, users);
+out:
 	free(users);
 	return err;
 }
@@ -229,7 +233,10 @@ static void free_dmi(struct dmi *d)
 		free(d->mods[i].str);
 		free(d->mods[i].error);
 		free(d->mods[i].deps);
+		free(d->mods[i].crc);
+		free(d->mods[i].weak);
 	}
+	free(d->kernel_syms);
 	free(d->mods);
 	free(d->syms);
 	mm_hash_free(&d->symtab);
@@ -237,7 +244,8 @@ static void free_dmi(struct dmi *d)
 
 static int output(const struct dmi *d, bool weakdep, struct dm_file *f, size_t *nf)
 {
-	const struct dmi_sym **order = dmi_symbols_order(d);
+	size_t nsyms;
+	const struct dmi_sym **order = dmi_symbols_order(d, &nsyms);
 	char **lines = dmi_dep_lines(d);
 	size_t k = 0;
 	int err;
@@ -250,9 +258,9 @@ static int output(const struct dmi *d, bool weakdep, struct dm_file *f, size_t *
 	out_info(d, DMI_SOFTDEP, &f[k++]);
 	if (weakdep)
 		out_info(d, DMI_WEAKDEP, &f[k++]);
-	out_symbols(d, order, &f[k++]);
+	out_symbols(d, order, nsyms, &f[k++]);
 	if (err >= 0)
-		err = dmi_symbols_bin(d, order, &f[k++]);
+		err = dmi_symbols_bin(d, order, nsyms, &f[k++]);
 	if (err >= 0)
 		err = dmi_builtin_bin(d, &f[k++]);
 	if (err >= 0)

@@ -24,6 +24,8 @@ struct dmi_mod {
 	size_t nexports;  /* symbols it provides, as kmod 30 lists them */
 	size_t nimports;  /* undefined symbols, then __versions names none of them matched */
 	size_t ninfo;	  /* info entries: str[nexports + nimports + 2 * i] is the kind */
+	uint32_t *crc;	  /* per export and import: its modversions CRC, 0 when none */
+	bool *weak;	  /* per import: STB_WEAK, needed only if there */
 	char *error;	  /* why it could not be read (warned once), NULL */
 	uint32_t *deps;	  /* modules it needs, in the order the symbols named them */
 	size_t ndeps, capdeps;
@@ -39,11 +41,16 @@ struct dmi {
 	struct dmi_sym *syms;
 	size_t nsyms;
 	struct mm_hash symtab; /* name -> struct dmi_sym */
+	char *kernel_syms;     /* -E's Module.symvers or -F's System.map, whole */
 };
+
+/* The owner of a symbol the kernel itself provides (-E, -F): no module. */
+#define DMI_KERNEL UINT32_MAX
 
 struct dmi_sym {
 	const char *name;
-	uint32_t owner;
+	uint32_t owner; /* a module, or DMI_KERNEL */
+	uint32_t crc;
 	uint32_t bucket; /* its bucket in kmod's symbol hash: the order of modules.symbols */
 };
 
@@ -59,7 +66,8 @@ char **dmi_dep_lines(const struct dmi *d);
 /* The .bin indexes, as kmod 30's output_*_bin make them. */
 int dmi_dep_bin(const struct dmi *d, char *const *lines, struct dm_file *f);
 int dmi_alias_bin(const struct dmi *d, struct dm_file *f);
-int dmi_symbols_bin(const struct dmi *d, const struct dmi_sym *const *order, struct dm_file *f);
+int dmi_symbols_bin(const struct dmi *d, const struct dmi_sym *const *order, size_t n,
+		    struct dm_file *f);
 int dmi_builtin_bin(const struct dmi *d, struct dm_file *f);
 int dmi_builtin_alias_bin(const struct dmi *d, struct dm_file *f);
 
@@ -67,7 +75,7 @@ int dmi_builtin_alias_bin(const struct dmi *d, struct dm_file *f);
 bool dmi_alias_normalize(const char *alias, struct mm_strbuf *sb);
 
 /* The symbol table (who provides what), then each module's dependencies from it. */
-void dmi_symbols_load(struct dmi *d);
+int dmi_symbols_load(struct dmi *d);
 void dmi_dependencies_load(struct dmi *d);
-/* The symbols in the order kmod's table walks them; free it. */
-const struct dmi_sym **dmi_symbols_order(const struct dmi *d);
+/* The symbols modules provide, in the order kmod's table walks them; free it. */
+const struct dmi_sym **dmi_symbols_order(const struct dmi *d, size_t *n);

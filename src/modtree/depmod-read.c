@@ -17,17 +17,29 @@
 struct reader {
 	struct mm_strbuf sb;
 	size_t *offs;
+	uint32_t *crc;
+	bool *weak;
 	size_t n, cap;
 };
 
-static void put(struct reader *r, const char *s)
+/* A string, with the CRC and weakness of the symbol it names. */
+static void put_sym(struct reader *r, const char *s, uint32_t crc, bool weak)
 {
 	if (r->n == r->cap) {
 		r->cap = r->cap ? 2 * r->cap : 64;
 		r->offs = mm_reallocarray(r->offs, r->cap, sizeof(*r->offs));
+		r->crc = mm_reallocarray(r->crc, r->cap, sizeof(*r->crc));
+		r->weak = mm_reallocarray(r->weak, r->cap, sizeof(*r->weak));
 	}
+	r->crc[r->n] = crc;
+	r->weak[r->n] = weak;
 	r->offs[r->n++] = r->sb.len;
 	mm_strbuf_addn(&r->sb, s, strlen(s) + 1);
+}
+
+static void put(struct reader *r, const char *s)
+{
+	put_sym(r, s, 0, false);
 }
 
 /*
@@ -45,7 +57,7 @@ static int read_exports(struct reader *r, struct ko *ko, size_t *n)
 		return err;
 	for (size_t i = 0; i < ne; i++) {
 		crcs |= e[i].has_crc;
-		put(r, e[i].name);
+		put_sym(r, e[i].name, e[i].crc, false);
 	}
 	for (size_t i = 0; i < ne && !crcs; i++) {
 		bool seen = false;
@@ -76,7 +88,7 @@ static int read_imports(struct reader *r, struct ko *ko, size_t *n)
 	if (err < 0)
 		return err;
 	for (size_t i = 0; i < ni; i++)
-		put(r, imp[i].name);
+		put_sym(r, imp[i].name, imp[i].crc, imp[i].weak);
 	matched = mm_calloc(nv + 1, sizeof(*matched));
 	mm_hash_reserve(&first, nv);
 	for (size_t i = 0; i < nv; i++)
@@ -89,7 +101,7 @@ static int read_imports(struct reader *r, struct ko *ko, size_t *n)
 	}
 	for (size_t i = 0; i < nv; i++)
 		if (!matched[i])
-			put(r, v[i].name);
+			put_sym(r, v[i].name, v[i].crc, false);
 	mm_hash_free(&first);
 	free(matched);
 	*n = r->n - start;
@@ -142,6 +154,8 @@ static void read_one(struct dmi_mod *dm)
 	dm->str = mm_calloc(r.n + 1, sizeof(*dm->str));
 	for (size_t i = 0; i < r.n; i++)
 		dm->str[i] = dm->arena + r.offs[i];
+	dm->crc = r.crc;
+	dm->weak = r.weak;
 	free(r.offs);
 }
 

@@ -317,13 +317,53 @@ static void last_exporter_wins(void **state)
 	rmdir(dir);
 }
 
+/* -e with -E: an unknown symbol and a CRC the kernel's Module.symvers does not share, as kmod words
+ * them. */
+static void errsyms_symvers(void **state)
+{
+	char dir[] = "/tmp/mymod-depmod-XXXXXX";
+	struct dm_module mods[1] = { 0 };
+	struct run r = { .c = { .basedir = "", .kver = "0", .errsyms = true },
+			 .mods = mods,
+			 .n = 1 };
+	const char *symvers = "0x12345678\t_printk\tvmlinux\tEXPORT_SYMBOL\t\n"
+			      "0x0\tbad\tvmlinux\tEXPORT_SYMBOL\n";
+	char *err, *want;
+	size_t len;
+	uint8_t *fail = slurp(fixture("hello_fail.ko"), &len);
+	int ret;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	mods[0] =
+		(struct dm_module){ .name = "hello_fail", .relpath = "hello_fail.ko", .order = 1 };
+	mods[0].path = mm_asprintf("%s/hello_fail.ko", dir);
+	write_file(mods[0].path, fail, len);
+	r.c.symvers = mm_asprintf("%s/Module.symvers", dir);
+	write_file(r.c.symvers, symvers, strlen(symvers));
+	err = stderr_of(run_indexes, &r, &ret);
+	assert_int_equal(ret, 0);
+	want = mm_asprintf("%s disagrees about version of symbol _printk\n", mods[0].path);
+	assert_non_null(strstr(err, want));
+	free(want);
+	want = mm_asprintf("%s needs unknown symbol __fentry__\n", mods[0].path);
+	assert_non_null(strstr(err, want));
+	free(want);
+	unlink(r.c.symvers);
+	unlink(mods[0].path);
+	free((char *)r.c.symvers);
+	free(mods[0].path);
+	rmdir(dir);
+	free(err);
+	free(fail);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(installed_tree),
-		cmocka_unit_test(symbol_cycle),
-		cmocka_unit_test(unreadable_module),
-		cmocka_unit_test(last_exporter_wins),
+		cmocka_unit_test(installed_tree),    cmocka_unit_test(symbol_cycle),
+		cmocka_unit_test(unreadable_module), cmocka_unit_test(last_exporter_wins),
+		cmocka_unit_test(errsyms_symvers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
