@@ -178,6 +178,10 @@ static int parse_args(int argc, char *argv[], struct depmod_opts *o)
 		o->c.files = argv + optind;
 		o->c.nfiles = (size_t)(argc - optind);
 	}
+	if (o->c.errsyms && !o->c.symvers && !o->c.system_map) {
+		mm_warn("-e needs -E or -F (the kernel's symbols): ignored"); /* as kmod */
+		o->c.errsyms = false;
+	}
 	if ((o->dry_run || o->json) + o->check > 1) {
 		mm_error("--check writes nothing and prints no index: not with -n or --json");
 		return mm_usage_error();

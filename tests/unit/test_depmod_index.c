@@ -113,8 +113,12 @@ static void assert_same(const char *dir, const struct dm_file *ours)
 
 static void installed_tree(void **state)
 {
-	static const char *const text[] = { "modules.dep", "modules.alias", "modules.softdep",
-					    "modules.symbols", "modules.devname" };
+	static const char *const text[] = {
+		"modules.dep",	       "modules.dep.bin",     "modules.alias",
+		"modules.alias.bin",   "modules.softdep",     "modules.symbols",
+		"modules.symbols.bin", "modules.builtin.bin", "modules.builtin.alias.bin",
+		"modules.devname",
+	};
 	const char *kver = test_kver();
 	struct depmod_config c = { .basedir = "", .moduledir = "/lib/modules", .kver = kver };
 	char *dir = mm_asprintf("/lib/modules/%s", kver);
