@@ -128,6 +128,17 @@ put kernel/mod-a.ko skipme/mod-b.ko kernel/skipme/mod-c.ko build/mod-d.ko source
     kernel/build/mod-f.ko other/mod-g.ko kernel/mod-h.ko.zst
 compare
 
+# Links are followed (a linked directory, a linked file); a dangling one is passed over.
+# (Which of two files in "kernel" wins is the walk's order, so only kmod's list is compared.)
+case=links
+tree $case
+put real/mod-a.ko real/mod-b.ko kernel/mod-a.ko other/mod-c.ko
+ln -s ../real "$dir/kernel/linked"
+ln -s ../other/mod-c.ko "$dir/kernel/mod-d.ko"
+ln -s nowhere.ko "$dir/kernel/mod-e.ko"
+conf "search kernel built-in"
+compare
+
 # modules.order: its order first (compressed files by their .ko line, the last
 # line naming a module counting), then the modules it does not list, in kmod's
 # order; files that are not modules (x.ko.bz2, .ko) are left out.

@@ -185,6 +185,49 @@ static void test_compressed(void **state)
 	free(root);
 }
 
+/* The one module of a scan of the tree ROOT (1.0), with its default depmod.d. */
+static struct dm_module *scan_one(const char *root, size_t *n)
+{
+	struct depmod_config c = { .basedir = root, .moduledir = "/lib/modules", .kver = "1.0" };
+	struct dm_module *mods;
+
+	assert_int_equal(dm_scan(&c, &mods, n), 0);
+	assert_int_equal(*n, 1);
+	return mods;
+}
+
+/*
+ * Without -C, the depmod.d directories under the base directory (kmod 30
+ * reads the host's even with -b): one file per base name, /etc's first.
+ */
+static void test_default_conf(void **state)
+{
+	char *root = cmd_output("mktemp -d");
+	struct dm_module *m;
+	size_t n;
+
+	(void)state;
+	free(cmd_output(
+		"cd '%s' && mkdir -p lib/modules/1.0/kernel lib/modules/1.0/extra etc/depmod.d "
+		"run/depmod.d lib/depmod.d && cp '%s' lib/modules/1.0/kernel/m.ko && "
+		"cp '%s' lib/modules/1.0/extra/m.ko && echo 'search extra built-in' "
+		">etc/depmod.d/a.conf && echo 'search kernel' >run/depmod.d/a.conf",
+		root, fixture("hello.ko"), fixture("hello.ko")));
+	m = scan_one(root, &n);
+	assert_string_equal(m->relpath, "extra/m.ko");
+	assert_int_equal(m->reason, DM_SEARCH);
+	assert_int_equal(m->nlosers, 1);
+	assert_non_null(strstr(m->losers[0], "/lib/modules/1.0/kernel/m.ko"));
+	dm_modules_free(m, n);
+	free(cmd_output("echo 'override m * kernel' >'%s/lib/depmod.d/b.conf'", root));
+	m = scan_one(root, &n);
+	assert_string_equal(m->relpath, "kernel/m.ko");
+	assert_int_equal(m->reason, DM_OVERRIDE);
+	dm_modules_free(m, n);
+	free(cmd_output("rm -rf '%s'", root));
+	free(root);
+}
+
 /* FILE...: a relative path is refused with a message naming it. */
 static void test_files_relative(void **state)
 {
@@ -208,7 +251,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_installed_tree), cmocka_unit_test(test_conf_lines),
 		cmocka_unit_test(test_order_lines),    cmocka_unit_test(test_compressed),
-		cmocka_unit_test(test_files_relative),
+		cmocka_unit_test(test_files_relative), cmocka_unit_test(test_default_conf),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
