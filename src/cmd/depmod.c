@@ -178,6 +178,13 @@ static int parse_args(int argc, char *argv[], struct depmod_opts *o)
 		o->c.files = argv + optind;
 		o->c.nfiles = (size_t)(argc - optind);
 	}
+	for (size_t i = 0; i < o->c.nconfig; i++) {
+		if (access(o->config[i], R_OK) < 0) {
+			mm_error("cannot read the depmod.d configuration %s: %s", o->config[i],
+				 strerror(errno));
+			return MM_EXIT_FAIL;
+		}
+	}
 	if (o->c.errsyms && !o->c.symvers && !o->c.system_map) {
 		mm_warn("-e needs -E or -F (the kernel's symbols): ignored"); /* as kmod */
 		o->c.errsyms = false;
@@ -335,11 +342,17 @@ static int write_files(const struct depmod_opts *o, const struct dm_file *f, siz
 	return MM_EXIT_OK;
 }
 
+/* -n: the text indexes one after the other, as kmod's -n (which leaves out the .bin ones). */
 static int print_files(const struct dm_file *f, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(f[i].name);
+
+		if (len > 4 && strcmp(f[i].name + len - 4, ".bin") == 0)
+			continue;
 		if (fwrite(f[i].data, 1, f[i].len, stdout) != f[i].len)
 			break;
+	}
 	if (fflush(stdout) != 0) {
 		mm_error("cannot write the output");
 		return MM_EXIT_FAIL;

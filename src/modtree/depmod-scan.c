@@ -398,6 +398,7 @@ static void scan_order(struct scan *s)
 	char **keys = mm_calloc(s->n + 1, sizeof(*keys));
 	char *path = mm_asprintf("%s/modules.order", s->dir), *text;
 	size_t len;
+	int err;
 
 	for (size_t i = 0; i < s->n; i++) {
 		if (s->mods[i].relpath[0] == '/')
@@ -405,9 +406,13 @@ static void scan_order(struct scan *s)
 		keys[i] = order_key(&s->mods[i]);
 		mm_hash_add(&o.keys, keys[i], (void *)(uintptr_t)(i + 1));
 	}
-	if (mm_read_file(path, &text, &len) == 0) {
+	err = mm_read_file(path, &text, &len);
+	if (err == 0) {
 		dm_order_parse(text, len, order_line, &o);
 		free(text);
+	} else {
+		/* As kmod says it: the order is then kmod's table order alone. */
+		mm_warn("could not open modules.order at %s: %s", s->dir, strerror(-err));
 	}
 	for (size_t i = 0; i < s->n; i++)
 		free(keys[i]);

@@ -156,7 +156,8 @@ got=$(fish_complete "deps --sort BU")
 
 # bash: commands, and the options of a command.
 for c in $commands; do
-    expect line "mymod ${c:0:2}"$'\t' "mymod $c "
+    # Four letters tell every command apart (deps, depmod).
+    expect line "mymod ${c:0:4}"$'\t' "mymod $c "
 done
 expect line "mymod --kernel=$KVER ch"$'\t' "mymod --kernel=$KVER check "
 expect list $'mymod info --f\t\t' "--field= --format= "
