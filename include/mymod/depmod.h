@@ -32,7 +32,9 @@ struct depmod_config {
 	bool errsyms;		   /* -e: report symbols no module or the kernel provides */
 	bool warn;		   /* -w: warn on duplicate dependencies, aliases, ... */
 	bool verbose;		   /* -v */
-	char **files;		   /* FILE...: only these modules (not -a) */
+	bool text_only; /* -n: the .bin files left empty (kmod's -n makes none, nor reads what
+			   only they need) */
+	char **files;	/* FILE...: only these modules (not -a) */
 	size_t nfiles;
 };
 

@@ -135,6 +135,7 @@ static int take_opt(int c, const char *arg, struct depmod_opts *o)
 		return 0;
 	case 'n':
 		o->dry_run = true;
+		o->c.text_only = true;
 		return 0;
 	case OPT_CHECK:
 		o->check = true;

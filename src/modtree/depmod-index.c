@@ -247,24 +247,31 @@ static int output(const struct dmi *d, bool weakdep, struct dm_file *f, size_t *
 	size_t nsyms;
 	const struct dmi_sym **order = dmi_symbols_order(d, &nsyms);
 	char **lines = dmi_dep_lines(d);
+	bool bin = !d->c->text_only; /* -n: kmod makes no .bin file (nor reads the builtin lists) */
 	size_t k = 0;
-	int err;
+	int err = 0;
 
 	out_deps(d, lines, &f[k++]);
-	err = dmi_dep_bin(d, lines, &f[k++]);
+	if (bin)
+		err = dmi_dep_bin(d, lines, &f[k]);
+	k++;
 	out_info(d, DMI_ALIAS, &f[k++]);
-	if (err >= 0)
-		err = dmi_alias_bin(d, &f[k++]);
+	if (bin && err >= 0)
+		err = dmi_alias_bin(d, &f[k]);
+	k++;
 	out_info(d, DMI_SOFTDEP, &f[k++]);
 	if (weakdep)
 		out_info(d, DMI_WEAKDEP, &f[k++]);
 	out_symbols(d, order, nsyms, &f[k++]);
-	if (err >= 0)
-		err = dmi_symbols_bin(d, order, nsyms, &f[k++]);
-	if (err >= 0)
-		err = dmi_builtin_bin(d, &f[k++]);
-	if (err >= 0)
-		err = dmi_builtin_alias_bin(d, &f[k++]);
+	if (bin && err >= 0)
+		err = dmi_symbols_bin(d, order, nsyms, &f[k]);
+	k++;
+	if (bin && err >= 0)
+		err = dmi_builtin_bin(d, &f[k]);
+	k++;
+	if (bin && err >= 0)
+		err = dmi_builtin_alias_bin(d, &f[k]);
+	k++;
 	out_devname(d, &f[k++]);
 	for (size_t i = 0; i < d->n; i++)
 		free(lines[i]);

@@ -146,6 +146,76 @@ assert_contains "a cycle: the count" "Found 2 modules in dependency cycles" "$er
 [ ! -e "$root/lib/modules/$KVER/modules.dep" ] || fail "a cycle: modules.dep was written"
 rm -rf "$root"
 
+# -e with the kernel's Module.symvers: the same warnings as kmod's, in kmod's words.
+symvers=$MODDIR/build/Module.symvers
+if [ -f "$symvers" ]; then
+    root=$TMP/errsyms
+    tree "$root"
+    mkdir -p "$root/lib/modules/$KVER/extra"
+    cp "$FIXTURES/hello.ko" "$FIXTURES/hello_user.ko" "$root/lib/modules/$KVER/extra/"
+    # A symbol nobody provides: hello_user without hello.
+    mkdir -p "$root/lone/lib/modules/$KVER/extra"
+    cp "$FIXTURES/hello_user.ko" "$root/lone/lib/modules/$KVER/extra/"
+    for r in "$root" "$root/lone"; do
+        a=$("$DEPMOD" -n -e -E "$symvers" -b "$r" "$KVER" 2>&1 >/dev/null | sed 's/^depmod: WARNING: //' | sort)
+        b=$("$MYMOD" depmod -n -e -E "$symvers" -b "$r" "$KVER" 2>&1 >/dev/null |
+            sed 's/^mymod: depmod: warning: //' | sort)
+        assert_eq "-e -E: kmod's warnings (${r##*/})" "$a" "$b"
+    done
+    assert_contains "-e -E: an unknown symbol is named" "needs unknown symbol hello_greet" "$b"
+    rm -rf "$root"
+else
+    fail "no $symvers (linux-headers) for -e -E"
+fi
+
+# Other architectures: Debian's i386, armhf and s390x modules
+# (scripts/fetch-foreign-kernels), each a tree of its own.
+foreign=${MYMOD_FOREIGN_DIR:-/var/cache/mymod-foreign}
+for arch in i386 armhf s390x; do
+    if [ ! -d "$foreign/$arch" ]; then
+        fail "no $foreign/$arch (scripts/fetch-foreign-kernels)"
+        continue
+    fi
+    root=$TMP/foreign-$arch
+    tree "$root/tree"
+    mkdir -p "$root/tree/lib/modules/$KVER/kernel"
+    cp "$foreign/$arch"/*.ko "$root/tree/lib/modules/$KVER/kernel/"
+    both "$arch modules" "$root"
+    rm -rf "$root"
+done
+
+# -o: the indexes go under OUTDIR/lib/modules/KVER; the module directory is left alone.
+root=$TMP/outdir
+tree "$root/in"
+mkdir -p "$root/in/lib/modules/$KVER/extra"
+cp "$FIXTURES/hello.ko" "$FIXTURES/hello_user.ko" "$root/in/lib/modules/$KVER/extra/"
+mkdir -p "$root/out/lib/modules/$KVER"
+run depmod -b "$root/in" -o "$root/out" "$KVER"
+assert_eq "-o: exit" 0 "$rc"
+assert_eq "-o: modules.dep there" "extra/hello_user.ko: extra/hello.ko" \
+    "$(grep hello_user "$root/out/lib/modules/$KVER/modules.dep")"
+[ ! -e "$root/in/lib/modules/$KVER/modules.dep" ] || fail "-o: wrote into the module directory"
+rm -rf "$root"
+
+# A module whose e_shstrndx points past its section table (kmod 30 aborts on
+# it): a warning, and the others indexed.
+root=$TMP/shstrndx
+tree "$root"
+mkdir -p "$root/lib/modules/$KVER/extra"
+cp "$FIXTURES/hello.ko" "$root/lib/modules/$KVER/extra/"
+python3 - "$FIXTURES/hello_user.ko" "$root/lib/modules/$KVER/extra/bad_shstrndx.ko" <<'PY'
+import struct, sys
+d = bytearray(open(sys.argv[1], "rb").read())
+struct.pack_into("<H", d, 0x3E, 0x7FFF)  # e_shstrndx of an ELF64 header
+open(sys.argv[2], "wb").write(d)
+PY
+run depmod -b "$root" "$KVER"
+assert_eq "a bad e_shstrndx: exit" 0 "$rc"
+assert_contains "a bad e_shstrndx: named" "bad_shstrndx.ko" "$err"
+assert_contains "a bad e_shstrndx: listed, no dependencies" "extra/bad_shstrndx.ko:" \
+    "$(cat "$root/lib/modules/$KVER/modules.dep")"
+rm -rf "$root"
+
 # 3. Compressed modules (Debian's kmod reads .ko.xz and .ko.zst).
 root=$TMP/compressed
 tree "$root/tree"
