@@ -343,13 +343,18 @@ static int write_files(const struct depmod_opts *o, const struct dm_file *f, siz
 	return MM_EXIT_OK;
 }
 
-/* -n: the text indexes one after the other, as kmod's -n (which leaves out the .bin ones). */
+/*
+ * -n: the text indexes one after the other, as Debian's kmod 30 prints
+ * them: without the .bin files, and without modules.weakdep, which it does
+ * not make (kmod 33 and later do; it is written to disk all the same).
+ */
 static int print_files(const struct dm_file *f, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		size_t len = strlen(f[i].name);
 
-		if (len > 4 && strcmp(f[i].name + len - 4, ".bin") == 0)
+		if ((len > 4 && strcmp(f[i].name + len - 4, ".bin") == 0) ||
+		    strcmp(f[i].name, "modules.weakdep") == 0)
 			continue;
 		if (fwrite(f[i].data, 1, f[i].len, stdout) != f[i].len)
 			break;
@@ -368,7 +373,8 @@ static int output(const struct depmod_opts *o, const struct dm_module *mods, siz
 	size_t nfiles = 0;
 	int status;
 
-	if (dm_indexes(&o->c, mods, n, false, &files, &nfiles) < 0) {
+	/* modules.weakdep as kmod 33 and later write it (libkmod 30 reads no such file). */
+	if (dm_indexes(&o->c, mods, n, true, &files, &nfiles) < 0) {
 		mm_error("%s", mm_errmsg());
 		return MM_EXIT_FAIL;
 	}

@@ -85,7 +85,19 @@ for m in hello hello_user hello_fail hello_chain_fail hello_permanent; do
     cp "$FIXTURES/$m.ko" "$root/tree/lib/modules/$KVER/extra/"
 done
 cp "$FIXTURES/hello.ko" "$root/tree/lib/modules/$KVER/updates/"
+# A weak dependency (MODULE_WEAKDEP, kernel 6.11): hello_user's softdep made one.
+python3 - "$FIXTURES/hello_user.ko" "$root/tree/lib/modules/$KVER/extra/hello_weak.ko" <<'PY'
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+old = b"softdep=pre: loop\0"
+i = d.find(old)
+d[i:i + len(old)] = b"weakdep=loop\0".ljust(len(old), b"\0")
+open(sys.argv[2], "wb").write(d)
+PY
 both "the fixtures" "$root"
+assert_eq "modules.weakdep, as kmod 33 writes it" \
+    "# Weak dependencies extracted from modules themselves.
+weakdep hello_weak loop" "$(cat "$root/mymod/lib/modules/$KVER/modules.weakdep")"
 run depmod -v -n -b "$root/tree" "$KVER"
 assert_contains "-v: the updates/ copy wins" \
     "hello: $root/tree/lib/modules/$KVER/updates/hello.ko (first in the search order)" "$out"
