@@ -84,3 +84,9 @@ struct dm_file {
 int dm_indexes(const struct depmod_config *c, const struct dm_module *mods, size_t n, bool weakdep,
 	       struct dm_file **files, size_t *nfiles);
 void dm_files_free(struct dm_file *files, size_t n);
+
+/*
+ * -A: 1 when DIR has a modules.dep and no module file under it is newer
+ * (as kmod's depmod -A tells), 0 when there is work, -errno.
+ */
+int dm_up_to_date(const char *dir);

@@ -4,7 +4,6 @@
  * (each file replaced all or nothing), print them (-n), or tell whether
  * the ones there are up to date (--check).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -197,46 +196,6 @@ static int parse_args(int argc, char *argv[], struct depmod_opts *o)
 	return 0;
 }
 
-/* Is any module file under DIR newer than MTIME? 1 yes, 0 no, -errno. */
-static int newer_module(const char *dir, time_t mtime)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	int found = 0;
-
-	if (!d)
-		return -errno;
-	while (!found && (de = readdir(d))) {
-		const char *n = de->d_name;
-		struct stat st;
-		char *path;
-
-		if (n[0] == '.' || strcmp(n, "build") == 0 || strcmp(n, "source") == 0)
-			continue;
-		path = mm_asprintf("%s/%s", dir, n);
-		if (stat(path, &st) < 0)
-			found = 0; /* gone meanwhile, or a dangling link: not a module */
-		else if (S_ISDIR(st.st_mode))
-			found = newer_module(path, mtime) > 0;
-		else if (S_ISREG(st.st_mode) && mm_is_module_file(n))
-			found = st.st_mtime > mtime;
-		free(path);
-	}
-	closedir(d);
-	return found;
-}
-
-/* -A: true when modules.dep is there and no module is newer. */
-static bool up_to_date(const char *dir)
-{
-	char *dep = mm_asprintf("%s/modules.dep", dir);
-	struct stat st;
-	bool fresh = stat(dep, &st) == 0 && newer_module(dir, st.st_mtime) == 0;
-
-	free(dep);
-	return fresh;
-}
-
 static const char *const reason_names[] = {
 	[DM_ONLY] = "only file",
 	[DM_SEARCH] = "first in the search order",
@@ -405,7 +364,7 @@ static int run(int argc, char *argv[])
 		mm_error("no module directory %s for kernel %s", o.dir, o.c.kver);
 		mm_hint("name the kernel (mymod depmod KVER) or the root (-b DIR)");
 		status = MM_EXIT_FAIL;
-	} else if (o.quick && !o.dry_run && !o.check && up_to_date(o.dir)) {
+	} else if (o.quick && !o.dry_run && !o.check && dm_up_to_date(o.dir) == 1) {
 		status = MM_EXIT_OK; /* as kmod's -A: nothing to do */
 	} else if (dm_scan(&o.c, &mods, &n) < 0) {
 		mm_error("%s", mm_errmsg());
