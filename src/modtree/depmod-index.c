@@ -6,6 +6,7 @@
  * depmod-bin.c; here the order of things and the text files.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -242,37 +243,73 @@ static void free_dmi(struct dmi *d)
 	mm_hash_free(&d->symtab);
 }
 
+/* modules.alias.bin, made beside the others (the largest: ~30,000 keys). */
+struct alias_bin {
+	const struct dmi *d;
+	struct dm_file *f;
+	int err;
+};
+
+static void *alias_bin(void *arg)
+{
+	struct alias_bin *a = arg;
+
+	a->err = dmi_alias_bin(a->d, a->f);
+	return NULL;
+}
+
+/*
+ * The .bin files into F at AT (modules.dep.bin, .alias.bin, .symbols.bin,
+ * .builtin.bin, .builtin.alias.bin), modules.alias.bin in a second thread;
+ * the builtin ones after it, so that warnings come in kmod's order.
+ */
+static int bins(const struct dmi *d, char **lines, const struct dmi_sym **order, size_t nsyms,
+		struct dm_file *f, const size_t at[5])
+{
+	struct alias_bin a = { d, &f[at[1]], 0 };
+	pthread_t t;
+	bool helper = pthread_create(&t, NULL, alias_bin, &a) == 0;
+	int err;
+
+	if (!helper)
+		alias_bin(&a);
+	err = dmi_dep_bin(d, lines, &f[at[0]]);
+	if (err >= 0)
+		err = dmi_symbols_bin(d, order, nsyms, &f[at[2]]);
+	if (helper)
+		pthread_join(t, NULL);
+	if (err >= 0)
+		err = a.err;
+	if (err >= 0)
+		err = dmi_builtin_bin(d, &f[at[3]]);
+	if (err >= 0)
+		err = dmi_builtin_alias_bin(d, &f[at[4]]);
+	return err;
+}
+
 static int output(const struct dmi *d, bool weakdep, struct dm_file *f, size_t *nf)
 {
 	size_t nsyms;
 	const struct dmi_sym **order = dmi_symbols_order(d, &nsyms);
 	char **lines = dmi_dep_lines(d);
-	bool bin = !d->c->text_only; /* -n: kmod makes no .bin file (nor reads the builtin lists) */
-	size_t k = 0;
+	size_t k = 0, at[5];
 	int err = 0;
 
 	out_deps(d, lines, &f[k++]);
-	if (bin)
-		err = dmi_dep_bin(d, lines, &f[k]);
-	k++;
+	at[0] = k++;
 	out_info(d, DMI_ALIAS, &f[k++]);
-	if (bin && err >= 0)
-		err = dmi_alias_bin(d, &f[k]);
-	k++;
+	at[1] = k++;
 	out_info(d, DMI_SOFTDEP, &f[k++]);
 	if (weakdep)
 		out_info(d, DMI_WEAKDEP, &f[k++]);
 	out_symbols(d, order, nsyms, &f[k++]);
-	if (bin && err >= 0)
-		err = dmi_symbols_bin(d, order, nsyms, &f[k]);
-	k++;
-	if (bin && err >= 0)
-		err = dmi_builtin_bin(d, &f[k]);
-	k++;
-	if (bin && err >= 0)
-		err = dmi_builtin_alias_bin(d, &f[k]);
-	k++;
+	at[2] = k++;
+	at[3] = k++;
+	at[4] = k++;
 	out_devname(d, &f[k++]);
+	/* -n: kmod makes no .bin file (nor reads the builtin lists only they need). */
+	if (!d->c->text_only)
+		err = bins(d, lines, order, nsyms, f, at);
 	for (size_t i = 0; i < d->n; i++)
 		free(lines[i]);
 	free(lines);
