@@ -154,11 +154,21 @@ _mymod_value()
     -k | --kernel)
         COMPREPLY=($(compgen -W "$(_mymod_releases)" -- "$cur"))
         ;;
-    -b | --basedir)
+    -b | --basedir | -m | --moduledir | --outdir)
         compopt -o filenames 2>/dev/null
         COMPREPLY=($(compgen -d -- "$cur"))
         ;;
+    -C | --config | -E | --symvers | -F | --filesyms)
+        # depmod's configuration, Module.symvers, System.map: files.
+        compopt -o filenames 2>/dev/null
+        COMPREPLY=($(compgen -f -- "$cur"))
+        ;;
     -o | --output)
+        if [ "$cmd" = depmod ]; then # depmod's -o is --outdir
+            compopt -o filenames 2>/dev/null
+            COMPREPLY=($(compgen -d -- "$cur"))
+            return 0
+        fi
         # A comma-separated list, which may start with '+'.
         local cols prefix=${cur%"${cur##*[,+]}"}
         cols=$(_mymod_help "$bin" "$cmd" | _mymod_parse_columns)

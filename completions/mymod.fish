@@ -85,4 +85,6 @@ complete -c mymod -n '__fish_seen_subcommand_from unload' -a '(__mymod_loaded_na
 complete -c mymod -n '__fish_seen_subcommand_from info deps load check' -a '(__mymod_module_names)'
 complete -c mymod -n '__fish_seen_subcommand_from info deps load check' -F
 complete -c mymod -n '__fish_prev_arg_in -k --kernel' -a '(ls /lib/modules 2>/dev/null)'
-complete -c mymod -n '__fish_prev_arg_in -o --output --sort' -a '(__mymod_columns)'
+complete -c mymod -n 'not __fish_seen_subcommand_from depmod; and __fish_prev_arg_in -o --output --sort' -a '(__mymod_columns)'
+complete -c mymod -n '__fish_prev_arg_in -b --basedir -m --moduledir --outdir; or begin; __fish_seen_subcommand_from depmod; and __fish_prev_arg_in -o; end' -a '(__fish_complete_directories)'
+complete -c mymod -n '__fish_prev_arg_in -C --config -E --symvers -F --filesyms' -F

@@ -77,7 +77,7 @@ struct depmod_opts {
 	struct depmod_config c;
 	const char *outdir;
 	const char **config;
-	bool quick, dry_run, check, json;
+	bool all, quick, dry_run, check, json;
 	char *dir;	   /* the module directory */
 	char *outdir_path; /* where the indexes go */
 };
@@ -94,6 +94,7 @@ static int take_opt(int c, const char *arg, struct depmod_opts *o)
 {
 	switch (c) {
 	case 'a':
+		o->all = true;
 		return 0;
 	case 'A':
 		o->quick = true;
@@ -174,7 +175,7 @@ static int parse_args(int argc, char *argv[], struct depmod_opts *o)
 		mm_hint("name the kernel: mymod depmod KVER");
 		return MM_EXIT_FAIL;
 	}
-	if (optind < argc) {
+	if (optind < argc && !o->all) { /* as kmod: -a indexes the whole directory anyway */
 		o->c.files = argv + optind;
 		o->c.nfiles = (size_t)(argc - optind);
 	}
@@ -355,8 +356,10 @@ static int run(int argc, char *argv[])
 	size_t n = 0;
 	int status = parse_args(argc, argv, &o);
 
-	if (status)
+	if (status) {
+		free(o.config);
 		return status < 0 ? MM_EXIT_OK : status;
+	}
 	o.dir = mm_asprintf("%s%s/%s", o.c.basedir, o.c.moduledir, o.c.kver);
 	o.outdir_path = o.outdir ? mm_asprintf("%s%s/%s", o.outdir, o.c.moduledir, o.c.kver)
 				 : mm_strdup(o.dir);

@@ -53,7 +53,8 @@ int main(int argc, char **argv)
 		printf("%s", mods[i].relpath);
 		if (verbose) {
 			printf("\t%s %s", mods[i].name, reasons[mods[i].reason]);
-			qsort(mods[i].losers, mods[i].nlosers, sizeof(char *), cmp_str);
+			if (mods[i].nlosers > 1) /* none: no array for qsort() */
+				qsort(mods[i].losers, mods[i].nlosers, sizeof(char *), cmp_str);
 			for (size_t j = 0; j < mods[i].nlosers; j++)
 				printf(" %s", mods[i].losers[j]);
 		}

@@ -148,6 +148,14 @@ echo "$got" | grep -qx loop || fail "zsh: 'mymod -k $KVER info loo<TAB>' does no
 got=$(fish_complete "-k $KVER info loo")
 echo "$got" | grep -qx loop || fail "fish: 'mymod -k $KVER info loo<TAB>' does not offer loop: $got"
 
+mkdir -p "$TMP/dmdir/outdir-x"
+: >"$TMP/dmdir/conf-x.conf"
+# fish: depmod's -o is a directory (list's, columns); -C a file.
+got=$(fish_complete "depmod -o $TMP/dmdir/out")
+[ "$got" = "$TMP/dmdir/outdir-x/" ] || fail "fish: 'mymod depmod -o DIR<TAB>' does not offer the directory: $got"
+got=$(fish_complete "depmod -C $TMP/dmdir/con")
+[ "$got" = "$TMP/dmdir/conf-x.conf" ] || fail "fish: 'mymod depmod -C FILE<TAB>' does not offer the file: $got"
+
 # zsh and fish: --sort takes one of the command's columns.
 got=$(zsh_complete list --sort RE)
 [ "$got" = REFCNT ] || fail "zsh: 'mymod list --sort RE<TAB>' does not offer REFCNT: $got"
@@ -202,6 +210,11 @@ expect list $'mymod list -o NAME,S\t\t' "NAME,SIZE NAME,SRCVERSION NAME,STATE "
 expect line $'mymod list --output=NAME,RE\t' "mymod list --output=NAME,REFCNT"
 expect line $'mymod deps --output=+PA\t' "mymod deps --output=+PATH"
 expect list $'mymod list --sort S\t\t' "SIZE SRCVERSION STATE "
+# depmod's -o is a directory, -C a file; list's -o is columns.
+mkdir -p "$TMP/dmdir/outdir-x"
+: >"$TMP/dmdir/conf-x.conf"
+expect line "mymod depmod -o $TMP/dmdir/out"$'\t' "mymod depmod -o $TMP/dmdir/outdir-x/"
+expect line "mymod depmod -C $TMP/dmdir/con"$'\t' "mymod depmod -C $TMP/dmdir/conf-x.conf "
 expect line $'mymod deps --sort BU\t' "mymod deps --sort BUILTIN "
 
 run_bash_cases
