@@ -23,11 +23,12 @@ static void strv_add(char ***v, size_t *n, const char *s)
 }
 
 /*
- * Can PATTERN be compiled in reasonable memory? glibc's regcomp() copies
- * the operand of '+' once and that of "{M,N}" N times, nested copies
- * multiplying, so a line of a few hundred bytes can ask for gigabytes.
- * This bounds the copies from above (as if every repetition were nested);
- * a kernel release pattern ("4\.4\..*") is far below the bound.
+ * Can PATTERN be compiled in reasonable time and memory? glibc's regcomp()
+ * copies the operand of '+' once and that of "{M,N}" N times, nested
+ * copies multiplying, and its epsilon closures grow with every '*', '+'
+ * and '?' in a row, so a line of a few dozen bytes can ask for gigabytes
+ * or minutes. This bounds the cost from above (as if every repetition
+ * were nested); a kernel release pattern ("4\.4\..*") is far below it.
  */
 static bool conf_pattern_sane(const char *p)
 {
@@ -37,7 +38,7 @@ static bool conf_pattern_sane(const char *p)
 		char *end;
 		unsigned long lo, hi;
 
-		if (*p == '+') {
+		if (*p == '+' || *p == '*' || *p == '?') {
 			cost *= 2;
 		} else if (*p == '{') {
 			lo = hi = strtoul(p + 1, &end, 10);
