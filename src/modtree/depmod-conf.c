@@ -22,22 +22,31 @@ static void strv_add(char ***v, size_t *n, const char *s)
 	(*v)[(*n)++] = mm_strdup(s);
 }
 
+static bool is_repeat(char c)
+{
+	return c == '*' || c == '+' || c == '?' || c == '{';
+}
+
 /*
  * Can PATTERN be compiled in reasonable time and memory? glibc's regcomp()
  * copies the operand of '+' once and that of "{M,N}" N times, nested
- * copies multiplying, and its epsilon closures grow with every '*', '+'
- * and '?' in a row, so a line of a few dozen bytes can ask for gigabytes
- * or minutes. This bounds the cost from above (as if every repetition
- * were nested); a kernel release pattern ("4\.4\..*") is far below it.
+ * copies multiplying, and its epsilon closures grow exponentially with
+ * repetition operators in a row ("a*++++"), which POSIX leaves undefined
+ * anyway: those are refused, and the copies bounded from above (as if every
+ * repetition were nested). A kernel release pattern ("4\.4\..*") is far
+ * below the bound.
  */
 static bool conf_pattern_sane(const char *p)
 {
 	double cost = (double)strlen(p) + 1;
+	char prev = '\0';
 
-	for (; *p && cost <= 1e5; p++) {
+	for (; *p && cost <= 1e5; prev = *p++) {
 		char *end;
 		unsigned long lo, hi;
 
+		if (is_repeat(*p) && (is_repeat(prev) || prev == '}'))
+			return false;
 		if (*p == '+' || *p == '*' || *p == '?') {
 			cost *= 2;
 		} else if (*p == '{') {
