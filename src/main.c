@@ -22,6 +22,7 @@ static const struct mm_cmd *const commands[] = {
 	&cmd_list,
 	&cmd_check,
 	&cmd_depmod,
+	&cmd_sign,
 	NULL,
 };
 /* clang-format on */

@@ -182,3 +182,29 @@ struct ko_signature {
 };
 /* *SIG is NULL when the module carries no signature. */
 int ko_signature(struct ko *ko, const struct ko_signature **sig);
+
+/* The trailer of an appended module signature, as the kernel reads it. */
+struct ko_sig_trailer {
+	uint8_t algo, hash, id_type, signer_len, key_id_len;
+	size_t sig_len;
+	size_t start; /* where the appended signature begins: the unsigned module's length */
+	size_t end;   /* where the struct module_signature begins */
+};
+
+/*
+ * Parse the trailer at the end of a SIZE-byte image whose last N bytes are
+ * TAIL (N holding at least the magic and the struct). 1 with *T filled
+ * when the image is signed, 0 when not, -EBADMSG when the trailer is
+ * damaged.
+ */
+int ko_sig_trailer(const uint8_t *tail, size_t n, size_t size, struct ko_sig_trailer *t);
+
+/*
+ * Sign the LEN bytes of module DATA as the kernel's scripts/sign-file does
+ * (PKCS#7 without attributes, the struct module_signature trailer and its
+ * magic): KEY a PEM private key, CERT a PEM or DER certificate, HASH a
+ * digest name ("sha256"). *SIG gets what is appended to DATA (with DETACH,
+ * the PKCS#7 alone, as sign-file -d writes it). Returns 0 or -errno.
+ */
+int ko_sign(const void *data, size_t len, const char *key, const char *cert, const char *hash,
+	    bool detach, void **sig, size_t *siglen);

@@ -263,12 +263,41 @@ out:
 	return err;
 }
 
-int ko_signature(struct ko *ko, const struct ko_signature **sigp)
+int ko_sig_trailer(const uint8_t *tail, size_t n, size_t size, struct ko_sig_trailer *t)
 {
 	const size_t mlen = strlen(SIG_MAGIC);
-	const uint8_t *tail, *info, *m;
+	const uint8_t *info;
+
+	memset(t, 0, sizeof(*t));
+	if (n < mlen || memcmp(tail + n - mlen, SIG_MAGIC, mlen) != 0)
+		return 0;
+	if (size < mlen + MODSIG_SIZE || n < mlen + MODSIG_SIZE)
+		return mm_fail(EBADMSG, "signature: trailer truncated");
+	info = tail + n - mlen - MODSIG_SIZE;
+	t->end = size - mlen - MODSIG_SIZE;
+	t->algo = info[0];
+	t->hash = info[1];
+	t->id_type = info[2];
+	t->signer_len = info[3];
+	t->key_id_len = info[4];
+	t->sig_len =
+		(size_t)info[8] << 24 | (size_t)info[9] << 16 | (size_t)info[10] << 8 | info[11];
+	if (t->sig_len == 0 || t->sig_len > t->end ||
+	    t->signer_len + t->key_id_len > t->end - t->sig_len)
+		return mm_fail(EBADMSG,
+			       "signature: length %zu does not fit in the file (%zu bytes before "
+			       "the trailer)",
+			       t->sig_len, t->end);
+	t->start = t->end - t->sig_len - t->signer_len - t->key_id_len;
+	return 1;
+}
+
+int ko_signature(struct ko *ko, const struct ko_signature **sigp)
+{
+	const uint8_t *tail, *m;
+	struct ko_sig_trailer t;
 	struct ko_signature *s;
-	size_t size = ko->image_len, sig_len, signer_len, key_id_len, n, base;
+	size_t size = ko->image_len, n, base;
 	int err;
 
 	if (ko->have_signature)
@@ -279,48 +308,38 @@ int ko_signature(struct ko *ko, const struct ko_signature **sigp)
 	tail = ko_image_range(ko, base, n);
 	if (!tail)
 		return -EIO;
-	if (n < mlen || memcmp(tail + n - mlen, SIG_MAGIC, mlen) != 0)
+	err = ko_sig_trailer(tail, n, size, &t);
+	if (err < 0)
+		return err;
+	if (err == 0)
 		goto none;
-	size -= mlen;
-	if (size < MODSIG_SIZE)
-		return mm_fail(EBADMSG, "signature: trailer truncated");
-	size -= MODSIG_SIZE;
-	info = tail + (size - base);
-	sig_len = (size_t)info[8] << 24 | (size_t)info[9] << 16 | (size_t)info[10] << 8 | info[11];
-	signer_len = info[3];
-	key_id_len = info[4];
-	if (sig_len == 0 || sig_len > size || signer_len + key_id_len > size - sig_len)
-		return mm_fail(EBADMSG,
-			       "signature: length %zu does not fit in the file (%zu bytes before "
-			       "the trailer)",
-			       sig_len, size);
 	/* M: [signer][key id][signature], up to the information block. */
-	n = sig_len + signer_len + key_id_len;
-	m = size - n >= base ? tail + (size - n - base) : ko_image_range(ko, size - n, n);
+	n = t.end - t.start;
+	m = t.start >= base ? tail + (t.start - base) : ko_image_range(ko, t.start, n);
 	if (!m)
 		return -EIO;
 	s = ko_keep(ko, mm_calloc(1, sizeof(*s)));
-	if (info[2] < MM_ARRAY_SIZE(id_types))
-		s->id_type = id_types[info[2]];
+	if (t.id_type < MM_ARRAY_SIZE(id_types))
+		s->id_type = id_types[t.id_type];
 	else
-		s->id_type = ko_keep(ko, mm_asprintf("unknown (%u)", info[2]));
-	if (info[2] == PKEY_ID_PKCS7) {
-		err = fill_pkcs7(ko, s, m + signer_len + key_id_len, sig_len);
+		s->id_type = ko_keep(ko, mm_asprintf("unknown (%u)", t.id_type));
+	if (t.id_type == PKEY_ID_PKCS7) {
+		err = fill_pkcs7(ko, s, m + t.signer_len + t.key_id_len, t.sig_len);
 		if (err < 0)
 			return err;
 	} else {
 		const uint8_t *p = m;
 
-		if (info[0] < MM_ARRAY_SIZE(pkey_algos))
-			s->algo = pkey_algos[info[0]];
-		if (info[1] < MM_ARRAY_SIZE(hash_algos))
-			s->hash_algo = hash_algos[info[1]];
-		if (signer_len)
-			s->signer = ko_strndup(ko, (const char *)p, signer_len);
-		s->key_id = p + signer_len;
-		s->key_id_len = key_id_len;
-		s->sig = p + signer_len + key_id_len;
-		s->sig_len = sig_len;
+		if (t.algo < MM_ARRAY_SIZE(pkey_algos))
+			s->algo = pkey_algos[t.algo];
+		if (t.hash < MM_ARRAY_SIZE(hash_algos))
+			s->hash_algo = hash_algos[t.hash];
+		if (t.signer_len)
+			s->signer = ko_strndup(ko, (const char *)p, t.signer_len);
+		s->key_id = p + t.signer_len;
+		s->key_id_len = t.key_id_len;
+		s->sig = p + t.signer_len + t.key_id_len;
+		s->sig_len = t.sig_len;
 	}
 	ko->signature = s;
 none:

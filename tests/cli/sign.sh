@@ -1,0 +1,102 @@
+#!/bin/sh
+# mymod sign against the kernel's scripts/sign-file: the same bytes for the
+# same key, hash and module (PEM and DER certificates, sha256/384/512,
+# detached); a signed module is refused unless --resign; a compressed one
+# is refused with why; bad keys, a key that is not the certificate's, an
+# unknown hash: exit 1 with the file untouched; the mode is kept.
+# shellcheck source=tests/lib.sh
+. "$SRCDIR/tests/lib.sh"
+
+SIGNFILE=$MODDIR/build/scripts/sign-file
+[ -x "$SIGNFILE" ] || skip "no $SIGNFILE (linux-headers)"
+command -v openssl >/dev/null || skip "no openssl"
+
+cd "$TMP" || exit 1
+openssl req -new -nodes -utf8 -sha256 -days 36500 -batch -x509 -subj "/CN=mymod test key" \
+    -outform PEM -out cert.pem -keyout key.pem 2>/dev/null || fail "openssl req failed"
+openssl x509 -in cert.pem -outform DER -out cert.der
+openssl req -new -nodes -utf8 -sha256 -days 36500 -batch -x509 -subj "/CN=another key" \
+    -outform PEM -out other.pem -keyout otherkey.pem 2>/dev/null
+HELLO=$FIXTURES/hello.ko
+
+for h in sha256 sha384 sha512; do
+    for c in cert.pem cert.der; do
+        cp "$HELLO" theirs.ko
+        cp "$HELLO" ours.ko
+        "$SIGNFILE" "$h" key.pem "$c" theirs.ko
+        run sign --hash "$h" key.pem "$c" ours.ko
+        assert_eq "sign $h $c: exit" 0 "$rc"
+        cmp -s theirs.ko ours.ko || fail "sign $h $c: not sign-file's bytes"
+    done
+done
+
+# The kernel's reader agrees: info shows the signer and hash.
+run info ours.ko
+assert_contains "info reads the signature" "mymod test key" "$out"
+assert_contains "info reads the hash" "sha512" "$out"
+
+# Detached: FILE.p7s as sign-file -d writes it; FILE untouched.
+cp "$HELLO" theirs.ko
+cp "$HELLO" ours.ko
+"$SIGNFILE" -d sha256 key.pem cert.pem theirs.ko
+run sign --detach key.pem cert.pem ours.ko
+cmp -s theirs.ko.p7s ours.ko.p7s || fail "--detach: not sign-file -d's bytes"
+cmp -s "$HELLO" ours.ko || fail "--detach changed the module"
+
+# Already signed: refused, untouched; --resign strips the old one first.
+cp "$HELLO" ours.ko
+run sign key.pem cert.pem ours.ko
+cp ours.ko before.ko
+run sign key.pem cert.pem ours.ko
+assert_eq "already signed: exit" 1 "$rc"
+assert_contains "already signed: why" "already signed" "$err"
+assert_contains "already signed: what to do" "--resign" "$err"
+cmp -s before.ko ours.ko || fail "already signed: the file changed"
+run sign --resign --hash sha384 key.pem cert.pem ours.ko
+assert_eq "--resign: exit" 0 "$rc"
+cp "$HELLO" theirs.ko
+"$SIGNFILE" sha384 key.pem cert.pem theirs.ko
+cmp -s theirs.ko ours.ko || fail "--resign: not the bytes of signing the unsigned module"
+
+# --output: the signed module elsewhere, the original untouched; the mode kept.
+cp "$HELLO" plain.ko
+chmod 0640 plain.ko
+run sign -o signed.ko key.pem cert.pem plain.ko
+cmp -s "$HELLO" plain.ko || fail "--output changed the input"
+cp "$HELLO" theirs.ko
+"$SIGNFILE" sha256 key.pem cert.pem theirs.ko
+cmp -s theirs.ko signed.ko || fail "--output: not sign-file's bytes"
+run sign key.pem cert.pem plain.ko
+assert_eq "the mode is kept" 640 "$(stat -c %a plain.ko)"
+
+# A compressed module: refused, with why.
+xz -c "$HELLO" >comp.ko.xz
+run sign key.pem cert.pem comp.ko.xz
+assert_eq "compressed: exit" 1 "$rc"
+assert_contains "compressed: why" "decompresses it itself" "$err"
+
+# Bad input: the file is left as it was, nothing beside it.
+cp "$HELLO" ours.ko
+for what in "other.pem:a key that is not the certificate's" "nosuch.pem:no such key" \
+    "cert.pem:a certificate as the key"; do
+    k=${what%%:*}
+    run sign "$k" cert.pem ours.ko
+    assert_eq "${what#*:}: exit" 1 "$rc"
+    cmp -s "$HELLO" ours.ko || fail "${what#*:}: the file changed"
+done
+run sign otherkey.pem cert.pem ours.ko
+assert_eq "a key that is not the certificate's: exit" 1 "$rc"
+assert_contains "a key that is not the certificate's: why" "does the key match the certificate" "$err"
+openssl rsa -in key.pem -aes256 -passout pass:secret -out locked.pem 2>/dev/null
+run sign locked.pem cert.pem ours.ko </dev/null
+assert_eq "a key with a passphrase: exit" 1 "$rc"
+run sign --hash nosuch key.pem cert.pem ours.ko
+assert_eq "unknown hash: exit" 1 "$rc"
+assert_contains "unknown hash: why" "unknown hash 'nosuch'" "$err"
+cmp -s "$HELLO" ours.ko || fail "bad input: the file changed"
+[ -z "$(find . -name 'ours.ko.??????')" ] || fail "bad input: a temporary file was left"
+
+run sign key.pem cert.pem
+assert_eq "no FILE: exit" 2 "$rc"
+
+finish
