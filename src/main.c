@@ -23,6 +23,7 @@ static const struct mm_cmd *const commands[] = {
 	&cmd_check,
 	&cmd_depmod,
 	&cmd_sign,
+	&cmd_verify,
 	NULL,
 };
 /* clang-format on */

@@ -208,3 +208,20 @@ int ko_sig_trailer(const uint8_t *tail, size_t n, size_t size, struct ko_sig_tra
  */
 int ko_sign(const void *data, size_t len, const char *key, const char *cert, const char *hash,
 	    bool detach, void **sig, size_t *siglen);
+
+/* What checking a module's appended signature against a certificate found. */
+enum ko_verdict {
+	KO_VALID,	 /* the key of CERT signed these bytes */
+	KO_CHANGED,	 /* signed by CERT's key, but the bytes are not the ones signed */
+	KO_OTHER_SIGNER, /* signed, by another key */
+	KO_NOT_SIGNED,
+};
+
+/*
+ * Check the signature appended to the LEN bytes of DATA (the module file
+ * as it is, not decompressed) against the certificate CERT (PEM or DER):
+ * the digest over the module, the signature, and that CERT is the signer.
+ * Returns 0 with *V, or -errno (a damaged trailer or PKCS#7, an unreadable
+ * certificate).
+ */
+int ko_verify(const void *data, size_t len, const char *cert, enum ko_verdict *v);

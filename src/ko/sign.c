@@ -136,3 +136,62 @@ int ko_sign(const void *data, size_t len, const char *key, const char *cert, con
 	EVP_PKEY_free(k);
 	return err;
 }
+
+/* The DER PKCS#7 of an appended signature, or NULL (after mm_fail) when it is not one. */
+static CMS_ContentInfo *read_cms(const unsigned char *der, size_t len)
+{
+	const unsigned char *p = der;
+	CMS_ContentInfo *cms = d2i_CMS_ContentInfo(NULL, &p, (long)len);
+
+	if (!cms)
+		crypto_fail(EBADMSG, "the signature is not a PKCS#7 message");
+	return cms;
+}
+
+/* Is CERT the signer SI names (issuer and serial, or subject key id)? */
+static bool signer_is(CMS_SignerInfo *si, X509 *cert)
+{
+	return CMS_SignerInfo_cert_cmp(si, cert) == 0;
+}
+
+int ko_verify(const void *data, size_t len, const char *cert, enum ko_verdict *v)
+{
+	size_t n = len < 4096 ? len : 4096;
+	const unsigned char *p = data;
+	struct ko_sig_trailer t;
+	STACK_OF(CMS_SignerInfo) * sis;
+	CMS_ContentInfo *cms;
+	STACK_OF(X509) * certs;
+	X509 *x;
+	BIO *content;
+	int err = ko_sig_trailer(p + len - n, n, len, &t);
+
+	*v = KO_NOT_SIGNED;
+	if (err <= 0)
+		return err;
+	if (t.id_type != PKEY_ID_PKCS7)
+		return mm_fail(ENOTSUP, "a signature of type %u, not PKCS#7", t.id_type);
+	cms = read_cms(p + t.end - t.sig_len, t.sig_len);
+	x = cms ? read_cert(cert) : NULL;
+	if (!cms || !x) {
+		CMS_ContentInfo_free(cms);
+		return -EINVAL;
+	}
+	sis = CMS_get0_SignerInfos(cms);
+	*v = KO_OTHER_SIGNER;
+	if (sk_CMS_SignerInfo_num(sis) == 1 && signer_is(sk_CMS_SignerInfo_value(sis, 0), x)) {
+		certs = sk_X509_new_null();
+		sk_X509_push(certs, x);
+		content = BIO_new_mem_buf(data, (int)t.start);
+		*v = CMS_verify(cms, certs, NULL, content, NULL,
+				CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY | CMS_NOINTERN)
+			     ? KO_VALID
+			     : KO_CHANGED;
+		ERR_clear_error();
+		BIO_free(content);
+		sk_X509_free(certs);
+	}
+	X509_free(x);
+	CMS_ContentInfo_free(cms);
+	return 0;
+}

@@ -3,7 +3,8 @@
 # same key, hash and module (PEM and DER certificates, sha256/384/512,
 # detached); a signed module is refused unless --resign; a compressed one
 # is refused with why; bad keys, a key that is not the certificate's, an
-# unknown hash: exit 1 with the file untouched; the mode is kept.
+# unknown hash: exit 1 with the file untouched; the mode is kept. mymod
+# verify: valid, changed, another key, not signed, a damaged PKCS#7.
 # shellcheck source=tests/lib.sh
 . "$SRCDIR/tests/lib.sh"
 
@@ -98,5 +99,50 @@ cmp -s "$HELLO" ours.ko || fail "bad input: the file changed"
 
 run sign key.pem cert.pem
 assert_eq "no FILE: exit" 2 "$rc"
+
+# mymod verify: valid for the signer's certificate (PEM or DER, and through
+# compression), invalid once a byte changed, another key's, not signed.
+cp "$HELLO" v.ko
+run sign key.pem cert.pem v.ko
+run verify --cert cert.pem v.ko
+assert_eq "verify: exit" 0 "$rc"
+assert_contains "verify: valid, by whom" "v.ko: valid (signer 'mymod test key', key " "$out"
+run verify --cert cert.der v.ko
+assert_eq "verify a DER certificate: exit" 0 "$rc"
+xz -c v.ko >v.ko.xz
+run verify --cert cert.pem v.ko.xz
+assert_eq "verify .ko.xz (the signature inside): exit" 0 "$rc"
+python3 - v.ko changed.ko <<'PY'
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+i = d.find(b"author=")
+d[i + 7] ^= 1
+open(sys.argv[2], "wb").write(d)
+PY
+run verify --cert cert.pem changed.ko
+assert_eq "verify a changed module: exit" 1 "$rc"
+assert_contains "verify a changed module" "invalid: the module was changed after signing" "$out"
+run verify --cert other.pem v.ko
+assert_eq "verify with another certificate: exit" 1 "$rc"
+assert_contains "verify with another certificate" "signed by a key other than the certificate's" "$out"
+run verify --cert cert.pem "$HELLO" v.ko
+assert_eq "verify an unsigned module among valid ones: exit" 1 "$rc"
+assert_contains "verify an unsigned module" "hello.ko: not signed" "$out"
+assert_contains "verify: the others still checked" "v.ko: valid" "$out"
+# A PKCS#7 whose bytes are damaged: said, exit 1.
+python3 - v.ko damaged.ko <<'PY'
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+magic = b"~Module signature appended~\n"
+n = int.from_bytes(d[-len(magic) - 4:-len(magic)], "big")
+start = len(d) - len(magic) - 12 - n
+d[start] = 0x00  # no longer a DER SEQUENCE
+open(sys.argv[2], "wb").write(d)
+PY
+run verify --cert cert.pem damaged.ko
+assert_eq "verify a damaged PKCS#7: exit" 1 "$rc"
+assert_contains "verify a damaged PKCS#7: why" "not a PKCS#7 message" "$err"
+run verify v.ko
+assert_eq "verify without --cert: exit" 2 "$rc"
 
 finish
