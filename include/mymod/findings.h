@@ -68,6 +68,9 @@ struct findings_target;
 
 int findings_target_open(struct modtree *mt, struct findings_target **tp);
 void findings_target_close(struct findings_target *t);
+
+/* CERT (PEM or DER; NULL: none): the signature check also verifies the signature against it. */
+void findings_target_set_cert(struct findings_target *t, const char *cert);
 /* Is the target the running kernel (its state was consulted)? */
 bool findings_target_running(const struct findings_target *t);
 /* The kernel's version magic and where it was read, or NULL when unknown. */

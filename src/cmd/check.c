@@ -21,6 +21,7 @@ static const struct option options[] = {
 	MM_MODDIR_OPTIONS,
 	{ "json", no_argument, NULL, 'J' },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "cert", required_argument, NULL, 'c' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -36,6 +37,7 @@ static void usage(FILE *f)
 	      "\n"
 	      "Options:\n" MM_MODDIR_USAGE "  -J, --json             print the findings as JSON\n"
 	      "  -q, --quiet            leave out informational findings\n"
+	      "  -c, --cert=CERT        also check the signature against CERT (PEM or DER)\n"
 	      "  -h, --help             show this help\n"
 	      "\n"
 	      "Exit status: 0 when nothing blocks any module's load, 1 when something does\n"
@@ -46,6 +48,7 @@ static void usage(FILE *f)
 struct check_opts {
 	bool json;
 	bool quiet;
+	const char *cert; /* --cert: the signature checked against it */
 };
 
 /* A module argument resolved: a file to check, or a built-in module. */
@@ -250,6 +253,7 @@ static int check(int argc, char *argv[], const struct check_opts *o)
 		mm_error("%s", mm_errmsg());
 		return MM_EXIT_FAIL;
 	}
+	findings_target_set_cert(cr.t, o->cert);
 	for (int i = 0; i < argc; i++)
 		if (mm_resolve(argv[i], 0, check_target, &cr) < 0)
 			failed = true;
@@ -271,7 +275,7 @@ static int run(int argc, char *argv[])
 	struct check_opts o = { 0 };
 	int c;
 
-	while ((c = getopt_long(argc, argv, MM_MODDIR_SHORTOPTS "Jqh", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, MM_MODDIR_SHORTOPTS "Jqc:h", options, NULL)) != -1) {
 		if (mm_moddir_opt(c, optarg))
 			continue;
 		switch (c) {
@@ -280,6 +284,9 @@ static int run(int argc, char *argv[])
 			break;
 		case 'q':
 			o.quiet = true;
+			break;
+		case 'c':
+			o.cert = optarg;
 			break;
 		case 'h':
 			usage(stdout);

@@ -943,6 +943,39 @@ static void check_kernel_state(struct ko *ko, struct findings *f)
 	check_loaded(ko, f);
 }
 
+/* check --cert: the signature verified against the certificate the user gave. */
+static void check_cert(struct findings_target *t, struct ko *ko, struct findings *f)
+{
+	enum ko_verdict v;
+	struct finding *fd;
+	const void *image;
+	size_t len;
+
+	image = ko_elf_image(ko, &len);
+	if (!image || ko_verify(image, len, t->cert, &v) < 0) {
+		fd = add(f, FINDING_WARNING, "signature-cert", 0, "cannot check against %s: %s",
+			 t->cert, mm_errmsg());
+	} else if (v == KO_VALID) {
+		fd = add(f, FINDING_INFO, "signature-cert", 0,
+			 "the signature verifies against %s: the kernel accepts it if it "
+			 "trusts that key",
+			 t->cert);
+	} else if (v == KO_CHANGED) {
+		fd = add(f, FINDING_BLOCKER, "signature-cert", EKEYREJECTED,
+			 "signed with the key of %s, but the module was changed after signing: "
+			 "the kernel refuses it even when signatures are not enforced",
+			 t->cert);
+		hint(fd, "sign it again (mymod sign --resign KEY CERT FILE)");
+	} else if (v == KO_OTHER_SIGNER) {
+		fd = add(f, FINDING_WARNING, "signature-cert", 0,
+			 "signed, but not with the key of %s", t->cert);
+		hint(fd, "sign it with that key (mymod sign --resign KEY CERT FILE)");
+	} else {
+		return; /* unsigned: the signature check says so */
+	}
+	about(fd, NULL, "signature");
+}
+
 /* module_sig_check(): what the signature means on this kernel. */
 static void check_signature(struct findings_target *t, struct ko *ko, struct findings *f)
 {
@@ -951,6 +984,8 @@ static void check_signature(struct findings_target *t, struct ko *ko, struct fin
 	bool forced = t->config.sig_force;
 	struct finding *fd;
 
+	if (t->cert)
+		check_cert(t, ko, f);
 	if (ko_signature(ko, &sig) < 0) {
 		fd = add(f, FINDING_WARNING, "signature", 0, "cannot read the signature: %s",
 			 mm_errmsg());

@@ -37,6 +37,7 @@ struct findings_target {
 	void *providers;	      /* tsearch() tree of struct provider, by path */
 	struct kernel_symbols *ksyms; /* running kernel's exports, read on first need */
 	bool ksyms_tried;
+	const char *cert; /* check --cert: the signature verified against it */
 };
 
 /*

@@ -136,6 +136,11 @@ int findings_target_open(struct modtree *mt, struct findings_target **tp)
 	return 0;
 }
 
+void findings_target_set_cert(struct findings_target *t, const char *cert)
+{
+	t->cert = cert;
+}
+
 void findings_target_close(struct findings_target *t)
 {
 	if (!t)

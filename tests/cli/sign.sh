@@ -145,4 +145,21 @@ assert_contains "verify a damaged PKCS#7: why" "not a PKCS#7 message" "$err"
 run verify v.ko
 assert_eq "verify without --cert: exit" 2 "$rc"
 
+# check --cert: the same verdicts as findings.
+run check -k "$KVER" --cert cert.pem v.ko
+assert_eq "check --cert, valid: exit" 0 "$rc"
+assert_contains "check --cert, valid" "signature-cert: the signature verifies against cert.pem" "$out"
+run check -k "$KVER" --cert cert.pem changed.ko
+assert_eq "check --cert, changed: exit" 1 "$rc"
+assert_contains "check --cert, changed: a blocker" "blocker signature-cert: signed with the key of cert.pem, but the module was changed after signing" "$out"
+run check -k "$KVER" --cert other.pem v.ko
+assert_contains "check --cert, another key" "warning signature-cert: signed, but not with the key of other.pem" "$out"
+run check -k "$KVER" --json --cert cert.pem changed.ko
+got=$(printf '%s' "$out" | python3 -c '
+import json, sys
+for f in json.load(sys.stdin)["modules"][0]["findings"]:
+    if f["code"] == "signature-cert":
+        print(f["severity"], f["errno"])')
+assert_eq "check --cert --json" "blocker EKEYREJECTED" "$got"
+
 finish
