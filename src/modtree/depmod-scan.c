@@ -307,12 +307,7 @@ static int scan_files(struct scan *s)
 	return 0;
 }
 
-/*
- * The bucket of NAME in kmod's table of modules by name (512 buckets,
- * Paul Hsieh's SuperFastHash): modules.order leaves the others in the
- * order kmod's table iterates, bucket by bucket, by name within one.
- */
-static unsigned int kmod_bucket(const char *name)
+uint32_t dm_hash_superfast(const char *name)
 {
 	const unsigned char *k = (const unsigned char *)name;
 	size_t len = strlen(name);
@@ -345,7 +340,17 @@ static unsigned int kmod_bucket(const char *name)
 	h += h >> 17;
 	h ^= h << 25;
 	h += h >> 6;
-	return h & 511;
+	return h;
+}
+
+/*
+ * The bucket of NAME in kmod's table of modules by name (512 buckets):
+ * modules.order leaves the others in the order kmod's table iterates,
+ * bucket by bucket, by name within one.
+ */
+static unsigned int kmod_bucket(const char *name)
+{
+	return dm_hash_superfast(name) & 511;
 }
 
 /* modules.dep's order: modules.order's lines first, then kmod's table order. */

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* ---- depmod.d (depmod-conf.c) ---- */
 
@@ -65,3 +66,10 @@ typedef void dm_order_fn(void *ctx, const char *key, size_t len, long line);
  * ignores the whole file and FN is not called.
  */
 int dm_order_parse(const char *text, size_t len, dm_order_fn *fn, void *ctx);
+
+/*
+ * kmod's hash_superfast() (Paul Hsieh's SuperFastHash) of NAME, as x86 kmod
+ * computes it (little-endian 16-bit reads, the odd last bytes as signed
+ * char): the order of kmod's hash tables, which its files follow.
+ */
+uint32_t dm_hash_superfast(const char *name);

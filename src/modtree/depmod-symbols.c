@@ -8,46 +8,7 @@
 #include <string.h>
 
 #include "depmod-internal.h"
-
-/* kmod's hash_superfast() (Paul Hsieh's), on host-order 16-bit reads and signed chars as x86 kmod.
- */
-static uint32_t superfast(const char *key)
-{
-	uint32_t len = strlen(key), h = len, tmp, rem = len & 3;
-	uint16_t a, b;
-
-	for (len /= 4; len > 0; len--, key += 4) {
-		memcpy(&a, key, 2);
-		memcpy(&b, key + 2, 2);
-		h += a;
-		tmp = ((uint32_t)b << 11) ^ h;
-		h = (h << 16) ^ tmp;
-		h += h >> 11;
-	}
-	if (rem)
-		memcpy(&a, key, rem == 1 ? 1 : 2);
-	if (rem == 3) {
-		h += a;
-		h ^= h << 16;
-		h ^= (uint32_t)((int)(signed char)key[2] << 18);
-		h += h >> 11;
-	} else if (rem == 2) {
-		h += a;
-		h ^= h << 11;
-		h += h >> 17;
-	} else if (rem == 1) {
-		h += (uint32_t)(int)(signed char)key[0];
-		h ^= h << 10;
-		h += h >> 1;
-	}
-	h ^= h << 3;
-	h += h >> 5;
-	h ^= h << 4;
-	h += h >> 17;
-	h ^= h << 25;
-	h += h >> 6;
-	return h;
-}
+#include "depmod-scan.h"
 
 /* depmod's symbol table: 2048 buckets, each sorted by name. */
 #define KMOD_SYMBOL_BUCKETS 2048u
@@ -64,7 +25,7 @@ static void add_symbol(struct dmi *d, const char *name, bool prefix_skipped, uin
 	if (!s) {
 		s = &d->syms[d->nsyms++];
 		s->name = name;
-		s->bucket = superfast(name) & (KMOD_SYMBOL_BUCKETS - 1);
+		s->bucket = dm_hash_superfast(name) & (KMOD_SYMBOL_BUCKETS - 1);
 		mm_hash_add(&d->symtab, name, s);
 	}
 	s->owner = owner;
