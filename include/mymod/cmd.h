@@ -98,6 +98,18 @@ bool mm_moddir_opt(int c, const char *arg);
 /* Prints "Try 'mymod CMD --help'." and returns MM_EXIT_USAGE. */
 int mm_usage_error(void);
 
+struct out_spec;
+struct out_opts;
+struct out_sel;
+
+/*
+ * The command line of a table command that takes no arguments: OPTIONS
+ * (OUT_TABLE_OPTIONS and --help) into *O and *SEL by SPEC. Returns -1 to
+ * go on, else the exit status (after --help, --list-columns, a usage error).
+ */
+int mm_table_args(int argc, char *argv[], const struct option *options, const struct out_spec *spec,
+		  void (*usage)(void), struct out_opts *o, struct out_sel *sel);
+
 struct modtree;
 struct modtree_mod;
 
@@ -109,4 +121,4 @@ struct modtree_mod;
 int mm_module_not_there(struct modtree *mt, const char *arg, const struct modtree_mod *m);
 
 extern const struct mm_cmd cmd_info, cmd_load, cmd_unload, cmd_list, cmd_deps, cmd_check,
-	cmd_depmod, cmd_sign, cmd_verify;
+	cmd_depmod, cmd_sign, cmd_verify, cmd_keys;

@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "mymod/ko.h"
 
@@ -116,6 +117,41 @@ bool kernel_sig_enforced(void);
  * cannot be found (not root, a fake sysroot, no CONFIG_KEYS), -errno else.
  */
 int kernel_key_trusted(const uint8_t *id, size_t len);
+
+/* ---- The keys it trusts for module signatures ---- */
+
+struct kernel_key {
+	long serial;
+	char *type;	   /* "asymmetric"; "keyring" for a linked keyring; "blacklist" */
+	uint32_t perm;	   /* the KEY_POS/USR/GRP/OTH_* bits */
+	char *description; /* as the kernel gives it: "SUBJECT CN: KEYID" for an X.509 key */
+	char *name;	   /* the description without its key id */
+	char *key_id;	   /* an X.509 key's subject key identifier in hex; NULL else */
+};
+
+struct kernel_keyring {
+	const char *name; /* ".builtin_trusted_keys", ... */
+	long serial;	  /* 0: this kernel has no such keyring (or it cannot be seen) */
+	int err;	  /* errno when its members could not be read */
+	struct kernel_key *keys;
+	size_t n;
+};
+
+/*
+ * The keyrings module signatures and the integrity code use, in the
+ * kernel's order: .builtin_trusted_keys, .secondary_trusted_keys (which
+ * links the built-in and machine keyrings), .machine (MOK), .platform
+ * (UEFI db), .blacklist. Found by name in /proc/keys (visible to root
+ * only) and read with keyctl. -ENOKEY when /proc/keys cannot be read.
+ */
+int kernel_keyrings(struct kernel_keyring **rings, size_t *n);
+void kernel_keyrings_free(struct kernel_keyring *rings, size_t n);
+
+/*
+ * 1 when the firmware booted with Secure Boot on, 0 off; -ENOENT when the
+ * kernel was not booted through UEFI, -ENODATA when the variable cannot be read.
+ */
+int kernel_secure_boot(void);
 
 /* ---- What the running kernel exports ---- */
 

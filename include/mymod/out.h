@@ -112,6 +112,10 @@ void out_set_strv(struct out_row *r, int col, const char *const *v, size_t n);
 /* Print T's columns SEL as O asks (table, raw or JSON) to stdout. Returns 0 or -errno. */
 int out_table_print(struct out_table *t, const struct out_sel *sel, const struct out_opts *o);
 
+/* T's rows as a JSON array (sorted as SEL asks), for a command whose JSON holds more than one
+ * table. */
+struct json_object *out_table_json(struct out_table *t, const struct out_sel *sel);
+
 /* --- text and values --- */
 
 /* A copy of S with every byte that is not part of valid UTF-8 replaced by U+FFFD. */

@@ -5,6 +5,7 @@
 
 #include "mymod/cmd.h"
 #include "mymod/modtree.h"
+#include "mymod/out.h"
 #include "mymod/util.h"
 
 bool mm_moddir_opt(int c, const char *arg)
@@ -25,6 +26,31 @@ int mm_usage_error(void)
 {
 	fprintf(stderr, "Try 'mymod %s --help'.\n", mm_cfg.cmd);
 	return MM_EXIT_USAGE;
+}
+
+int mm_table_args(int argc, char *argv[], const struct option *options, const struct out_spec *spec,
+		  void (*usage)(void), struct out_opts *o, struct out_sel *sel)
+{
+	int c;
+
+	while ((c = getopt_long(argc, argv, OUT_TABLE_SHORTOPTS "h", options, NULL)) != -1) {
+		if (out_opt(c, optarg, o))
+			continue;
+		if (c == 'h') {
+			usage();
+			return MM_EXIT_OK;
+		}
+		return mm_usage_error();
+	}
+	if (optind < argc) {
+		mm_error("unexpected argument '%s'", argv[optind]);
+		return mm_usage_error();
+	}
+	if (out_select(spec, o, sel) < 0)
+		return mm_usage_error();
+	if (o->list_columns)
+		return out_list_columns(spec, o) < 0 ? MM_EXIT_FAIL : MM_EXIT_OK;
+	return -1;
 }
 
 int mm_module_not_there(struct modtree *mt, const char *arg, const struct modtree_mod *m)

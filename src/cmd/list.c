@@ -100,25 +100,10 @@ static int run(int argc, char *argv[])
 	struct out_table *t;
 	struct kernel_module *mods;
 	size_t n;
-	int c, err;
+	int err = mm_table_args(argc, argv, options, &spec, usage, &opts, &sel);
 
-	while ((c = getopt_long(argc, argv, OUT_TABLE_SHORTOPTS "h", options, NULL)) != -1) {
-		if (out_opt(c, optarg, &opts))
-			continue;
-		if (c == 'h') {
-			usage();
-			return MM_EXIT_OK;
-		}
-		return mm_usage_error();
-	}
-	if (optind < argc) {
-		mm_error("unexpected argument '%s'", argv[optind]);
-		return mm_usage_error();
-	}
-	if (out_select(&spec, &opts, &sel) < 0)
-		return mm_usage_error();
-	if (opts.list_columns)
-		return out_list_columns(&spec, &opts) < 0 ? MM_EXIT_FAIL : MM_EXIT_OK;
+	if (err >= 0)
+		return err;
 	err = kernel_modules(&mods, &n);
 	if (err < 0) {
 		mm_error("%s", mm_errmsg());

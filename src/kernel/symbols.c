@@ -2,87 +2,13 @@
 /* Signature enforcement and exported symbols of the running kernel, for mymod check. */
 #include <errno.h>
 #include <limits.h>
-#include <linux/keyctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "mymod/kernel.h"
 #include "mymod/util.h"
-
-/*
- * The serial of keyring NAME from /proc/keys (KEYS, which is changed), if
- * the kernel confirms it is that keyring (a fake sysroot's file names none
- * of the running kernel's); else 0. A line: "SERIAL FLAGS USAGE EXPIRY
- * PERM UID GID TYPE DESCRIPTION", a keyring's description "NAME: COUNT".
- */
-static long find_keyring(char *keys, const char *name)
-{
-	char *save = NULL, *type, *d, desc[128];
-	size_t nlen = strlen(name);
-	long serial;
-	ssize_t n;
-
-	for (char *line = strtok_r(keys, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		type = strstr(line, " keyring ");
-		if (!type)
-			continue;
-		for (d = type + strlen(" keyring "); *d == ' '; d++)
-			;
-		if (strncmp(d, name, nlen) != 0 || (d[nlen] != ':' && d[nlen] != '\0'))
-			continue;
-		serial = strtol(line, NULL, 16);
-		/* "keyring;UID;GID;PERM;NAME" */
-		n = serial > 0 ? syscall(SYS_keyctl, KEYCTL_DESCRIBE, serial, desc, sizeof(desc))
-			       : -1;
-		if (n <= 0 || (size_t)n > sizeof(desc))
-			return 0;
-		desc[n - 1] = '\0';
-		d = strrchr(desc, ';');
-		return strncmp(desc, "keyring;", 8) == 0 && d && strcmp(d + 1, name) == 0 ? serial
-											  : 0;
-	}
-	return 0;
-}
-
-int kernel_key_trusted(const uint8_t *id, size_t len)
-{
-	static const char *const rings[] = { ".secondary_trusted_keys", ".builtin_trusted_keys" };
-	char path[PATH_MAX];
-	struct mm_strbuf desc = { 0 };
-	char *keys;
-	long ring = 0, r;
-	int err;
-
-	if (!id || !len)
-		return mm_fail(EINVAL, "no key id to look up");
-	if (!mm_syspath(path, sizeof(path), "/proc/keys") || mm_read_file(path, &keys, NULL) < 0)
-		return mm_fail(ENOKEY, "cannot read the kernel's keyrings (%s/proc/keys)",
-			       mm_cfg.sysroot);
-	for (size_t i = 0; i < MM_ARRAY_SIZE(rings) && !ring; i++)
-		ring = find_keyring(keys, rings[i]);
-	free(keys);
-	if (!ring)
-		return mm_fail(ENOKEY, "no trusted keyring in %s", path);
-	mm_strbuf_add(&desc, "ex:");
-	mm_strbuf_addhex(&desc, id, len, 0);
-	r = syscall(SYS_keyctl, KEYCTL_SEARCH, ring, "asymmetric", desc.s, 0);
-	err = errno;
-	mm_strbuf_free(&desc);
-	if (r >= 0)
-		return 1;
-	/*
-	 * The built-in keys grant search to their possessor only, so a search
-	 * that finds one fails with EACCES; one that finds none, with ENOKEY.
-	 */
-	if (err == EACCES)
-		return 1;
-	if (err == ENOKEY || err == EKEYREVOKED || err == EKEYEXPIRED)
-		return 0;
-	return mm_fail(err, "cannot search the kernel's keyrings: %s", strerror(err));
-}
 
 bool kernel_sig_enforced(void)
 {

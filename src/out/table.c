@@ -427,21 +427,28 @@ static int scols_print(struct libscols_table *tb, int indent)
 	return 0;
 }
 
+struct json_object *out_table_json(struct out_table *t, const struct out_sel *sel)
+{
+	if (sel->sort >= 0)
+		sort_rows(&t->top, sel->sort);
+	return json_rows(&t->top, sel);
+}
+
 int out_table_print(struct out_table *t, const struct out_sel *sel, const struct out_opts *o)
 {
 	struct libscols_table *tb;
 	int err;
 
-	if (sel->sort >= 0)
-		sort_rows(&t->top, sel->sort);
 	if (o->json) {
 		struct json_object *root = json_object_new_object();
 
-		json_object_object_add(root, t->top.spec->json_name, json_rows(&t->top, sel));
+		json_object_object_add(root, t->top.spec->json_name, out_table_json(t, sel));
 		out_json_print(root);
 		json_object_put(root);
 		return 0;
 	}
+	if (sel->sort >= 0)
+		sort_rows(&t->top, sel->sort);
 	tb = scols_new(t, sel, o);
 	if (!tb)
 		return -ENOMEM;
