@@ -225,3 +225,39 @@ enum ko_verdict {
  * certificate).
  */
 int ko_verify(const void *data, size_t len, const char *cert, enum ko_verdict *v);
+
+/* "valid", "changed", "other-signer", "not-signed": V as JSON gives it. */
+const char *ko_verdict_name(enum ko_verdict v);
+
+/* A certificate, DER. */
+struct ko_cert {
+	uint8_t *der;
+	size_t len;
+};
+void ko_certs_free(struct ko_cert *certs, size_t n);
+
+/* Read a PEM or DER certificate file into *CERT (DER). 0 or -errno. */
+int ko_cert_read(const char *path, struct ko_cert *cert);
+
+/*
+ * A certificate's subject common name and subject key identifier (lower
+ * case hex, as the kernel's key description shows it); either NULL when
+ * absent. Free both. 0 or -errno (not a certificate).
+ */
+int ko_cert_names(const struct ko_cert *cert, char **subject, char **key_id);
+
+/*
+ * ko_verify() against N certificates: *V as there, with KO_OTHER_SIGNER
+ * when none of them signed; *WHICH (may be NULL) the signer's index, N when none.
+ */
+int ko_verify_certs(const void *data, size_t len, const struct ko_cert *certs, size_t n,
+		    enum ko_verdict *v, size_t *which);
+
+/*
+ * The X.509 certificates built into a kernel image (an x86 bzImage, whose
+ * payload is decompressed, or a vmlinux ELF file): the keys it puts into
+ * .builtin_trusted_keys. Found by their DER encoding in the image's bytes.
+ * 0 with *CERTS (free with ko_certs_free()), or -errno: not a kernel
+ * image, an unreadable payload.
+ */
+int ko_image_certs(const void *data, size_t len, struct ko_cert **certs, size_t *n);

@@ -826,6 +826,7 @@ static void check_enforced(const struct ko_signature *sig, int trusted, struct f
 			   const char *why, const char *field)
 {
 	struct finding *fd;
+	char *id;
 
 	if (!sig) {
 		fd = add(f, FINDING_BLOCKER, "signature", err, "unsigned, and %s", why);
@@ -836,9 +837,12 @@ static void check_enforced(const struct ko_signature *sig, int trusted, struct f
 	}
 	switch (trusted) {
 	case 0:
+		id = out_keyid(sig->key_id, sig->key_id_len);
 		fd = add(f, FINDING_BLOCKER, "signature", err,
-			 "signed by '%s' with a key the kernel does not have, and %s",
-			 sig->signer ? sig->signer : "an unknown signer", why);
+			 "signed by '%s' (key %s) with a key the kernel does not have, and %s",
+			 sig->signer ? sig->signer : "an unknown signer", *id ? id : "unknown",
+			 why);
+		free(id);
 		about(fd, NULL, field);
 		hint(fd, "sign it with a key in the kernel's trusted keyrings (the one its own "
 			 "modules are signed with, or one enrolled with mokutil)");

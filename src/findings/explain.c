@@ -16,6 +16,7 @@
 #include "mymod/kernel.h"
 #include "mymod/ko.h"
 #include "mymod/modtree.h"
+#include "mymod/out.h"
 #include "mymod/util.h"
 
 /* An explanation in the making: what went wrong, and what to do (NULL: nothing better). */
@@ -162,8 +163,21 @@ static void explain_signature(const struct refusal *r, struct words *ex)
 	}
 	if (rejected(r, "module with unavailable key") || r->err == ENOKEY ||
 	    (sig && sig->auth_id && kernel_key_trusted(sig->auth_id, sig->auth_id_len) == 0)) {
-		set(&ex->what, "%s is signed with a key this kernel does not trust", r->name);
-		set(&ex->hint, "sign it with a key in the kernel's keyrings, or enroll its key");
+		char *id = sig ? out_keyid(sig->key_id, sig->key_id_len) : NULL;
+
+		if (sig && (sig->signer || (id && *id)))
+			set(&ex->what,
+			    "%s is signed with a key this kernel does not trust: signer '%s', key "
+			    "%s",
+			    r->name, sig->signer ? sig->signer : "unknown",
+			    id && *id ? id : "unknown");
+		else
+			set(&ex->what, "%s is signed with a key this kernel does not trust",
+			    r->name);
+		free(id);
+		set(&ex->hint,
+		    "sign it with a key in the kernel's keyrings (`mymod keys` lists them), "
+		    "or enroll its key");
 		return;
 	}
 	set(&ex->what,

@@ -154,44 +154,150 @@ static bool signer_is(CMS_SignerInfo *si, X509 *cert)
 	return CMS_SignerInfo_cert_cmp(si, cert) == 0;
 }
 
-int ko_verify(const void *data, size_t len, const char *cert, enum ko_verdict *v)
+/* The one of CERTS that signed SI, or NULL. */
+static X509 *find_signer(CMS_SignerInfo *si, STACK_OF(X509) * certs)
+{
+	for (int i = 0; i < sk_X509_num(certs); i++)
+		if (signer_is(si, sk_X509_value(certs, i)))
+			return sk_X509_value(certs, i);
+	return NULL;
+}
+
+/* ko_verify_certs() with the certificates parsed; *WHICH their index. */
+static int verify_x509(const void *data, size_t len, STACK_OF(X509) * certs, enum ko_verdict *v,
+		       int *which)
 {
 	size_t n = len < 4096 ? len : 4096;
 	const unsigned char *p = data;
 	struct ko_sig_trailer t;
 	STACK_OF(CMS_SignerInfo) * sis;
+	STACK_OF(X509) * one;
 	CMS_ContentInfo *cms;
-	STACK_OF(X509) * certs;
-	X509 *x;
 	BIO *content;
+	X509 *x = NULL;
 	int err = ko_sig_trailer(p + len - n, n, len, &t);
 
 	*v = KO_NOT_SIGNED;
+	*which = -1;
 	if (err <= 0)
 		return err;
 	if (t.id_type != PKEY_ID_PKCS7)
 		return mm_fail(ENOTSUP, "a signature of type %u, not PKCS#7", t.id_type);
 	cms = read_cms(p + t.end - t.sig_len, t.sig_len);
-	x = cms ? read_cert(cert) : NULL;
-	if (!cms || !x) {
-		CMS_ContentInfo_free(cms);
+	if (!cms)
 		return -EINVAL;
-	}
 	sis = CMS_get0_SignerInfos(cms);
 	*v = KO_OTHER_SIGNER;
-	if (sk_CMS_SignerInfo_num(sis) == 1 && signer_is(sk_CMS_SignerInfo_value(sis, 0), x)) {
-		certs = sk_X509_new_null();
-		sk_X509_push(certs, x);
+	if (sk_CMS_SignerInfo_num(sis) == 1)
+		x = find_signer(sk_CMS_SignerInfo_value(sis, 0), certs);
+	if (x) {
+		one = sk_X509_new_null();
+		sk_X509_push(one, x);
 		content = BIO_new_mem_buf(data, (int)t.start);
-		*v = CMS_verify(cms, certs, NULL, content, NULL,
+		*v = CMS_verify(cms, one, NULL, content, NULL,
 				CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY | CMS_NOINTERN)
 			     ? KO_VALID
 			     : KO_CHANGED;
+		*which = sk_X509_find(certs, x);
 		ERR_clear_error();
 		BIO_free(content);
+		sk_X509_free(one);
+	}
+	CMS_ContentInfo_free(cms);
+	return 0;
+}
+
+int ko_verify(const void *data, size_t len, const char *cert, enum ko_verdict *v)
+{
+	STACK_OF(X509) *certs = sk_X509_new_null();
+	X509 *x = read_cert(cert);
+	int which, err;
+
+	if (!x) {
 		sk_X509_free(certs);
+		return -EINVAL;
+	}
+	sk_X509_push(certs, x);
+	err = verify_x509(data, len, certs, v, &which);
+	sk_X509_pop_free(certs, X509_free);
+	return err;
+}
+
+int ko_verify_certs(const void *data, size_t len, const struct ko_cert *certs, size_t n,
+		    enum ko_verdict *v, size_t *which)
+{
+	STACK_OF(X509) *stack = sk_X509_new_null();
+	int w = -1, err = 0;
+
+	for (size_t i = 0; i < n && err == 0; i++) {
+		const unsigned char *q = certs[i].der;
+		X509 *x = d2i_X509(NULL, &q, (long)certs[i].len);
+
+		if (!x)
+			err = crypto_fail(EINVAL, "cannot read a certificate (DER)");
+		else
+			sk_X509_push(stack, x);
+	}
+	if (err == 0)
+		err = verify_x509(data, len, stack, v, &w);
+	sk_X509_pop_free(stack, X509_free);
+	if (which)
+		*which = w < 0 ? n : (size_t)w;
+	return err;
+}
+
+const char *ko_verdict_name(enum ko_verdict v)
+{
+	static const char *const names[] = {
+		[KO_VALID] = "valid",
+		[KO_CHANGED] = "changed",
+		[KO_OTHER_SIGNER] = "other-signer",
+		[KO_NOT_SIGNED] = "not-signed",
+	};
+
+	return (size_t)v < MM_ARRAY_SIZE(names) ? names[v] : "unknown";
+}
+
+int ko_cert_read(const char *path, struct ko_cert *cert)
+{
+	X509 *x = read_cert(path);
+	unsigned char *der = NULL;
+	int len;
+
+	if (!x)
+		return -EINVAL;
+	len = i2d_X509(x, &der);
+	X509_free(x);
+	if (len <= 0)
+		return crypto_fail(EINVAL, "cannot encode the certificate");
+	cert->der = mm_malloc((size_t)len);
+	memcpy(cert->der, der, (size_t)len);
+	cert->len = (size_t)len;
+	OPENSSL_free(der);
+	return 0;
+}
+
+int ko_cert_names(const struct ko_cert *cert, char **subject, char **key_id)
+{
+	const unsigned char *q = cert->der;
+	X509 *x = d2i_X509(NULL, &q, (long)cert->len);
+	const ASN1_OCTET_STRING *skid;
+	X509_NAME *name;
+	char cn[256];
+	struct mm_strbuf sb = { 0 };
+
+	*subject = *key_id = NULL;
+	if (!x)
+		return crypto_fail(EINVAL, "cannot read a certificate (DER)");
+	name = X509_get_subject_name(x);
+	if (X509_NAME_get_text_by_NID(name, NID_commonName, cn, sizeof(cn)) >= 0)
+		*subject = mm_strdup(cn);
+	skid = X509_get0_subject_key_id(x);
+	if (skid) {
+		mm_strbuf_addhex(&sb, ASN1_STRING_get0_data(skid), (size_t)ASN1_STRING_length(skid),
+				 0);
+		*key_id = mm_strbuf_steal(&sb);
 	}
 	X509_free(x);
-	CMS_ContentInfo_free(cms);
 	return 0;
 }

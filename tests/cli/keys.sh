@@ -23,6 +23,9 @@ KEYS
 MYMOD_SYSROOT=$TMP/fake run keys
 assert_eq "unconfirmed keyrings: exit" 1 "$rc"
 assert_contains "unconfirmed keyrings: why" "no trusted keyring in $TMP/fake/proc/keys: the kernel shows them to root only" "$err"
+MYMOD_SYSROOT=$TMP/fake run verify --keyring --kernel-image /dev/null "$FIXTURES/hello.ko"
+assert_eq "verify --keyring, an empty kernel image: exit" 1 "$rc"
+assert_contains "verify --keyring, an empty kernel image" "/dev/null: not a kernel image" "$err"
 
 run keys --list-columns -J
 assert_eq "--list-columns -J: exit" 0 "$rc"

@@ -4,7 +4,8 @@
 # detached); a signed module is refused unless --resign; a compressed one
 # is refused with why; bad keys, a key that is not the certificate's, an
 # unknown hash: exit 1 with the file untouched; the mode is kept. mymod
-# verify: valid, changed, another key, not signed, a damaged PKCS#7.
+# verify: valid, changed, another key, not signed, a damaged PKCS#7; by
+# module name; --keyring's bad kernel images (the keyring itself: the VM).
 # shellcheck source=tests/lib.sh
 . "$SRCDIR/tests/lib.sh"
 
@@ -144,6 +145,45 @@ assert_eq "verify a damaged PKCS#7: exit" 1 "$rc"
 assert_contains "verify a damaged PKCS#7: why" "not a PKCS#7 message" "$err"
 run verify v.ko
 assert_eq "verify without --cert: exit" 2 "$rc"
+run verify --cert other.pem --cert cert.der v.ko
+assert_eq "verify with two certificates, one the signer's: exit" 0 "$rc"
+assert_contains "verify with two certificates" "v.ko: valid (signer 'mymod test key'" "$out"
+run verify --kernel-image /boot/vmlinuz-"$KVER" v.ko
+assert_eq "verify --kernel-image without --keyring: exit" 2 "$rc"
+printf 'not a kernel\n' >notakernel
+run verify --keyring --kernel-image notakernel v.ko
+assert_eq "verify --keyring, a kernel image that is not one: exit" 1 "$rc"
+assert_contains "verify --keyring, a kernel image that is not one: why" "notakernel: not a kernel image" "$err"
+run verify --keyring --kernel-image "$TMP/nosuch" v.ko
+assert_eq "verify --keyring, no kernel image: exit" 1 "$rc"
+assert_contains "verify --keyring, no kernel image: why" "cannot read the kernel image $TMP/nosuch" "$err"
+# By name, in the module directory: the file modprobe would load; a builtin has no signature.
+run verify -k "$KVER" --cert cert.pem loop
+assert_eq "verify a module by name: exit" 1 "$rc"
+assert_contains "verify a module by name: its file" "$MODDIR/kernel/drivers/block/loop.ko: signed by a key other than the certificate's (signer '" "$out"
+builtin=$(sed -n '1s|.*/||; 1s|\.ko$||p' "$MODDIR/modules.builtin")
+run verify -k "$KVER" --cert cert.pem "$builtin"
+assert_eq "verify a builtin: exit" 1 "$rc"
+assert_contains "verify a builtin" "$builtin: built into the kernel: no module file" "$out"
+
+# info --cert: the same verdicts, in the signature section and in JSON.
+run info --cert cert.pem v.ko
+assert_eq "info --cert, valid: exit" 0 "$rc"
+assert_contains "info --cert, valid" "verifies   yes, for the key of cert.pem" "$out"
+run info --cert cert.pem changed.ko
+assert_contains "info --cert, changed" "verifies   no: signed with the key of cert.pem, but changed after signing" "$out"
+run info --cert other.pem v.ko
+assert_contains "info --cert, another key" "verifies   no: signed by another key than other.pem's" "$out"
+run info --json --cert cert.pem v.ko changed.ko
+got=$(printf '%s' "$out" | python3 -c '
+import json, sys
+print(" ".join(m["signature"]["verified"] for m in json.load(sys.stdin)))')
+assert_eq "info --json --cert: the verdicts" "valid changed" "$got"
+run info --cert nosuch.pem v.ko
+assert_eq "info --cert, no such certificate: exit" 1 "$rc"
+assert_contains "info --cert, no such certificate: why" "nosuch.pem: cannot open the certificate" "$err"
+run info --format=modinfo --cert cert.pem v.ko
+assert_eq "info --cert with modinfo's format: exit" 2 "$rc"
 
 # check --cert: the same verdicts as findings.
 run check -k "$KVER" --cert cert.pem v.ko

@@ -786,6 +786,50 @@ static void test_file_reads_match_memory(void **state MM_UNUSED)
 	}
 }
 
+/*
+ * The certificates built into Debian's kernel image: one of them is the
+ * key Debian's modules are signed with, so loop.ko verifies against them;
+ * a changed copy does not; an unsigned module is said to be unsigned.
+ */
+static void test_image_certs(void **state MM_UNUSED)
+{
+	char *image = mm_asprintf("/boot/vmlinuz-%s", test_kver());
+	char *path = mm_asprintf("/lib/modules/%s/kernel/drivers/block/loop.ko", test_kver());
+	struct ko_cert *certs;
+	char *buf, *mod, *cn, *id;
+	size_t len, modlen, n, which;
+	enum ko_verdict v;
+
+	if (mm_read_file(image, &buf, &len) < 0)
+		fail_msg("%s is missing (apt-get install linux-image-amd64)", image);
+	assert_int_equal(ko_image_certs(buf, len, &certs, &n), 0);
+	assert_true(n >= 1);
+	assert_int_equal(mm_read_file(path, &mod, &modlen), 0);
+	assert_int_equal(ko_verify_certs(mod, modlen, certs, n, &v, &which), 0);
+	assert_int_equal(v, KO_VALID);
+	assert_true(which < n);
+	assert_int_equal(ko_cert_names(&certs[which], &cn, &id), 0);
+	assert_non_null(id);
+	assert_int_equal(strlen(id), 40); /* a SHA-1 subject key identifier */
+	free(cn);
+	free(id);
+	mod[modlen / 2] ^= 1;
+	assert_int_equal(ko_verify_certs(mod, modlen, certs, n, &v, &which), 0);
+	assert_int_equal(v, KO_CHANGED);
+	ko_certs_free(certs, n);
+	/* Not a kernel image: a module, text, a bzImage cut short; a damaged payload. */
+	assert_int_equal(ko_image_certs(mod, modlen, &certs, &n), -ENOEXEC);
+	assert_int_equal(ko_image_certs("text", 4, &certs, &n), -ENOEXEC);
+	assert_int_equal(ko_image_certs(buf, 65536, &certs, &n), -ENOEXEC);
+	memset(buf + len / 2, 0, 4096);
+	assert_int_equal(ko_image_certs(buf, len, &certs, &n), -EBADMSG);
+	assert_null(certs);
+	free(mod);
+	free(buf);
+	free(path);
+	free(image);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -796,6 +840,7 @@ int main(void)
 		cmocka_unit_test(test_hello_elf),
 		cmocka_unit_test(test_compressed),
 		cmocka_unit_test(test_signature_vs_kmod),
+		cmocka_unit_test(test_image_certs),
 		cmocka_unit_test(test_foreign_arm),
 		cmocka_unit_test(test_foreign_s390x),
 		cmocka_unit_test(test_foreign_aarch64),

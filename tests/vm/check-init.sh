@@ -232,6 +232,55 @@ t_foreign_key() {
 	$K/rmmod tcp_scalable
 }
 
+# mymod keys: each trusted keyring's keys as keyctl lists them, each in
+# /proc/keys; Debian's module key is there; signatures not enforced yet.
+t_keys() {
+	out=$($M keys 2>/tmp/err) || note "mymod keys failed: $(oneline "$(cat /tmp/err)")"
+	sanitized "$(cat /tmp/err)"
+	echo "$out" | sed 's/^/MYMOD-LOG /'
+	case "$out" in
+	*"Module signatures: not enforced"*) ;;
+	*) note "keys does not say signatures are not enforced: $(oneline "$out")" ;;
+	esac
+	rows=$($M keys -r -n -o KEYRING,SERIAL,TYPE,DESCRIPTION 2>&1 | sed 's/\\x20/ /g')
+	for ring in .builtin_trusted_keys .secondary_trusted_keys .machine .platform .blacklist; do
+		want=$(for id in $(/usr/bin/keyctl rlist "%:$ring" 2>/dev/null); do
+			d=$(/usr/bin/keyctl rdescribe "$id")
+			printf '%s %08x %s %s\n' "$ring" "$id" "${d%%;*}" "${d#*;*;*;*;}"
+		done | sort)
+		got=$(echo "$rows" | awk -v r="$ring" '$1 == r' | sort)
+		[ "$got" = "$want" ] || note "$ring: mymod keys [$(oneline "$got")], keyctl [$(oneline "$want")]"
+	done
+	echo "$rows" | awk '$1 ~ /^\./ { print $2 }' | while read -r serial; do
+		grep -q "^$serial " /proc/keys || echo "$serial"
+	done >/tmp/missing
+	[ -s /tmp/missing ] && note "not in /proc/keys: $(oneline "$(cat /tmp/missing)")"
+	echo "$rows" | grep -q '^.builtin_trusted_keys [0-9a-f]* asymmetric ' ||
+		note "no key in .builtin_trusted_keys: $(oneline "$rows")"
+}
+
+# verify --keyring: against the kernel's own keys, whose certificates come
+# from the kernel image; the kernel's own verdict is premise's (it loads).
+t_verify_keyring() {
+	want() { # FILE RC TEXT
+		out=$($M verify --keyring "$1" 2>/tmp/err)
+		rc=$?
+		sanitized "$(cat /tmp/err)"
+		echo "$out" | sed 's/^/MYMOD-LOG /'
+		[ "$rc" = "$2" ] || note "verify --keyring $1 exited $rc, not $2: $(oneline "$out $(cat /tmp/err)")"
+		case "$out" in
+		*"$3"*) ;;
+		*) note "verify --keyring $1 does not say '$3': $(oneline "$out")" ;;
+		esac
+	}
+	want $C/tcp_scalable.ko 0 ": valid (signer '"
+	want $C/tcp_scalable.ko 0 "[.builtin_trusted_keys, from the kernel image]"
+	want $C/foreign.ko 1 ": signed by a key the kernel does not trust (signer 'mymod test key'"
+	want $C/changed.ko 1 ": invalid: the module was changed after signing"
+	want $C/unsigned.ko 1 ": not signed"
+	$K/insmod $C/changed.ko 2>/dev/null && note "the kernel loaded changed.ko" && $K/rmmod tcp_scalable
+}
+
 # Lockdown (it cannot be lifted): unsigned modules are refused, signed ones load.
 t_lockdown() {
 	echo integrity >/sys/kernel/security/lockdown || note "cannot lock down"
@@ -247,7 +296,14 @@ t_sig_enforce() {
 	verdict enforce_signed $C/tcp_scalable.ko tcp_scalable -
 	verdict enforce_foreign $C/foreign.ko tcp_scalable signature
 	$M check $C/foreign.ko 2>&1 | sed 's/^/MYMOD-LOG /'
-	$M load $C/foreign.ko 2>&1 | sed 's/^/MYMOD-LOG /'
+	out=$($M load $C/foreign.ko 2>&1) && note "mymod load foreign.ko succeeded"
+	sanitized "$out"
+	echo "$out" | sed 's/^/MYMOD-LOG /'
+	case "$out" in
+	*"signed by 'mymod test key' (key "*") with a key the kernel does not have"*) ;;
+	*) note "load does not name the untrusted key: $(oneline "$out")" ;;
+	esac
+	$M keys | grep -q '^Module signatures: enforced' || note "keys does not say signatures are enforced"
 }
 
 # The premise of foreign_key, lockdown and sig_enforce: the kernel accepts
@@ -291,6 +347,8 @@ scenario already_loaded
 scenario duplicate
 scenario load_explains
 scenario foreign_key
+scenario keys
+scenario verify_keyring
 scenario lockdown # these three last: none can be undone
 scenario sig_enforce
 scenario modules_disabled

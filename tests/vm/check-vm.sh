@@ -45,14 +45,20 @@ $craft strip "$tcp" "$c/unsigned.ko" &&
     $craft section "$tcp" "$c/noversions.ko" __versions __versionz &&
     $craft section "$c/release.ko" "$c/noversions-release.ko" __versions __versionz ||
     { fail "cannot craft the modules"; finish; }
-# tcp_scalable signed again with a key of our own, one the kernel does not have.
-signfile=/usr/lib/linux-kbuild-${VM_KVER%.*-*-*}/scripts/sign-file
-[ -x "$signfile" ] || signfile=$(ls /usr/lib/linux-kbuild-*/scripts/sign-file 2>/dev/null | tail -1)
-[ -x "$signfile" ] || skip "no scripts/sign-file (linux-kbuild)"
+# tcp_scalable signed again, by mymod sign, with a key of our own, one the
+# kernel does not have.
 openssl req -new -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=mymod test key" \
     -keyout "$vmdir/key.pem" -out "$vmdir/key.pem" 2>/dev/null &&
-    "$signfile" sha256 "$vmdir/key.pem" "$vmdir/key.pem" "$c/unsigned.ko" "$c/foreign.ko" ||
+    "$MYMOD" sign --output "$c/foreign.ko" "$vmdir/key.pem" "$vmdir/key.pem" "$c/unsigned.ko" ||
     { fail "cannot sign tcp_scalable with a key of our own"; finish; }
+# Debian's signed tcp_scalable with one byte changed (in .text), for verify --keyring.
+text=$(readelf -S -W "$tcp" | awk '{ sub(/^ *\[ *[0-9]+\] */, "") } $1 == ".text" { print $4 }')
+cp "$tcp" "$c/changed.ko" &&
+    printf '\314' | dd of="$c/changed.ko" bs=1 seek=$((0x$text + 1)) conv=notrunc status=none ||
+    { fail "cannot change a byte of tcp_scalable"; finish; }
+# The kernel image: the certificates of its built-in keys (verify --keyring).
+mkdir -p "$extra/boot" && cp "/boot/vmlinuz-$VM_KVER" "$extra/boot/" ||
+    { fail "cannot copy the kernel image"; finish; }
 # A tree of its own (-b): hello relicensed BSD, and hello_user, which needs it.
 ptree=$c/ptree/lib/modules/$VM_KVER
 mkdir -p "$ptree/extra"

@@ -39,6 +39,7 @@ copy_bin() {
 cp /bin/busybox "$root/bin/busybox"
 copy_bin "$MYMOD" /usr/bin/mymod
 copy_bin "$(command -v kmod)" /usr/bin/kmod
+copy_bin "$(command -v keyctl)" /usr/bin/keyctl
 for tool in insmod rmmod modprobe lsmod modinfo; do
     ln -s /usr/bin/kmod "$root/kmod/$tool"
 done

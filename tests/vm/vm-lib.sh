@@ -13,6 +13,7 @@ vm_preflight() {
     [ -r "$vm_kernel" ] || skip "no kernel image $vm_kernel (apt-get install linux-image-amd64)"
     [ -d "/lib/modules/$VM_KVER/kernel" ] || skip "no modules for $VM_KVER"
     command -v busybox >/dev/null || skip "busybox is not installed (busybox-static)"
+    command -v keyctl >/dev/null || skip "keyctl is not installed (keyutils)"
 }
 
 # vm_boot DIR [APPEND]: boot DIR/initramfs.cpio; the console goes to

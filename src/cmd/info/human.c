@@ -222,7 +222,27 @@ static void human_elf(const struct info *in, const struct info_opts *o)
 	table_print(tb, 2, true);
 }
 
-static void human_signature(const struct info *in)
+/* The signature against --cert, in words. */
+static const char *verdict_words(enum ko_verdict v, const struct info_opts *o)
+{
+	static char buf[PATH_MAX + 96];
+
+	switch (v) {
+	case KO_VALID:
+		snprintf(buf, sizeof(buf), "yes, for the key of %s", o->cert_path);
+		break;
+	case KO_CHANGED:
+		snprintf(buf, sizeof(buf),
+			 "no: signed with the key of %s, but changed after signing", o->cert_path);
+		break;
+	default:
+		snprintf(buf, sizeof(buf), "no: signed by another key than %s's", o->cert_path);
+		break;
+	}
+	return buf;
+}
+
+static void human_signature(const struct info *in, const struct info_opts *o)
 {
 	struct out_table *tb;
 	char *key;
@@ -241,6 +261,8 @@ static void human_signature(const struct info *in)
 	table_row(tb, (const char *[]){ "key", key }, 2);
 	table_row(tb, (const char *[]){ "hash", in->sig->hash_algo }, 2);
 	table_row(tb, (const char *[]){ "algorithm", in->sig->algo }, 2);
+	if (in->verified)
+		table_row(tb, (const char *[]){ "verifies", verdict_words(in->verdict, o) }, 2);
 	heading("Signature", 0, false);
 	table_print(tb, 2, false);
 	free(key);
@@ -260,5 +282,5 @@ void info_print_human(const struct info *in, const struct info_opts *o, bool fir
 	human_exports(in);
 	human_imports(in, o);
 	human_elf(in, o);
-	human_signature(in);
+	human_signature(in, o);
 }

@@ -27,6 +27,7 @@ enum {
 	OPT_FORMAT = 0x100,
 	OPT_SYMBOLS,
 	OPT_SECTIONS,
+	OPT_CERT,
 };
 
 static const struct option options[] = {
@@ -36,6 +37,7 @@ static const struct option options[] = {
 	{ "null", no_argument, NULL, '0' },
 	{ "symbols", no_argument, NULL, OPT_SYMBOLS },
 	{ "sections", no_argument, NULL, OPT_SECTIONS },
+	{ "cert", required_argument, NULL, OPT_CERT },
 	MM_MODDIR_OPTIONS,
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -57,7 +59,9 @@ static void usage(FILE *f)
 	      "  -F, --field=FIELD      print only FIELD's values, as modinfo -F does\n"
 	      "  -0, --null             end values with NUL instead of newline (modinfo, -F)\n"
 	      "      --symbols          list the required symbols, not just their count\n"
-	      "      --sections         list the ELF sections with their sizes\n" MM_MODDIR_USAGE
+	      "      --sections         list the ELF sections with their sizes\n"
+	      "      --cert=CERT        say whether the signature verifies against CERT\n"
+	      "                         (PEM or DER)\n" MM_MODDIR_USAGE
 	      "  -h, --help             show this help\n",
 	      f);
 }
@@ -212,6 +216,8 @@ static int parse_opts(int argc, char *argv[], struct info_opts *o)
 			o->symbols = true;
 		} else if (c == OPT_SECTIONS) {
 			o->sections = true;
+		} else if (c == OPT_CERT) {
+			o->cert_path = optarg;
 		} else if (c == 'h') {
 			usage(stdout);
 			return -1;
@@ -226,6 +232,14 @@ static int parse_opts(int argc, char *argv[], struct info_opts *o)
 	if (o->sep == '\0' && !o->field && o->format != FMT_MODINFO) {
 		mm_error("--null needs --field or --format=modinfo");
 		return mm_usage_error();
+	}
+	if (o->cert_path && info_as_modinfo(o)) {
+		mm_error("--cert adds to the human and JSON formats, not to modinfo's");
+		return mm_usage_error();
+	}
+	if (o->cert_path && ko_cert_read(o->cert_path, &o->cert) < 0) {
+		mm_error("%s: %s", o->cert_path, mm_errmsg());
+		return MM_EXIT_FAIL;
 	}
 	if (o->format == FMT_JSON && o->field) {
 		mm_error(
@@ -266,6 +280,7 @@ static int run(int argc, char *argv[])
 		mm_error("cannot write output: %s", strerror(errno));
 		status = MM_EXIT_FAIL;
 	}
+	free(opts.cert.der);
 	return status;
 }
 

@@ -28,6 +28,8 @@ struct info_opts {
 	char sep;
 	bool symbols;
 	bool sections;
+	const char *cert_path; /* --cert: the signature is checked against it */
+	struct ko_cert cert;
 };
 
 /* One module, as every format prints it. Arrays are owned by the ko (or modtree). */
@@ -49,6 +51,8 @@ struct info {
 	const struct ko_section *sections;
 	size_t nsections;
 	const struct ko_signature *sig;
+	bool verified; /* --cert: VERDICT is the signature's against it */
+	enum ko_verdict verdict;
 	const struct ko_elf_info *elf;
 };
 

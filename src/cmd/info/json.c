@@ -125,6 +125,8 @@ static struct json_object *json_signature(const struct info *in)
 	json_object_object_add(obj, "key", out_json_str(key));
 	json_object_object_add(obj, "hash_algo", out_json_str(in->sig->hash_algo));
 	json_object_object_add(obj, "algo", out_json_str(in->sig->algo));
+	if (in->verified)
+		json_object_object_add(obj, "verified", out_json_str(ko_verdict_name(in->verdict)));
 	free(key);
 	return obj;
 }

@@ -121,5 +121,12 @@ int info_load_file(const char *path, const struct info_opts *o, struct ko **kop,
 	err = ko_open(path, kop);
 	if (!err)
 		err = info_from_ko(*kop, info_needs(o), in);
+	if (!err && o->cert_path) {
+		size_t len;
+		const void *image = ko_elf_image(*kop, &len);
+
+		err = image ? ko_verify_certs(image, len, &o->cert, 1, &in->verdict, NULL) : -EIO;
+		in->verified = err == 0;
+	}
 	return err;
 }
