@@ -34,6 +34,22 @@ enum ko_comp {
 /* "none", "gzip", "xz", "zstd". */
 const char *ko_comp_name(enum ko_comp comp);
 
+/* Compression from the first bytes (magic), KO_COMP_NONE when none. */
+enum ko_comp ko_detect_compression(const void *data, size_t len);
+
+/*
+ * Decompress DATA whole into a malloc'ed *OUT. A corrupt or truncated
+ * stream, or one that grows past 256 MiB, is -EBADMSG/-EFBIG with mm_fail().
+ */
+int ko_decompress(enum ko_comp comp, const void *data, size_t len, uint8_t **out, size_t *outlen);
+
+/*
+ * Compress DATA whole into a malloc'ed *OUT as the kernel's build compresses
+ * modules (gzip -n, xz --check=crc32 --lzma2=dict=1MiB, zstd), so that
+ * both kmod and the kernel's own decompressor read it. 0 or -errno.
+ */
+int ko_compress(enum ko_comp comp, const void *data, size_t len, uint8_t **out, size_t *outlen);
+
 /*
  * Open PATH: detect compression from the content (not the name),
  * decompress in memory, and check the ELF header and section header

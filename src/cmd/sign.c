@@ -14,12 +14,16 @@
 #include "mymod/ko.h"
 #include "mymod/util.h"
 
-enum { OPT_RESIGN = 0x100 };
+enum { OPT_RESIGN = 0x100, OPT_RECOMPRESS };
 
 static const struct option options[] = {
-	{ "hash", required_argument, NULL, 'a' },    { "detach", no_argument, NULL, 'd' },
-	{ "resign", no_argument, NULL, OPT_RESIGN }, { "output", required_argument, NULL, 'o' },
-	{ "help", no_argument, NULL, 'h' },	     { NULL, 0, NULL, 0 },
+	{ "hash", required_argument, NULL, 'a' },
+	{ "detach", no_argument, NULL, 'd' },
+	{ "resign", no_argument, NULL, OPT_RESIGN },
+	{ "output", required_argument, NULL, 'o' },
+	{ "recompress", no_argument, NULL, OPT_RECOMPRESS },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
 };
 
 static void usage(void)
@@ -35,25 +39,16 @@ static void usage(void)
 	      "  -d, --detach           write FILE.p7s (the PKCS#7 alone), leave FILE as it is\n"
 	      "      --resign           replace a signature FILE has already\n"
 	      "  -o, --output=OUT       write the signed module to OUT (one FILE only)\n"
+	      "      --recompress       sign a compressed module's decompressed image and\n"
+	      "                         compress it again (the signature is checked inside)\n"
 	      "  -h, --help             show this help\n",
 	      stdout);
 }
 
 struct sign_opts {
 	const char *hash, *key, *cert, *output;
-	bool detach, resign;
+	bool detach, resign, recompress;
 };
-
-/* A compressed module: the kernel checks the signature of what it decompresses itself. */
-static bool compressed(const unsigned char *p, size_t len)
-{
-	return (len >= 2 && p[0] == 0x1f && p[1] == 0x8b) ||
-	       (len >= 6 && memcmp(p,
-				   "\xfd"
-				   "7zXZ\0",
-				   6) == 0) ||
-	       (len >= 4 && memcmp(p, "\x28\xb5\x2f\xfd", 4) == 0);
-}
 
 /* The module's length without the signature it has; -errno after saying why. */
 static int unsigned_len(const char *path, const unsigned char *p, size_t len,
@@ -78,49 +73,95 @@ static int unsigned_len(const char *path, const unsigned char *p, size_t len,
 	return 0;
 }
 
-static int sign_one(const char *path, const struct sign_opts *o)
+/*
+ * PATH's bytes into *DATA, decompressed (*COMP the compression) with
+ * --recompress; a compressed module without it is refused, with why.
+ */
+static int read_module(const char *path, const struct sign_opts *o, char **data, size_t *len,
+		       enum ko_comp *comp)
 {
-	char *data = NULL, *out = NULL, *dest;
-	size_t len = 0, mlen, siglen = 0;
-	void *sig = NULL;
-	struct stat st;
-	int err = mm_read_file(path, &data, &len);
+	uint8_t *plain;
+	size_t plen;
+	int err = mm_read_file(path, data, len);
 
-	if (err < 0 || stat(path, &st) < 0) {
-		mm_error("%s: %s", path, err < 0 ? mm_errmsg() : strerror(errno));
-		free(data);
-		return -EIO;
+	if (err < 0) {
+		mm_error("%s: %s", path, strerror(-err));
+		return err;
 	}
-	if (compressed((const unsigned char *)data, len)) {
-		mm_error("%s: a compressed module", path);
-		mm_hint("the kernel checks the signature of the decompressed module only when it "
-			"decompresses it itself: decompress it, sign it, compress it again");
-		free(data);
+	*comp = ko_detect_compression(*data, *len);
+	if (*comp == KO_COMP_NONE)
+		return 0;
+	if (!o->recompress) {
+		mm_error("%s: a compressed module (%s)", path, ko_comp_name(*comp));
+		mm_hint("the kernel checks the signature inside the decompressed module: "
+			"--recompress signs the decompressed module and compresses it again");
 		return -EINVAL;
 	}
-	err = unsigned_len(path, (const unsigned char *)data, len, o, &mlen);
+	err = ko_decompress(*comp, *data, *len, &plain, &plen);
+	if (err < 0) {
+		mm_error("%s: %s", path, mm_errmsg());
+		return err;
+	}
+	free(*data);
+	*data = (char *)plain;
+	*len = plen;
+	return 0;
+}
+
+/* The MLEN bytes of DATA and SIG, compressed again as COMP; written to DEST all or nothing. */
+static int write_signed(const char *dest, const char *data, size_t mlen, const void *sig,
+			size_t siglen, enum ko_comp comp, mode_t mode)
+{
+	uint8_t *out = mm_malloc(mlen + siglen), *z = NULL;
+	size_t n = mlen + siglen;
+	int err = 0;
+
+	memcpy(out, data, mlen);
+	memcpy(out + mlen, sig, siglen);
+	if (comp != KO_COMP_NONE) {
+		err = ko_compress(comp, out, n, &z, &n);
+		free(out);
+		out = z;
+		if (err < 0)
+			mm_error("%s: %s", dest, mm_errmsg());
+	}
+	if (err == 0 && (err = mm_write_atomic(dest, out, n, mode)) < 0)
+		mm_error("%s", mm_errmsg());
+	free(out);
+	return err;
+}
+
+static int sign_one(const char *path, const struct sign_opts *o)
+{
+	char *data = NULL, *dest;
+	size_t len = 0, mlen, siglen = 0;
+	enum ko_comp comp = KO_COMP_NONE;
+	void *sig = NULL;
+	struct stat st;
+	int err = stat(path, &st) < 0 ? -errno : 0;
+
+	if (err < 0)
+		mm_error("%s: %s", path, strerror(-err));
+	else
+		err = read_module(path, o, &data, &len, &comp);
+	if (err == 0)
+		err = unsigned_len(path, (const unsigned char *)data, len, o, &mlen);
 	if (err == 0 &&
 	    (err = ko_sign(data, mlen, o->key, o->cert, o->hash, o->detach, &sig, &siglen)) < 0)
 		mm_error("%s: %s", path, mm_errmsg());
-	if (err == 0) {
-		dest = o->detach ? mm_asprintf("%s.p7s", path)
-				 : mm_strdup(o->output ? o->output : path);
-		out = o->detach ? sig : mm_malloc(mlen + siglen);
-		if (!o->detach) {
-			memcpy(out, data, mlen);
-			memcpy(out + mlen, sig, siglen);
-		}
-		err = mm_write_atomic(dest, out, o->detach ? siglen : mlen + siglen,
-				      st.st_mode & 07777);
+	if (err == 0 && o->detach) {
+		dest = mm_asprintf("%s.p7s", path);
+		err = mm_write_atomic(dest, sig, siglen, st.st_mode & 07777);
 		if (err < 0)
 			mm_error("%s", mm_errmsg());
-		if (out != sig)
-			free(out);
 		free(dest);
+	} else if (err == 0) {
+		err = write_signed(o->output ? o->output : path, data, mlen, sig, siglen, comp,
+				   st.st_mode & 07777);
 	}
 	free(sig);
 	free(data);
-	return err;
+	return err < 0 ? err : 0;
 }
 
 static int run(int argc, char *argv[])
@@ -135,6 +176,8 @@ static int run(int argc, char *argv[])
 			o.detach = true;
 		else if (c == OPT_RESIGN)
 			o.resign = true;
+		else if (c == OPT_RECOMPRESS)
+			o.recompress = true;
 		else if (c == 'o')
 			o.output = optarg;
 		else if (c == 'h')

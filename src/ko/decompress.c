@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* Compressed modules: detected by magic, decompressed whole into memory. */
+/* Compressed modules: detected by magic, decompressed and compressed whole in memory. */
 #include <errno.h>
 #include <lzma.h>
 #include <stdlib.h>
@@ -7,7 +7,6 @@
 #include <zlib.h>
 #include <zstd.h>
 
-#include "ko-decompress.h"
 #include "ko-internal.h"
 #include "mymod/util.h"
 
@@ -184,4 +183,84 @@ int ko_decompress(enum ko_comp comp, const void *data, size_t len, uint8_t **out
 	*out = o.p;
 	*outlen = o.len;
 	return 0;
+}
+
+/* gzip -n: a gzip header without name or time, deflate at zlib's default level. */
+static int gzip_buf(const uint8_t *in, size_t len, uint8_t **out, size_t *outlen)
+{
+	z_stream zs = { 0 };
+	uLong cap;
+	int zr;
+
+	if (len > UINT32_MAX || deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS,
+					     8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return mm_fail(ENOMEM, "gzip: cannot initialise zlib");
+	cap = deflateBound(&zs, (uLong)len);
+	*out = mm_malloc(cap);
+	zs.next_in = (Bytef *)in;
+	zs.avail_in = (uInt)len;
+	zs.next_out = *out;
+	zs.avail_out = (uInt)cap;
+	zr = deflate(&zs, Z_FINISH);
+	*outlen = zs.total_out;
+	deflateEnd(&zs);
+	return zr == Z_STREAM_END ? 0 : mm_fail(EIO, "gzip: compression failed");
+}
+
+/* xz --check=crc32 --lzma2=dict=1MiB, as the kernel's Makefile.modinst. */
+static int xz_buf(const uint8_t *in, size_t len, uint8_t **out, size_t *outlen)
+{
+	lzma_options_lzma opt;
+	lzma_filter filters[2];
+	size_t cap = lzma_stream_buffer_bound(len), pos = 0;
+
+	if (lzma_lzma_preset(&opt, LZMA_PRESET_DEFAULT))
+		return mm_fail(ENOMEM, "xz: cannot initialise liblzma");
+	opt.dict_size = 1 << 20;
+	filters[0] = (lzma_filter){ LZMA_FILTER_LZMA2, &opt };
+	filters[1] = (lzma_filter){ LZMA_VLI_UNKNOWN, NULL };
+	*out = mm_malloc(cap);
+	if (lzma_stream_buffer_encode(filters, LZMA_CHECK_CRC32, NULL, in, len, *out, &pos, cap) !=
+	    LZMA_OK)
+		return mm_fail(EIO, "xz: compression failed");
+	*outlen = pos;
+	return 0;
+}
+
+static int zstd_buf(const uint8_t *in, size_t len, uint8_t **out, size_t *outlen)
+{
+	size_t cap = ZSTD_compressBound(len), n;
+
+	*out = mm_malloc(cap);
+	n = ZSTD_compress(*out, cap, in, len, ZSTD_CLEVEL_DEFAULT);
+	if (ZSTD_isError(n))
+		return mm_fail(EIO, "zstd: %s", ZSTD_getErrorName(n));
+	*outlen = n;
+	return 0;
+}
+
+int ko_compress(enum ko_comp comp, const void *data, size_t len, uint8_t **out, size_t *outlen)
+{
+	int err;
+
+	*out = NULL;
+	switch (comp) {
+	case KO_COMP_GZIP:
+		err = gzip_buf(data, len, out, outlen);
+		break;
+	case KO_COMP_XZ:
+		err = xz_buf(data, len, out, outlen);
+		break;
+	case KO_COMP_ZSTD:
+		err = zstd_buf(data, len, out, outlen);
+		break;
+	default:
+		err = mm_fail(EINVAL, "unknown compression");
+		break;
+	}
+	if (err < 0) {
+		free(*out);
+		*out = NULL;
+	}
+	return err;
 }

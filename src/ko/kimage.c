@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ko-decompress.h"
 #include "ko-internal.h"
 #include "mymod/ko.h"
 #include "mymod/util.h"

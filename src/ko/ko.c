@@ -8,7 +8,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ko-decompress.h"
 #include "ko-internal.h"
 #include "mymod/util.h"
 

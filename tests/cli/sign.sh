@@ -1,9 +1,11 @@
 #!/bin/sh
 # mymod sign against the kernel's scripts/sign-file: the same bytes for the
-# same key, hash and module (PEM and DER certificates, sha256/384/512,
-# detached); a signed module is refused unless --resign; a compressed one
-# is refused with why; bad keys, a key that is not the certificate's, an
-# unknown hash: exit 1 with the file untouched; the mode is kept. mymod
+# same key, hash and module (the fixtures and Debian's modules, PEM and DER
+# certificates, sha256/384/512, detached); a signed module is refused
+# unless --resign; a compressed one is refused with why, or with
+# --recompress signed inside; bad keys, a key that is not the
+# certificate's, an unknown hash: exit 1 with the file untouched; the mode
+# is kept. mymod
 # verify: valid, changed, another key, not signed, a damaged PKCS#7; by
 # module name; --keyring's bad kernel images (the keyring itself: the VM).
 # shellcheck source=tests/lib.sh
@@ -29,6 +31,21 @@ for h in sha256 sha384 sha512; do
         run sign --hash "$h" key.pem "$c" ours.ko
         assert_eq "sign $h $c: exit" 0 "$rc"
         cmp -s theirs.ko ours.ko || fail "sign $h $c: not sign-file's bytes"
+    done
+done
+
+# A sample of Debian's modules, their signatures stripped: small and large,
+# many sections or few.
+for m in kernel/drivers/block/loop.ko kernel/net/ipv4/tcp_scalable.ko kernel/fs/xfs/xfs.ko \
+    kernel/crypto/ofb.ko kernel/drivers/nvme/host/nvme-core.ko; do
+    python3 "$SRCDIR/tests/craft-ko.py" strip "$MODDIR/$m" debian.ko || fail "cannot strip $m"
+    for h in sha256 sha384 sha512; do
+        cp debian.ko theirs.ko
+        cp debian.ko ours.ko
+        "$SIGNFILE" "$h" key.pem cert.der theirs.ko
+        run sign --hash "$h" key.pem cert.der ours.ko
+        assert_eq "sign $h $m: exit" 0 "$rc"
+        cmp -s theirs.ko ours.ko || fail "sign $h $m: not sign-file's bytes"
     done
 done
 
@@ -71,11 +88,37 @@ cmp -s theirs.ko signed.ko || fail "--output: not sign-file's bytes"
 run sign key.pem cert.pem plain.ko
 assert_eq "the mode is kept" 640 "$(stat -c %a plain.ko)"
 
-# A compressed module: refused, with why.
+# A compressed module: refused, with why, unless --recompress: then the
+# decompressed module is sign-file's, compressed again as before (xz with
+# CRC32, as the kernel's build and its own decompressor want).
 xz -c "$HELLO" >comp.ko.xz
+cp comp.ko.xz comp-before.ko.xz
 run sign key.pem cert.pem comp.ko.xz
 assert_eq "compressed: exit" 1 "$rc"
-assert_contains "compressed: why" "decompresses it itself" "$err"
+assert_contains "compressed: why" "comp.ko.xz: a compressed module (xz)" "$err"
+assert_contains "compressed: the way out" "--recompress signs the decompressed module" "$err"
+cmp -s comp.ko.xz comp-before.ko.xz || fail "compressed: the file was changed"
+cp "$HELLO" theirs.ko
+"$SIGNFILE" sha256 key.pem cert.pem theirs.ko
+gzip -n -c "$HELLO" >comp.ko.gz
+zstd -q -c "$HELLO" >comp.ko.zst
+for z in xz:"xz -dc" gz:"gzip -dc" zst:"zstd -q -dc"; do
+    ext=${z%%:*}
+    run sign --recompress key.pem cert.pem "comp.ko.$ext"
+    assert_eq "--recompress .$ext: exit" 0 "$rc"
+    ${z#*:} "comp.ko.$ext" >decompressed.ko || fail "--recompress .$ext: not $ext any more"
+    cmp -s theirs.ko decompressed.ko || fail "--recompress .$ext: not sign-file's bytes inside"
+    run verify --cert cert.pem "comp.ko.$ext"
+    assert_contains "--recompress .$ext: verifies" "comp.ko.$ext: valid" "$out"
+done
+xz -lvv comp.ko.xz | grep -q 'CRC32' || fail "--recompress .xz: not CRC32 (the kernel's xz wants it)"
+run sign --recompress key.pem cert.pem comp.ko.xz
+assert_eq "--recompress, signed already: exit" 1 "$rc"
+assert_contains "--recompress, signed already" "already signed" "$err"
+printf '\3757zXZ\000garbage' >bad.ko.xz
+run sign --recompress key.pem cert.pem bad.ko.xz
+assert_eq "--recompress, a damaged stream: exit" 1 "$rc"
+assert_contains "--recompress, a damaged stream: why" "bad.ko.xz: xz:" "$err"
 
 # Bad input: the file is left as it was, nothing beside it.
 cp "$HELLO" ours.ko
