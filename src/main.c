@@ -25,6 +25,7 @@ static const struct mm_cmd *const commands[] = {
 	&cmd_sign,
 	&cmd_verify,
 	&cmd_keys,
+	&cmd_params,
 	NULL,
 };
 /* clang-format on */

@@ -21,6 +21,7 @@
 
 struct kernel_event;
 struct ko;
+struct ko_param;
 struct modtree;
 
 enum finding_severity {
@@ -108,3 +109,12 @@ void findings_explain_load(struct modtree *mt, struct ko *ko, int err,
  * holders and reference count.
  */
 void findings_explain_unload(int err, const char *name, struct findings *out);
+
+/*
+ * Would the kernel take VALUE for parameter P, as kernel/params.c parses
+ * it (its ops; an array's count first, then each element; a string's
+ * buffer)? CURRENT is its value now (a bool_enable_only cannot be turned
+ * off), or NULL. NULL when it would, or when P's ops are the module's own
+ * (only the kernel can tell); else why not, in words (free it).
+ */
+char *findings_param_value(const struct ko_param *p, const char *value, const char *current);

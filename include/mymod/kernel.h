@@ -118,6 +118,32 @@ bool kernel_sig_enforced(void);
  */
 int kernel_key_trusted(const uint8_t *id, size_t len);
 
+/* ---- A module's parameters ---- */
+
+/* The first line of /sys/module/NAME/ATTR, without its newline. -errno, with mm_fail(). */
+int kernel_sysfile(const char *name, const char *attr, char **value);
+
+struct kernel_param_value {
+	char *name;
+	char *value;	   /* as sysfs prints it, without the newline; NULL when unreadable */
+	int err;	   /* errno when it could not be read */
+	unsigned int mode; /* the file's permission bits */
+};
+
+/*
+ * The parameters /sys/module/MODULE/parameters shows, by name (those with
+ * permissions 0 have no file there). -ENOENT (mm_fail) when MODULE is
+ * neither loaded nor built in with a /sys/module directory.
+ */
+int kernel_param_values(const char *module, struct kernel_param_value **v, size_t *n);
+void kernel_param_values_free(struct kernel_param_value *v, size_t n);
+
+/*
+ * Write VALUE to parameter NAME of MODULE in one write(2), as the kernel
+ * parses it. 0 or the -errno the kernel gave (a fact: the caller explains).
+ */
+int kernel_param_write(const char *module, const char *name, const char *value);
+
 /* ---- The keys it trusts for module signatures ---- */
 
 struct kernel_key {

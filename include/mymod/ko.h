@@ -133,7 +133,13 @@ struct ko_param {
 	int perm;		   /* e.g. 0644; -1 when not in __param */
 	const char *description;   /* parm=; NULL when none */
 	const char *default_value; /* printable initial value from the file; NULL */
-	bool shadowed; /* an earlier entry has this name: the kernel never sets this one */
+	/*
+	 * What the kernel takes: an array's most elements, a string's buffer
+	 * size (the value fits in max - 1 bytes); 0 when not known.
+	 */
+	unsigned int max;
+	const char *elem_ops; /* an array's element ops ("param_ops_uint"); NULL */
+	bool shadowed;	      /* an earlier entry has this name: the kernel never sets this one */
 };
 int ko_params(struct ko *ko, const struct ko_param **params, size_t *n);
 /*

@@ -6,6 +6,3 @@
 
 /* The sysroot path of /sys/module/NAME[/ATTR] into BUF; NULL if too long. */
 char *kernel_modpath(char *buf, size_t len, const char *name, const char *attr);
-
-/* The first line of /sys/module/NAME/ATTR, without its newline. -errno, with mm_fail(). */
-int kernel_sysfile(const char *name, const char *attr, char **value);

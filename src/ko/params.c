@@ -301,6 +301,35 @@ out:
 }
 
 /*
+ * What the kernel takes for the parameter whose kparam_string or
+ * kparam_array is at AIDX+AOFF: P's max and elem_ops. 1, or -errno.
+ */
+static int limits(struct ko *ko, const struct layout *l, const char *ops, size_t aidx,
+		  uint64_t aoff, struct ko_param *p)
+{
+	const uint8_t *b;
+	struct ko_ref ref;
+	int err;
+
+	if (!ops)
+		return 1;
+	if (strcmp(ops, "param_ops_string") == 0) {
+		b = ko_sec_bytes(ko, aidx, aoff, 4, NULL);
+		p->max = b ? ko_rd32(ko, b) : 0;
+	} else if (strcmp(ops, "param_array_ops") == 0) {
+		b = ko_sec_bytes(ko, aidx, aoff, l->arr_ops + ko->ptrsize, NULL);
+		if (!b)
+			return 1;
+		p->max = ko_rd32(ko, b + l->arr_max);
+		err = ko_resolve(ko, aidx, aoff + l->arr_ops, &ref);
+		if (err < 0)
+			return err;
+		p->elem_ops = ref_symbol(ko, &ref);
+	}
+	return 1;
+}
+
+/*
  * The printable initial value of the variable at AIDX+AOFF for OPS into
  * *VALUE (NULL when it is not known); 0, or -errno.
  */
@@ -508,6 +537,8 @@ static int walk_param(struct ko *ko, struct plist *list)
 		p->ops = ops;
 		p->perm = ko_rd16(ko, e + l->perm);
 		err = follow(ko, idx, off + l->arg, &aidx, &aoff);
+		if (err > 0)
+			err = limits(ko, l, ops, aidx, aoff, p);
 		if (err > 0)
 			err = default_value(ko, l, ops, aidx, aoff, &p->default_value);
 		if (err < 0)
