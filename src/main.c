@@ -24,6 +24,7 @@ static const struct mm_cmd *const commands[] = {
 	&cmd_depmod,
 	&cmd_sign,
 	&cmd_verify,
+	&cmd_decode,
 	NULL,
 };
 /* clang-format on */
