@@ -12,40 +12,18 @@
 command -v addr2line >/dev/null || skip "no addr2line (binutils)"
 cd "$TMP" || exit 1
 
-# section_name FILE INDEX
-section_name() {
-    readelf -SW "$1" | sed -n "s/^ *\[ *$2\] \([^ ]*\) .*/\1/p"
-}
-
-# What decode should add, from addr2line -f -i: " at FILE:LINE" and the inline chain.
-expected() { # FILE SECTION ADDRESS
-    addr2line -f -i -e "$1" -j "$2" "$3" | sed 's/ (discriminator [0-9]*)$//' | awk '
-        NR % 2 == 1 { fn[n] = $0; next }
-        { loc[n++] = $0 }
-        END {
-            s = " at " loc[0]
-            if (n > 1) {
-                s = s " (" fn[0]
-                for (i = 1; i < n; i++)
-                    s = s (i > 1 ? "," : "") " inlined into " fn[i] " at " loc[i]
-                s = s ")"
-            }
-            print s
-        }'
-}
-
-# For each function of module FILE (name MOD), frames at three offsets, in
-# the forms the kernel prints, into log.txt; what each line should become into want.txt.
+# For each function of module FILE (name MOD), frames at every offset (at
+# most 128 of a long one), in the forms the kernel prints, into log.txt; what each
+# line should become into want.txt.
 frames() { # FILE MOD
     : >log.txt
     : >want.txt
-    readelf -sW "$1" | awk '$4 == "FUNC" && $7 ~ /^[0-9]+$/ && $3 > 0 { print $2, $3, $7, $8 }' |
-        while read -r value size ndx sym; do
-            sec=$(section_name "$1" "$ndx")
-            for off in 0 $((size / 2)) $((size - 1)); do
-                addr=$(printf '0x%x' $((0x$value + off)))
+    readelf -sW "$1" | awk '$4 == "FUNC" && $7 ~ /^[0-9]+$/ && $3 > 0 { print $3, $8 }' |
+        while read -r size sym; do
+            step=$(((size + 127) / 128))
+            for off in $(seq 0 "$step" $((size - 1))); do
                 frame=$(printf '%s+0x%x/0x%x [%s]' "$sym" "$off" "$size" "$2")
-                add=$(expected "$1" "$sec" "$addr")
+                add=$(decode_expected "$1" "$sym" "$off")
                 for line in "[   12.345678]  $frame" "[   12.345678]  ? $frame" \
                     "[   12.345678] RIP: 0010:$frame" \
                     "Dec 02 23:40:01 host kernel: WARNING: CPU: 0 PID: 1 at x.c:1 $frame"; do
