@@ -236,8 +236,10 @@ int ko_verify(const void *data, size_t len, const char *cert, enum ko_verdict *v
 struct ko_dwarf;
 
 /*
- * Open PATH (compressed or not, as ko_open()) for ko_dwarf_lookup(). A
- * file without debug information opens: ko_dwarf_has_debuginfo() says so.
+ * Open PATH for ko_dwarf_lookup(): a module (compressed or not, checked
+ * as ko_open() checks it), or a linked image (vmlinux, ET_EXEC or ET_DYN)
+ * as it is. A file without debug information opens:
+ * ko_dwarf_has_debuginfo() says so.
  */
 int ko_dwarf_open(const char *path, struct ko_dwarf **dp);
 void ko_dwarf_close(struct ko_dwarf *d);

@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "mymod/cmd.h"
 #include "mymod/kernel.h"
@@ -60,6 +59,8 @@ struct decoder {
 	size_t n;
 	bool moddir;		/* look modules up in the module directory */
 	struct source *vmlinux; /* NULL without --vmlinux */
+	bool kver_given;	/* -k: not the log's release */
+	char *release;		/* the release the log names, once read */
 };
 
 static struct source *add_source(struct decoder *dec, const char *name, const char *path)
@@ -232,52 +233,113 @@ static void decode_line(struct decoder *dec, const char *line, size_t len)
 	mm_strbuf_free(&sb);
 }
 
-static ssize_t read_fd(void *src, void *buf, size_t len)
-{
-	ssize_t r = read(*(int *)src, buf, len);
+/* How far to read ahead for the CPU: line when a module frame comes first (a WARNING: line). */
+#define RELEASE_AHEAD 64
 
-	return r < 0 ? -errno : r;
+struct line {
+	char *s;
+	size_t len; /* with its '\n', when it has one */
+};
+
+/* The input, a line at a time (so that dmesg -w | mymod decode works), some read ahead. */
+struct input {
+	FILE *f;
+	const char *name;
+	struct line *ahead;
+	size_t first, n; /* the lines read ahead not yet decoded: ahead[first..n) */
+	int err;	 /* errno of a failed read */
+};
+
+static bool read_line(struct input *in, struct line *l)
+{
+	size_t cap = 0;
+	ssize_t n;
+
+	l->s = NULL;
+	n = getline(&l->s, &cap, in->f);
+	if (n < 0) {
+		if (ferror(in->f))
+			in->err = errno;
+		free(l->s);
+		return false;
+	}
+	l->len = (size_t)n;
+	return true;
 }
 
-/* FILE ("-" or NULL: standard input), whole. */
-static int read_input(const char *path, char **buf, size_t *len)
+static bool next_line(struct input *in, struct line *l)
 {
-	int fd = 0, err;
+	if (in->first == in->n) {
+		in->first = in->n = 0;
+		return read_line(in, l);
+	}
+	*l = in->ahead[in->first++];
+	return true;
+}
+
+/* The first release the log names is the one whose module directory is read (-k wins). */
+static void note_release(struct decoder *dec, const struct line *l)
+{
+	size_t s, n;
+
+	if (dec->release || dec->kver_given || !kernel_log_release(l->s, l->len, &s, &n))
+		return;
+	dec->release = mm_strndup(l->s + s, n);
+	mm_cfg.kver = dec->release;
+}
+
+/*
+ * L is a module frame to look up in the module directory before the log
+ * has named its release (the WARNING: line comes before the CPU: line):
+ * read ahead a little for it.
+ */
+static void release_ahead(struct decoder *dec, struct input *in, const struct line *l)
+{
+	struct kernel_frame f;
+
+	if (dec->release || dec->kver_given || !dec->moddir ||
+	    !kernel_log_frame(l->s, l->len, &f) || f.module_len == 0)
+		return;
+	for (size_t i = in->first; i < in->n && !dec->release; i++)
+		note_release(dec, &in->ahead[i]);
+	while (!dec->release && in->n - in->first < RELEASE_AHEAD) {
+		in->ahead = mm_reallocarray(in->ahead, in->n + 1, sizeof(*in->ahead));
+		if (!read_line(in, &in->ahead[in->n]))
+			return;
+		note_release(dec, &in->ahead[in->n++]);
+	}
+}
+
+/* FILE ("-" or NULL: standard input), decoded to stdout. */
+static int decode_input(struct decoder *dec, const char *path)
+{
+	struct input in = { .f = stdin, .name = "standard input" };
+	struct line l;
 
 	if (path && strcmp(path, "-") != 0) {
-		err = mm_read_file(path, buf, len);
-	} else {
-		path = "standard input";
-		err = mm_read_all(read_fd, &fd, buf, len);
+		in.name = path;
+		in.f = fopen(path, "re");
+		if (!in.f) {
+			mm_error("%s: cannot read: %m", path);
+			return -1;
+		}
 	}
-	if (err < 0)
-		mm_error("%s: cannot read: %s", path, strerror(-err));
-	return err;
-}
-
-/* The first kernel release the log names; NULL when none. */
-static char *log_release(const char *buf, size_t len)
-{
-	for (size_t i = 0; i < len;) {
-		const char *nl = memchr(buf + i, '\n', len - i);
-		size_t end = nl ? (size_t)(nl - buf) : len, s, n;
-
-		if (kernel_log_release(buf + i, end - i, &s, &n))
-			return mm_strndup(buf + i + s, n);
-		i = end + 1;
+	/* Each line as soon as it is decoded: the input may be dmesg -w, journalctl -f. */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	while (next_line(&in, &l)) {
+		note_release(dec, &l);
+		release_ahead(dec, &in, &l);
+		decode_line(dec, l.s, l.len);
+		free(l.s);
 	}
-	return NULL;
-}
-
-static void decode_text(struct decoder *dec, const char *buf, size_t len)
-{
-	for (size_t i = 0; i < len;) {
-		const char *nl = memchr(buf + i, '\n', len - i);
-		size_t end = nl ? (size_t)(nl - buf) + 1 : len;
-
-		decode_line(dec, buf + i, end - i);
-		i = end;
+	free(in.ahead);
+	if (in.f != stdin)
+		fclose(in.f);
+	if (in.err) {
+		mm_error("%s: cannot read: %s", in.name, strerror(in.err));
+		return -1;
 	}
+	return 0;
 }
 
 /* --vmlinux: the kernel image, which must carry debug information to be of use. */
@@ -353,28 +415,22 @@ static int run(int argc, char *argv[])
 {
 	struct decoder dec = { 0 };
 	const char *vmlinux = NULL;
-	char *buf = NULL, *release = NULL;
-	size_t len;
 	int status = parse_options(argc, argv, &dec, &vmlinux);
 
 	if (status != MM_EXIT_OK)
 		goto out;
 	dec.moddir = dec.n == 0;
+	dec.kver_given = mm_cfg.kver != NULL;
 	status = MM_EXIT_FAIL;
-	if (read_input(argv[optind], &buf, &len) < 0)
-		goto out;
 	if (vmlinux && open_vmlinux(&dec, vmlinux) < 0)
 		goto out;
-	release = mm_cfg.kver ? NULL : log_release(buf, len);
-	if (release)
-		mm_cfg.kver = release;
-	decode_text(&dec, buf, len);
+	if (decode_input(&dec, argv[optind]) < 0)
+		goto out;
 	status = fflush(stdout) == 0 ? MM_EXIT_OK : MM_EXIT_FAIL;
 out:
-	if (release)
+	if (dec.release)
 		mm_cfg.kver = NULL;
-	free(release);
-	free(buf);
+	free(dec.release);
 	decoder_free(&dec);
 	return status < 0 ? MM_EXIT_OK : status;
 }

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -26,7 +27,9 @@ struct ko_dwarf {
 	Dwfl_Module *mod;
 	char *path;
 	char *build_id;
-	int has_dwarf; /* -1 not asked yet */
+	int has_dwarf;		/* -1 not asked yet */
+	struct mm_hash symbols; /* name -> index in libdwfl's symbol table */
+	bool indexed;
 };
 
 static int no_debuginfo(Dwfl_Module *mod MM_UNUSED, void **userdata MM_UNUSED,
@@ -88,33 +91,73 @@ static int report(struct ko_dwarf *d, int fd)
 	return 0;
 }
 
+/*
+ * PATH as a linked image (vmlinux: ET_EXEC, or ET_DYN), which ko_open()
+ * refuses: a descriptor of it, or -1 when it is not one.
+ */
+static int image_file(const char *path)
+{
+	unsigned char h[18];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	unsigned int type;
+
+	if (fd < 0)
+		return -1;
+	if (pread(fd, h, sizeof(h), 0) != (ssize_t)sizeof(h) || memcmp(h, ELFMAG, SELFMAG) != 0) {
+		close(fd);
+		return -1;
+	}
+	type = h[EI_DATA] == ELFDATA2MSB ? (unsigned int)h[16] << 8 | h[17]
+					 : (unsigned int)h[17] << 8 | h[16];
+	if (type != ET_EXEC && type != ET_DYN) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* A module through ko_open() (checked, decompressed), else a linked image as it is. */
+static int open_fd(const char *path)
+{
+	struct ko *ko;
+	int fd, err = ko_open(path, &ko);
+
+	if (err < 0) {
+		fd = image_file(path);
+		return fd < 0 ? err : fd;
+	}
+	fd = image_fd(ko);
+	ko_close(ko);
+	return fd;
+}
+
+static void read_build_id(struct ko_dwarf *d)
+{
+	const unsigned char *bits;
+	GElf_Addr vaddr;
+	int n = dwfl_module_build_id(d->mod, &bits, &vaddr);
+
+	if (n > 0)
+		d->build_id = mm_hex(bits, (size_t)n);
+}
+
 int ko_dwarf_open(const char *path, struct ko_dwarf **dp)
 {
-	const struct ko_elf_info *info;
 	struct ko_dwarf *d;
-	struct ko *ko;
-	int fd, err;
+	int fd = open_fd(path), err;
 
 	*dp = NULL;
-	err = ko_open(path, &ko);
-	if (err < 0)
-		return err;
-	err = ko_elf_info(ko, &info);
-	fd = err < 0 ? err : image_fd(ko);
-	if (fd < 0) {
-		ko_close(ko);
+	if (fd < 0)
 		return fd;
-	}
 	d = mm_calloc(1, sizeof(*d));
 	d->path = mm_strdup(path);
-	d->build_id = info->build_id ? mm_strdup(info->build_id) : NULL;
 	d->has_dwarf = -1;
-	ko_close(ko);
 	err = report(d, fd);
 	if (err < 0) {
 		ko_dwarf_close(d);
 		return err;
 	}
+	read_build_id(d);
 	*dp = d;
 	return 0;
 }
@@ -125,6 +168,7 @@ void ko_dwarf_close(struct ko_dwarf *d)
 		return;
 	if (d->dwfl)
 		dwfl_end(d->dwfl);
+	mm_hash_free(&d->symbols);
 	free(d->path);
 	free(d->build_id);
 	free(d);
@@ -144,29 +188,44 @@ bool ko_dwarf_has_debuginfo(struct ko_dwarf *d)
 	return d->has_dwarf;
 }
 
-/* SYMBOL's address as libdwfl laid the file out: a function first, else any defined symbol. */
-static int symbol_address(struct ko_dwarf *d, const char *symbol, Dwarf_Addr *addr)
+/*
+ * Every defined symbol's index in libdwfl's table, by name: functions
+ * first, so that a name a function and another symbol share means the
+ * function (vmlinux has some 150000; a trace asks about many frames).
+ */
+static void index_symbols(struct ko_dwarf *d)
 {
 	int n = dwfl_module_getsymtab(d->mod);
-	bool found = false;
 
-	for (int i = 1; i < n; i++) {
-		GElf_Sym sym;
-		GElf_Addr a;
-		GElf_Word shndx;
-		const char *name = dwfl_module_getsym_info(d->mod, i, &sym, &a, &shndx, NULL, NULL);
+	mm_hash_reserve(&d->symbols, n > 0 ? (size_t)n : 0);
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = 1; i < n; i++) {
+			GElf_Sym sym;
+			GElf_Addr addr;
+			GElf_Word shndx;
+			const char *name =
+				dwfl_module_getsym_info(d->mod, i, &sym, &addr, &shndx, NULL, NULL);
+			bool func = GELF_ST_TYPE(sym.st_info) == STT_FUNC;
 
-		if (!name || strcmp(name, symbol) != 0 || shndx == SHN_UNDEF)
-			continue;
-		if (GELF_ST_TYPE(sym.st_info) == STT_FUNC) {
-			*addr = a;
-			return 0;
+			if (name && *name && shndx != SHN_UNDEF && func == (pass == 0))
+				mm_hash_add(&d->symbols, name, (const void *)(uintptr_t)i);
 		}
-		if (!found)
-			*addr = a;
-		found = true;
 	}
-	return found ? 0 : mm_fail(-ENOENT, "no symbol %s in %s", symbol, d->path);
+	d->indexed = true;
+}
+
+/* SYMBOL's address as libdwfl laid the file out. */
+static int symbol_address(struct ko_dwarf *d, const char *symbol, Dwarf_Addr *addr)
+{
+	uintptr_t i;
+	GElf_Sym sym;
+
+	if (!d->indexed)
+		index_symbols(d);
+	i = (uintptr_t)mm_hash_get(&d->symbols, symbol);
+	if (i == 0 || !dwfl_module_getsym_info(d->mod, (int)i, &sym, addr, NULL, NULL, NULL))
+		return mm_fail(-ENOENT, "no symbol %s in %s", symbol, d->path);
+	return 0;
 }
 
 static char *die_name(Dwarf_Die *die)

@@ -115,10 +115,17 @@ assert_contains "--module-dir" "hello_warn.c:$warn_line" "$out"
 # line of the log, and marked.
 loop=$(find "$MODDIR/kernel/drivers/block" -name 'loop.ko*' | head -1)
 if [ -n "$loop" ]; then
-    printf '[ 3.0] CPU: 1 PID: 7 Comm: kworker/1:0 Not tainted %s #1  Debian\n[ 3.0]  lo_rw_aio+0x10/0x100 [loop]\n' "$KVER" >debian.txt
+    # The WARNING: line comes before the CPU: line that names the release.
+    printf '%s\n' "[ 3.0] WARNING: CPU: 1 PID: 7 at x.c:1 lo_rw_aio+0x10/0x100 [loop]" \
+        "[ 3.0] CPU: 1 PID: 7 Comm: kworker/1:0 Not tainted $KVER #1  Debian" \
+        "[ 3.0]  lo_rw_aio+0x10/0x100 [loop]" >debian.txt
+    run -k no-such-release decode -k "$KVER" debian.txt
+    want=$out
     run decode debian.txt
     assert_eq "Debian module: exit" 0 "$rc"
     assert_contains "Debian module: marked" "[loop] (no debug information in $loop)" "$out"
+    assert_eq "the release of the log's CPU: line, read ahead" "$want" "$out"
+    assert_eq "marked on both lines" 2 "$(echo "$out" | grep -c 'no debug information')"
     # -k wins over the log's release.
     run decode -k no-such-release debian.txt
     assert_eq "-k: exit" 0 "$rc"
@@ -127,6 +134,57 @@ if [ -n "$loop" ]; then
 else
     fail "no loop module in $MODDIR"
 fi
+
+# --vmlinux: the kernel's own frames (no [module]) decoded with an image's
+# DWARF; here a small program stands in for vmlinux, and addr2line on its
+# address is the judge.
+if command -v cc >/dev/null; then
+    cat >image.c <<'C'
+static inline __attribute__((always_inline)) int helper(volatile int *p) { return *p + 1; }
+__attribute__((noinline)) int image_fn(volatile int *p) { return helper(p) * 3; }
+int main(void) { volatile int x = 1; return image_fn(&x); }
+C
+    cc -g -O2 -no-pie -o image image.c || fail "cannot build the stand-in image"
+    sym=$(readelf -sW image | awk '$8 == "image_fn" { print $2, $3 }')
+    value=${sym% *}
+    size=${sym#* }
+    : >image.log
+    : >image.want
+    for off in $(seq 0 $((size - 1))); do
+        line=$(printf '[ 4.0]  image_fn+0x%x/0x%x' "$off" "$size")
+        printf '%s\n' "$line" >>image.log
+        printf '%s%s\n' "$line" \
+            "$(addr2line -f -i -e image "$(printf '0x%x' $((0x$value + off)))" | addr2line_chain)" \
+            >>image.want
+    done
+    run decode --vmlinux image image.log
+    assert_eq "--vmlinux: exit" 0 "$rc"
+    printf '%s\n' "$out" >image.got
+    diff image.want image.got >image.diff || fail "--vmlinux: decode differs from addr2line:
+$(head -10 image.diff)"
+    grep -q 'inlined into image_fn' image.got || fail "--vmlinux: no inline chain decoded"
+    # Without --vmlinux, the kernel's frames pass unchanged.
+    run decode --file "$FIXTURES/hello_warn.ko" image.log
+    assert_eq "no --vmlinux: kernel frames unchanged" "$(cat image.log)" "$out"
+else
+    fail "no cc to build the stand-in image"
+fi
+
+# A line is decoded as soon as it is read (dmesg -w | mymod decode): the
+# input is still open when its output is looked at.
+mkfifo in.fifo
+(
+    cat hello_warn.log
+    sleep 10
+) >in.fifo &
+writer=$!
+"$MYMOD" decode --file "$FIXTURES/hello_warn.ko" in.fifo >stream.out &
+reader=$!
+sleep 3
+n=$(grep -c ' at ' stream.out)
+assert_eq "decoded before the input ends" "$(wc -l <hello_warn.log)" "$n"
+kill "$reader" "$writer" 2>/dev/null
+wait 2>/dev/null
 
 # Unreadable input, bad options: an error and a non-zero exit.
 run decode no-such-file.txt
