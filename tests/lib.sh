@@ -59,3 +59,35 @@ finish() {
     fi
     exit 0
 }
+
+# addr2line_chain: what `mymod decode` adds for an address, from the output
+# of binutils' addr2line -f -i on stdin: " at FILE:LINE", then the inline chain.
+addr2line_chain() {
+    sed 's/ (discriminator [0-9]*)$//' | awk '
+        BEGIN { n = 0 }
+        NR % 2 == 1 { fn[n] = $0; next }
+        { loc[n++] = $0 }
+        END {
+            s = " at " loc[0]
+            if (n > 1) {
+                s = s " (" fn[0]
+                for (i = 1; i < n; i++)
+                    s = s (i > 1 ? "," : "") " inlined into " fn[i] " at " loc[i]
+                s = s ")"
+            }
+            print s
+        }'
+}
+
+# decode_expected FILE SYMBOL OFFSET: what `mymod decode` should add to the
+# frame SYMBOL+OFFSET of module FILE, from addr2line on the section offset.
+decode_expected() {
+    _de_sym=$(readelf -sW "$1" | awk -v s="$2" '$8 == s && $4 == "FUNC" && $7 ~ /^[0-9]+$/ { print $2, $7; exit }')
+    if [ -z "$_de_sym" ]; then
+        echo " (no function $2 in $1)"
+        return
+    fi
+    _de_sec=$(readelf -SW "$1" | sed -n "s/^ *\[ *${_de_sym#* }\] \([^ ]*\) .*/\1/p")
+    _de_addr=$(printf '0x%x' $((0x${_de_sym% *} + $3)))
+    addr2line -f -i -e "$1" -j "$_de_sec" "$_de_addr" | addr2line_chain
+}

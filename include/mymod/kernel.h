@@ -329,3 +329,35 @@ struct kernel_event {
 void kernel_log_events(const char *const *lines, size_t n, struct kernel_event **events,
 		       size_t *nevents);
 void kernel_events_free(struct kernel_event *events, size_t n);
+
+/* ---- Stack traces in log text (an oops or warning, from any machine) ---- */
+
+/*
+ * A stack frame as the kernel prints one (%pS, %pSb): "SYMBOL+0xOFF/0xSIZE",
+ * then " [MODULE]" or " [MODULE BUILDID]" when it lies in a module. In a
+ * call trace ("? " before it when the unwinder is not sure of it), on the
+ * RIP: line, or on a WARNING: line. Positions are byte offsets into the line.
+ */
+struct kernel_frame {
+	size_t sym, sym_len; /* the symbol's name */
+	uint64_t offset, size;
+	size_t module, module_len;     /* module_len 0: in the kernel image */
+	size_t build_id, build_id_len; /* build_id_len 0: not printed */
+	size_t end;		       /* just past the frame (its ']', or its size) */
+	bool unreliable;	       /* "? " before it */
+	bool rip;		       /* on the "RIP: " line: the instruction that faulted */
+};
+
+/*
+ * The first frame in the LEN bytes of LINE (which need not be
+ * NUL-terminated and may hold any bytes): true with *F filled, false when
+ * it has none. Reads nothing outside LINE.
+ */
+bool kernel_log_frame(const char *line, size_t len, struct kernel_frame *f);
+
+/*
+ * The kernel release the LEN bytes of LINE name, when it is the "CPU: N
+ * PID: N Comm: C Tainted: FLAGS RELEASE #N" line of a trace (or "Not
+ * tainted"): true with *START and *RLEN (the release's position and length).
+ */
+bool kernel_log_release(const char *line, size_t len, size_t *start, size_t *rlen);

@@ -283,3 +283,45 @@ int ko_verify_certs(const void *data, size_t len, const struct ko_cert *certs, s
  * image, an unreadable payload.
  */
 int ko_image_certs(const void *data, size_t len, struct ko_cert **certs, size_t *n);
+
+/*
+ * Source lines from DWARF (through libdw, in src/ko/dwarf.c alone): a
+ * module file (relocatable: its sections are laid out and the DWARF
+ * relocated, as the kernel would place them), or any ELF with debug
+ * information, such as vmlinux. Independent of where the address came
+ * from: a stack trace's "symbol+offset", or an address given by hand.
+ */
+struct ko_dwarf;
+
+/*
+ * Open PATH for ko_dwarf_lookup(): a module (compressed or not, checked
+ * as ko_open() checks it), or a linked image (vmlinux, ET_EXEC or ET_DYN)
+ * as it is. A file without debug information opens:
+ * ko_dwarf_has_debuginfo() says so.
+ */
+int ko_dwarf_open(const char *path, struct ko_dwarf **dp);
+void ko_dwarf_close(struct ko_dwarf *d);
+/* Its build id, lower-case hex; NULL when it has none. */
+const char *ko_dwarf_build_id(const struct ko_dwarf *d);
+/* Does it carry DWARF (.debug_info) of its own? */
+bool ko_dwarf_has_debuginfo(struct ko_dwarf *d);
+
+/* One function of the chain at an address: where it is, in that function's source. */
+struct ko_srcloc {
+	char *function; /* NULL when DWARF names none */
+	char *file;	/* as the compiler recorded it (often absolute) */
+	unsigned int line;
+};
+
+/*
+ * Where SYMBOL+OFFSET is in the source, as addr2line -f -i says: LOCS[0]
+ * is the innermost function with the line of the address, each next one
+ * the function it was inlined into with the line of the call; the last
+ * is the function SYMBOL names (or its outermost caller). -ENOENT when
+ * SYMBOL is not a defined symbol of the file, -ENODATA when there is no
+ * debug information or no line for the address (mm_fail: which). Free
+ * with ko_srclocs_free().
+ */
+int ko_dwarf_lookup(struct ko_dwarf *d, const char *symbol, uint64_t offset,
+		    struct ko_srcloc **locs, size_t *n);
+void ko_srclocs_free(struct ko_srcloc *locs, size_t n);

@@ -629,6 +629,30 @@ nvme" "$out"
 	eq "after unload --with-deps nvme_fabrics" "$state" "$(modules_now)"
 }
 
+# mymod decode on a real warning: hello_warn's WARN_ON (warn=1), as dmesg
+# prints it, decoded with the module found by name in the module directory
+# of the release the log names. The module frames are printed as
+# MYMOD-DECODE lines, for vm.sh to compare with addr2line on the host.
+t_decode() {
+	line=$(cat $D/hello_warn.line)
+	ok $M load hello_warn warn=1
+	ok $M unload hello_warn
+	dmesg >/tmp/warn.log
+	grep -q 'WARNING: .*hello_warn' /tmp/warn.log || note "no WARNING of hello_warn in dmesg"
+	r $M decode /tmp/warn.log
+	want_rc 0 "decode"
+	frames=$(echo "$out" | grep -F '[hello_warn]')
+	[ -n "$frames" ] || note "no hello_warn frame in the decoded log: $(oneline "$out")"
+	has "RIP: 0010:hello_warn_check+" "$frames" "the RIP line"
+	has "hello_warn.c:$line (hello_warn_helper inlined into hello_warn_check at " "$frames" \
+		"the WARN_ON's line"
+	echo "$frames" | grep -q 'hello_warn_init+.* at .*hello_warn.c:[0-9]' ||
+		note "the init frame is not decoded: $(oneline "$frames")"
+	eq "other lines unchanged" "$(grep -vF '[hello_warn' /tmp/warn.log)" \
+		"$(echo "$out" | grep -vF '[hello_warn')"
+	echo "$frames" | sed 's/^/MYMOD-DECODE /'
+}
+
 scenario load_params
 scenario list
 scenario already_loaded
@@ -656,6 +680,7 @@ scenario unload_wait
 scenario with_deps
 scenario with_deps_nvme
 scenario with_deps_rollback # last but two: pin=1 taints the kernel (forced unload)
+scenario decode             # taints the kernel (W)
 scenario lockdown         # these two last: they cannot be undone
 scenario modules_disabled
 

@@ -45,7 +45,8 @@ for tool in insmod rmmod modprobe lsmod modinfo; do
 done
 
 cp "$FIXTURES"/hello.ko "$FIXTURES"/hello_user.ko "$FIXTURES"/hello_fail.ko \
-    "$FIXTURES"/hello_chain_fail.ko "$FIXTURES"/hello_permanent.ko "$mods/extra/"
+    "$FIXTURES"/hello_chain_fail.ko "$FIXTURES"/hello_permanent.ko "$FIXTURES"/hello_warn.ko \
+    "$mods/extra/"
 for m in $real_modules; do
     rel=$(modinfo -k "$VM_KVER" -n "$m" | sed "s|^$hostmods/||")
     case $rel in
@@ -87,6 +88,9 @@ printf '\267\000' | dd of="$data/hello-aarch64.ko" bs=1 seek=18 conv=notrunc sta
 # A signed module changed after signing.
 cp "$hostmods/kernel/drivers/block/loop.ko" "$data/loop-tampered.ko"
 patch "$data/loop-tampered.ko" "license=GPL" "license=gpl"
+
+# The line of hello_warn's WARN_ON, which decode must name.
+grep -n HELLO_WARN_LINE "$(dirname "$0")/../fixtures/hello_warn.c" | cut -d: -f1 >"$data/hello_warn.line"
 
 cat >"$root/etc/modprobe.d/mymod-test.conf" <<'CONF'
 options hello whom=config count=4

@@ -17,4 +17,21 @@ init=$SRCDIR/tests/vm/init.sh
 
 vm_boot "$vmdir" "${MYMOD_VM_VERBOSE:+ mymod.verbose}"
 vm_report "$init" "$vmdir/console.log.txt"
+
+# The module frames mymod decoded in the VM, decoded on the host by
+# binutils' addr2line on the same fixture file: the same file, line and
+# inline chain.
+decoded=$(sed -n 's/^MYMOD-DECODE //p' "$vmdir/console.log.txt")
+[ -n "$decoded" ] || fail "decode: no MYMOD-DECODE lines on the console"
+echo "$decoded" | while IFS= read -r line; do
+    frame=$(echo "$line" | grep -oE '[A-Za-z0-9_.]+\+0x[0-9a-f]+/0x[0-9a-f]+ \[hello_warn\]')
+    sym=${frame%%+*}
+    off=${frame#*+}
+    off=${off%%/*}
+    want="$frame$(decode_expected "$FIXTURES/hello_warn.ko" "$sym" $((off)))"
+    case $line in
+    *"$want") echo "ok: decode: $frame" ;;
+    *) echo "FAIL: decode: the VM says [$line], addr2line [$want]" >&2; exit 1 ;;
+    esac
+done || fail "decode: the VM's frames disagree with addr2line"
 finish
