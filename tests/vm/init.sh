@@ -633,6 +633,61 @@ nvme" "$out"
 # prints it, decoded with the module found by name in the module directory
 # of the release the log names. The module frames are printed as
 # MYMOD-DECODE lines, for vm.sh to compare with addr2line on the host.
+# mymod params on hello_dev: values as sysfs has them; a write of each type
+# lands; a value the module's setter refuses sets the others back; read-only
+# and permissions 0 explained; the pre-check agrees with the kernel's
+# parsers, value by value; nobody may read but not write; not loaded.
+P=/sys/module/hello_dev/parameters
+t_params() {
+	ok $M load hello_dev
+	r $M params -r -n -o NAME,VALUE hello_dev
+	want_rc 0 "params"
+	for f in $P/*; do
+		eq "params: ${f##*/}" "$(cat "$f")" "$(echo "$out" | awk -v n="${f##*/}" '$1 == n { print $2 }')"
+	done
+	r $M params hello_dev
+	has "permissions 0: no sysfs file" "$out" "params: secret"
+	ok $M params hello_dev speed=5 mask=0x10 big=18446744073709551615 delta=-7 level=255 \
+		quiet=Y enabled=off label=abc ports=1,2,3 even=8
+	for kv in speed=5 mask=0x000010 big=18446744073709551615 delta=-7 level=255 quiet=Y \
+		enabled=N label=abc ports=1,2,3 even=8; do
+		eq "written: ${kv%%=*}" "${kv#*=}" "$(param hello_dev "${kv%%=*}")"
+	done
+	r $M params hello_dev speed=6 label=xyz even=3
+	want_rc 1 "an odd even"
+	has "even=3: the kernel refused it: EINVAL" "$err" "an odd even"
+	has "hello_dev: even: 3 is odd, refused" "$err" "an odd even: the kernel log"
+	has "speed set back to '5'" "$err" "an odd even: set back"
+	eq "set back: speed" 5 "$(param hello_dev speed)"
+	eq "set back: label" abc "$(param hello_dev label)"
+	r $M params hello_dev serial=1 secret=2
+	want_rc 1 "read-only"
+	has "serial is read-only (0444)" "$err" "read-only"
+	has "secret has permissions 0" "$err" "permissions 0"
+	# The pre-check against the kernel's own parsers.
+	for kv in speed=4294967295 speed=4294967296 speed=0x1F speed=017 speed=018 speed=-1 \
+		speed=+3 delta=-32768 delta=-32769 level=256 mask=0xffffffff enabled=maybe \
+		enabled=on quiet=of ports=4,5,6 ports=1,2,3,4 ports=7,x label=ok; do
+		n=${kv%%=*}
+		r $M params --check hello_dev "$kv"
+		ours=$rc
+		old=$(param hello_dev "$n")
+		printf '%s' "${kv#*=}" >"$P/$n" 2>/dev/null
+		theirs=$?
+		printf '%s' "$old" >"$P/$n"
+		[ "$ours" = "$theirs" ] || note "$kv: params --check exits $ours, the kernel's write $theirs"
+	done
+	r su -s /bin/sh nobody -c "$M params hello_dev speed=1"
+	want_rc 1 "params as nobody"
+	has "needs root" "$err" "params as nobody"
+	r su -s /bin/sh nobody -c "$M params hello_dev"
+	want_rc 0 "params as nobody, reading"
+	ok $M unload hello_dev
+	r $M params hello_dev
+	want_rc 1 "params, not loaded"
+	has "hello_dev: not loaded" "$err" "params, not loaded"
+}
+
 t_decode() {
 	line=$(cat $D/hello_warn.line)
 	ok $M load hello_warn warn=1
@@ -680,6 +735,7 @@ scenario unload_wait
 scenario with_deps
 scenario with_deps_nvme
 scenario with_deps_rollback # last but two: pin=1 taints the kernel (forced unload)
+scenario params
 scenario decode             # taints the kernel (W)
 scenario lockdown         # these two last: they cannot be undone
 scenario modules_disabled

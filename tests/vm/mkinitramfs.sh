@@ -46,7 +46,7 @@ done
 
 cp "$FIXTURES"/hello.ko "$FIXTURES"/hello_user.ko "$FIXTURES"/hello_fail.ko \
     "$FIXTURES"/hello_chain_fail.ko "$FIXTURES"/hello_permanent.ko "$FIXTURES"/hello_warn.ko \
-    "$mods/extra/"
+    "$FIXTURES"/hello_dev.ko "$mods/extra/"
 for m in $real_modules; do
     rel=$(modinfo -k "$VM_KVER" -n "$m" | sed "s|^$hostmods/||")
     case $rel in
@@ -88,6 +88,12 @@ printf '\267\000' | dd of="$data/hello-aarch64.ko" bs=1 seek=18 conv=notrunc sta
 # A signed module changed after signing.
 cp "$hostmods/kernel/drivers/block/loop.ko" "$data/loop-tampered.ko"
 patch "$data/loop-tampered.ko" "license=GPL" "license=gpl"
+
+# hello_dev rebuilt: version 2.0; and a build whose init fails (hello_dex
+# under hello_dev's name), for reload.
+craft="python3 $(dirname "$0")/../craft-ko.py"
+$craft modinfo "$FIXTURES/hello_dev.ko" "$data/hello_dev-v2.ko" version 1.0 2.0
+$craft rename "$FIXTURES/hello_dex.ko" "$data/hello_dev-broken.ko" hello_dev
 
 # The line of hello_warn's WARN_ON, which decode must name.
 grep -n HELLO_WARN_LINE "$(dirname "$0")/../fixtures/hello_warn.c" | cut -d: -f1 >"$data/hello_warn.line"
