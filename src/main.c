@@ -26,6 +26,7 @@ static const struct mm_cmd *const commands[] = {
 	&cmd_verify,
 	&cmd_keys,
 	&cmd_params,
+	&cmd_debug,
 	&cmd_decode,
 	NULL,
 };

@@ -107,6 +107,12 @@ struct out_sel;
  * (OUT_TABLE_OPTIONS and --help) into *O and *SEL by SPEC. Returns -1 to
  * go on, else the exit status (after --help, --list-columns, a usage error).
  */
+/*
+ * After a table command's options: -o and --sort resolved into *SEL, and
+ * --list-columns done. Returns -1 to go on, else the exit status.
+ */
+int mm_table_select(const struct out_spec *spec, const struct out_opts *o, struct out_sel *sel);
+
 int mm_table_args(int argc, char *argv[], const struct option *options, const struct out_spec *spec,
 		  void (*usage)(void), struct out_opts *o, struct out_sel *sel);
 
@@ -121,4 +127,4 @@ struct modtree_mod;
 int mm_module_not_there(struct modtree *mt, const char *arg, const struct modtree_mod *m);
 
 extern const struct mm_cmd cmd_info, cmd_load, cmd_unload, cmd_list, cmd_deps, cmd_check,
-	cmd_depmod, cmd_sign, cmd_verify, cmd_keys, cmd_params, cmd_decode;
+	cmd_depmod, cmd_sign, cmd_verify, cmd_keys, cmd_params, cmd_decode, cmd_debug;

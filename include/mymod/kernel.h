@@ -144,6 +144,35 @@ void kernel_param_values_free(struct kernel_param_value *v, size_t n);
  */
 int kernel_param_write(const char *module, const char *name, const char *value);
 
+/* ---- Dynamic debug ---- */
+
+/* One pr_debug()/dev_dbg() callsite, as the control file lists it. */
+struct kernel_callsite {
+	char *file; /* as the build recorded it: "drivers/block/loop.c" */
+	unsigned int line;
+	char *module;
+	char *function;
+	char *flags;  /* "_" (off), "p", "pflmt", ... */
+	char *format; /* escaped as the kernel prints it ("\012" for a newline) */
+};
+
+/*
+ * The control file's path into BUF: /proc/dynamic_debug/control, else
+ * debugfs's. -ENOENT (mm_fail) when debugfs is not mounted and there is no
+ * /proc one; -ENOTSUP when the kernel has no CONFIG_DYNAMIC_DEBUG.
+ */
+int kernel_dyndbg_control(char *buf, size_t len);
+
+/* The callsites of MODULE (all when NULL), in the control file's order. */
+int kernel_dyndbg_read(const char *module, struct kernel_callsite **v, size_t *n);
+void kernel_callsites_free(struct kernel_callsite *v, size_t n);
+
+/* Write QUERY ("module hello +p") to the control file: 0 or the kernel's -errno. */
+int kernel_dyndbg_write(const char *query);
+
+/* mount -t debugfs none /sys/kernel/debug: 0 or -errno (mm_fail). */
+int kernel_mount_debugfs(void);
+
 /* ---- The keys it trusts for module signatures ---- */
 
 struct kernel_key {

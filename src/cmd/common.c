@@ -46,6 +46,11 @@ int mm_table_args(int argc, char *argv[], const struct option *options, const st
 		mm_error("unexpected argument '%s'", argv[optind]);
 		return mm_usage_error();
 	}
+	return mm_table_select(spec, o, sel);
+}
+
+int mm_table_select(const struct out_spec *spec, const struct out_opts *o, struct out_sel *sel)
+{
 	if (out_select(spec, o, sel) < 0)
 		return mm_usage_error();
 	if (o->list_columns)

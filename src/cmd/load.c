@@ -20,6 +20,7 @@ enum {
 	OPT_FORCE_MODVERSION,
 	OPT_WITH_DEPS,
 	OPT_NO_ROLLBACK,
+	OPT_DEBUG,
 };
 
 static const struct option options[] = {
@@ -31,6 +32,7 @@ static const struct option options[] = {
 	{ "force", no_argument, NULL, 'f' },
 	{ "with-deps", no_argument, NULL, OPT_WITH_DEPS },
 	{ "no-rollback", no_argument, NULL, OPT_NO_ROLLBACK },
+	{ "debug", no_argument, NULL, OPT_DEBUG },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -52,6 +54,7 @@ static void usage(void)
 	      "      --with-deps        load what NAME needs first, as modprobe does, and\n"
 	      "                         unload it all again if one of them fails\n"
 	      "      --no-rollback      with --with-deps: keep what was loaded when one fails\n"
+	      "      --debug            turn its dynamic-debug callsites on (dyndbg=+p)\n"
 	      "  -v, --verbose          say what was loaded, and how\n" MM_MODDIR_USAGE
 	      "  -h, --help             show this help\n",
 	      stdout);
@@ -64,6 +67,7 @@ struct load_opts {
 	bool verbose;
 	bool with_deps;
 	bool no_rollback;
+	bool debug;
 };
 
 /* The parameter string: modprobe.d's options first, then the command line's. */
@@ -466,6 +470,9 @@ static int parse_options(int argc, char *argv[], struct load_opts *lo)
 		case OPT_NO_ROLLBACK:
 			lo->no_rollback = true;
 			break;
+		case OPT_DEBUG:
+			lo->debug = true;
+			break;
 		case 'h':
 			usage();
 			return MM_EXIT_OK;
@@ -513,13 +520,20 @@ static int run(int argc, char *argv[])
 		ret = check_args(argc, argv, &lo);
 	if (ret >= 0)
 		return ret;
-	params = argv + optind + 1;
 	nparams = argc - optind - 1;
+	/* --debug: the kernel's dynamic-debug parameter, after the command line's. */
+	params = mm_calloc((size_t)nparams + 2, sizeof(*params));
+	memcpy(params, argv + optind + 1, (size_t)nparams * sizeof(*params));
+	if (lo.debug)
+		params[nparams++] = (char *)"dyndbg=+p";
 	if (lo.with_deps)
-		return load_with_deps(argv[optind], params, nparams, &lo);
-	if (mm_is_path(argv[optind]))
-		return load_file(NULL, argv[optind], NULL, params, nparams, &lo);
-	return load_name(argv[optind], params, nparams, &lo);
+		ret = load_with_deps(argv[optind], params, nparams, &lo);
+	else if (mm_is_path(argv[optind]))
+		ret = load_file(NULL, argv[optind], NULL, params, nparams, &lo);
+	else
+		ret = load_name(argv[optind], params, nparams, &lo);
+	free(params);
+	return ret;
 }
 
 const struct mm_cmd cmd_load = {

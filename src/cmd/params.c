@@ -478,10 +478,8 @@ static int parse(int argc, char *argv[], struct params_opts *o)
 			return mm_usage_error();
 		}
 	}
-	if (out_select(&spec, &o->out, &o->sel) < 0)
-		return mm_usage_error();
-	if (o->out.list_columns)
-		return out_list_columns(&spec, &o->out) < 0 ? MM_EXIT_FAIL : MM_EXIT_OK;
+	if ((c = mm_table_select(&spec, &o->out, &o->sel)) >= 0)
+		return c;
 	if (optind >= argc) {
 		mm_error("no MODULE given");
 		return mm_usage_error();

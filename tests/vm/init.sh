@@ -688,6 +688,45 @@ t_params() {
 	has "hello_dev: not loaded" "$err" "params, not loaded"
 }
 
+# mymod debug on hello_dev: the callsites are the control file's; on makes
+# poke's pr_debug print, off stops it; --func narrows; load --debug prints
+# init's; errors: bad flags, not loaded, no callsites, not root.
+t_debug() {
+	ok $M load hello_dev
+	r $M debug -r -n -o FILE,LINE,FUNCTION,FLAGS hello_dev
+	want_rc 0 "debug"
+	eq "debug vs the control file" "$(grep ' \[hello_dev\]' /proc/dynamic_debug/control |
+		sed 's/^\([^ ]*\):\([0-9]*\) \[hello_dev\]\([^ ]*\) =\([^ ]*\) .*/\1 \2 \3 \4/')" "$out"
+	ok $M debug hello_dev on
+	has ": _ -> p" "$out" "on: what changed"
+	echo 1 >$P/poke
+	dmesg | grep -q "hello_dev: poked with 1" || note "on: no pr_debug line in the log"
+	ok $M debug hello_dev off
+	echo 2 >$P/poke
+	dmesg | grep -q "hello_dev: poked with 2" && note "off: the pr_debug line is still printed"
+	r $M debug --func poke_set hello_dev +pf
+	want_rc 0 "debug --func"
+	eq "--func: one callsite changed" 1 "$(echo "$out" | grep -c -- ' -> ')"
+	has "poke_set: _ -> pf" "$out" "--func: which"
+	r $M debug hello_dev bogus
+	want_rc 2 "bad flags"
+	r su -s /bin/sh nobody -c "$M debug hello_dev =_"
+	want_rc 1 "debug as nobody"
+	has "needs root" "$err" "debug as nobody"
+	ok $M unload hello_dev
+	r $M debug hello_dev
+	want_rc 1 "debug, not loaded"
+	has "hello_dev: not loaded" "$err" "debug, not loaded"
+	ok $M load $X/hello.ko
+	r $M debug hello
+	want_rc 1 "no callsites"
+	has "hello has no dynamic-debug callsites" "$err" "no callsites"
+	ok $M unload hello
+	ok $M load --debug hello_dev
+	dmesg | grep -q "hello_dev: init, speed" || note "load --debug: init's pr_debug not printed"
+	ok $M unload hello_dev
+}
+
 t_decode() {
 	line=$(cat $D/hello_warn.line)
 	ok $M load hello_warn warn=1
@@ -736,6 +775,7 @@ scenario with_deps
 scenario with_deps_nvme
 scenario with_deps_rollback # last but two: pin=1 taints the kernel (forced unload)
 scenario params
+scenario debug
 scenario decode             # taints the kernel (W)
 scenario lockdown         # these two last: they cannot be undone
 scenario modules_disabled
