@@ -27,6 +27,7 @@ static const struct mm_cmd *const commands[] = {
 	&cmd_keys,
 	&cmd_params,
 	&cmd_debug,
+	&cmd_reload,
 	&cmd_decode,
 	NULL,
 };

@@ -118,6 +118,13 @@ bool kernel_sig_enforced(void);
  */
 int kernel_key_trusted(const uint8_t *id, size_t len);
 
+/*
+ * The build id of loaded module NAME (/sys/module/NAME/notes, root only),
+ * lower-case hex as ko_elf_info() gives a file's. -errno (mm_fail) when it
+ * has none or it cannot be read.
+ */
+int kernel_module_build_id(const char *name, char **hex);
+
 /* ---- A module's parameters ---- */
 
 /* The first line of /sys/module/NAME/ATTR, without its newline. -errno, with mm_fail(). */

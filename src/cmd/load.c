@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attempt.h"
 #include "mymod/cmd.h"
 #include "mymod/findings.h"
 #include "mymod/kernel.h"
@@ -70,35 +71,6 @@ struct load_opts {
 	bool debug;
 };
 
-/* The parameter string: modprobe.d's options first, then the command line's. */
-static char *param_string(const char *config, char **params, int nparams)
-{
-	struct mm_strbuf s = { 0 };
-
-	mm_strbuf_add(&s, config ? config : "");
-	for (int i = 0; i < nparams; i++) {
-		const char *eq = strchr(params[i], '=');
-		bool quote = eq && strpbrk(eq + 1, " \t") && eq[1] != '"';
-
-		mm_strbuf_sep(&s, " ");
-		if (quote)
-			mm_strbuf_addf(&s, "%.*s\"%s\"", (int)(eq - params[i] + 1), params[i],
-				       eq + 1);
-		else
-			mm_strbuf_add(&s, params[i]);
-	}
-	return mm_strbuf_steal(&s);
-}
-
-static void print_log(const char *const *lines, size_t n)
-{
-	if (!n)
-		return;
-	fputs("kernel log:\n", stderr);
-	for (size_t i = 0; i < n; i++)
-		fprintf(stderr, "  %s\n", lines[i]);
-}
-
 /* "would load NAME (PATH) with SYSCALL, parameters: ..., decompressed ..., ignoring ..." */
 static void describe(const struct load_opts *lo, struct ko *ko, const char *path,
 		     const char *params)
@@ -122,79 +94,6 @@ static void describe(const struct load_opts *lo, struct ko *ko, const char *path
 		printf(", decompressed by the kernel from %s", ko_comp_name(ko_compression(ko)));
 	printf("%s\n", ignoring[(lo->flags & KERNEL_LOAD_FORCE_VERMAGIC ? 1 : 0) |
 				(lo->flags & KERNEL_LOAD_FORCE_MODVERSION ? 2 : 0)]);
-}
-
-/* One module handed to the kernel: what became of it, and why when it failed. */
-struct attempt {
-	int err;      /* 0 loaded, else kernel_load()'s -errno */
-	bool already; /* -EEXIST: someone else loaded it meanwhile */
-	struct kernel_log *log;
-	const char *const *lines; /* the kernel's messages about it (owned by log) */
-	size_t nlines;
-	struct kernel_event *events; /* those messages, parsed */
-	size_t nevents;
-	struct findings why; /* the explanation of a failure */
-};
-
-/* What the kernel logged about NAME during the attempt. */
-static void read_log(struct attempt *a, const char *name)
-{
-	if (!a->log || kernel_log_read(a->log, name, &a->lines, &a->nlines) < 0) {
-		a->nlines = 0;
-		return;
-	}
-	kernel_log_events(a->lines, a->nlines, &a->events, &a->nevents);
-}
-
-/* Why the kernel refused KO, on module directory MT (for a file given by path: if there is one). */
-static void explain(struct modtree *mt, struct ko *ko, struct attempt *a)
-{
-	findings_explain_load(mt ? mt : mm_modtree_try(), ko, a->err, a->events, a->nevents,
-			      &a->why);
-}
-
-static void attempt_load(struct modtree *mt, struct ko *ko, const char *pstr,
-			 const struct load_opts *lo, struct attempt *a)
-{
-	const char *name = ko_name(ko);
-
-	*a = (struct attempt){ 0 };
-	if (lo->flags)
-		mm_warn("forcing %s past its version checks: this taints the kernel, and a "
-			"mismatched module can crash it",
-			name);
-	if (kernel_log_open(&a->log) < 0)
-		a->log = NULL; /* e.g. dmesg_restrict: explain without the log */
-	a->err = kernel_load(ko, pstr, lo->flags);
-	if (a->err == -EEXIST && kernel_module_state(name) == KERNEL_MOD_LIVE) {
-		a->already = true;
-		return;
-	}
-	read_log(a, name);
-	/* Loaded: the kernel's warnings (e.g. unknown parameters) are worth passing on. */
-	for (size_t i = 0; a->err == 0 && i < a->nevents; i++)
-		if (a->events[i].kind == KERNEL_EVENT_PARAM_UNKNOWN)
-			mm_warn("%s", a->events[i].line);
-	if (a->err)
-		explain(mt, ko, a);
-}
-
-static void attempt_done(struct attempt *a)
-{
-	findings_free(&a->why);
-	kernel_events_free(a->events, a->nevents);
-	kernel_log_close(a->log);
-}
-
-/* One line a cause, each with what to do (once), then what the kernel logged. */
-static void report_failure(const char *path, const struct attempt *a)
-{
-	for (size_t i = 0; i < a->why.n; i++) {
-		mm_error("%s: %s", path, a->why.v[i].message);
-		if (a->why.v[i].hint)
-			mm_hint("%s", a->why.v[i].hint);
-	}
-	print_log(a->lines, a->nlines);
 }
 
 /* Load the file at PATH; MT is the module directory it was found in (NULL: none opened). */
@@ -224,14 +123,14 @@ static int load_file(struct modtree *mt, const char *path, const char *config, c
 		ret = MM_EXIT_OK;
 		goto out;
 	}
-	pstr = param_string(config, params, nparams);
+	pstr = load_param_string(config, params, nparams);
 	if (lo->dry_run || lo->verbose)
 		describe(lo, ko, path, pstr);
 	if (lo->dry_run) {
 		ret = MM_EXIT_OK;
 		goto out;
 	}
-	attempt_load(mt, ko, pstr, lo, &a);
+	attempt_load(mt, ko, pstr, lo->flags, &a);
 	if (a.already)
 		printf("%s is already loaded\n", name);
 	if (a.err == 0 || a.already)
@@ -371,11 +270,12 @@ static enum plan_result load_step(const struct chain_step *s, const void *ctx)
 		mm_warn("modprobe.d gives %s an install command, which mymod does not run: loading "
 			"the module itself",
 			s->name);
-	pstr = param_string(s->options, s->root ? sc->params : NULL, s->root ? sc->nparams : 0);
+	pstr = load_param_string(s->options, s->root ? sc->params : NULL,
+				 s->root ? sc->nparams : 0);
 	if (lo->dry_run || lo->verbose)
 		describe(lo, ko, s->path, pstr);
 	if (!lo->dry_run) {
-		attempt_load(sc->mt, ko, pstr, lo, &a);
+		attempt_load(sc->mt, ko, pstr, lo->flags, &a);
 		res = step_outcome(s, &a, lo->verbose);
 	}
 	attempt_done(&a);

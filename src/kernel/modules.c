@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -282,4 +283,37 @@ void kernel_names_free(char **names, size_t n)
 	for (size_t i = 0; i < n; i++)
 		free(names[i]);
 	free(names);
+}
+
+int kernel_module_build_id(const char *name, char **hex)
+{
+	char path[PATH_MAX];
+	struct mm_strbuf sb = { 0 };
+	uint32_t nsz, dsz, type;
+	size_t len, off;
+	char *buf;
+	int err;
+
+	*hex = NULL;
+	if (!kernel_modpath(path, sizeof(path), name, "notes/.note.gnu.build-id"))
+		return mm_fail(ENAMETOOLONG, "the path of /sys/module/%s is too long", name);
+	err = mm_read_file(path, &buf, &len);
+	if (err < 0)
+		return mm_fail(err, "cannot read %s: %s", path, strerror(-err));
+	/* An ELF note: namesz, descsz, type, the name ("GNU") padded to 4, the id. */
+	for (off = 0; off + 12 <= len; off += 12 + ((nsz + 3) & ~3u) + ((dsz + 3) & ~3u)) {
+		memcpy(&nsz, buf + off, 4);
+		memcpy(&dsz, buf + off + 4, 4);
+		memcpy(&type, buf + off + 8, 4);
+		if (nsz > len || dsz > len || off + 12 + ((nsz + 3) & ~3u) + dsz > len)
+			break;
+		if (type == 3 /* NT_GNU_BUILD_ID */ && nsz == 4 &&
+		    memcmp(buf + off + 12, "GNU", 4) == 0) {
+			mm_strbuf_addhex(&sb, buf + off + 16, dsz, 0);
+			*hex = mm_strbuf_steal(&sb);
+			break;
+		}
+	}
+	free(buf);
+	return *hex ? 0 : mm_fail(ENODATA, "%s has no build id note", path);
 }

@@ -727,6 +727,53 @@ t_debug() {
 	ok $M unload hello_dev
 }
 
+# mymod reload: a new version replaces the old and keeps its values (the
+# command line overrides); a new build that fails leaves the old one loaded
+# with its values; a module in use is refused, or --with-holders takes its
+# holders out and back; not loaded: loaded; nobody cannot.
+t_reload() {
+	ok $M load hello_dev speed=11 label=first
+	ok $M params hello_dev even=6
+	r $M reload $D/hello_dev-v2.ko
+	want_rc 0 "reload"
+	eq "reload: the new version" 2.0 "$(cat /sys/module/hello_dev/version)"
+	eq "reload: speed kept" 11 "$(param hello_dev speed)"
+	eq "reload: label kept" first "$(param hello_dev label)"
+	eq "reload: even kept" 6 "$(param hello_dev even)"
+	has "hello_dev: ready (first, speed 11, even 6)" "$out" "reload: the new module's log"
+	ok $M reload $D/hello_dev-v2.ko speed=12
+	eq "reload: the command line overrides" 12 "$(param hello_dev speed)"
+	r $M reload $D/hello_dev-broken.ko
+	want_rc 1 "reload a broken build"
+	has "the old build is back" "$out" "reload a broken build"
+	has "this build does not work" "$err" "reload a broken build: the kernel's words"
+	is_loaded hello_dev || note "reload a broken build: hello_dev is not loaded"
+	eq "fallback: the old version" 2.0 "$(cat /sys/module/hello_dev/version 2>&1)"
+	eq "fallback: speed kept" 12 "$(param hello_dev speed)"
+	eq "fallback: even kept" 6 "$(param hello_dev even)"
+	r su -s /bin/sh nobody -c "$M reload $D/hello_dev-v2.ko"
+	want_rc 1 "reload as nobody"
+	is_loaded hello_dev || note "reload as nobody: hello_dev is gone"
+	ok $M unload hello_dev
+	ok $M load $X/hello.ko whom=vm
+	ok $M load $X/hello_user.ko
+	r $M reload $X/hello.ko
+	want_rc 1 "reload in use"
+	has "hello is in use by hello_user" "$err" "reload in use"
+	has "--with-holders" "$err" "reload in use: the hint"
+	r $M reload --with-holders $X/hello.ko
+	want_rc 0 "reload --with-holders"
+	has "hello_user loaded back" "$out" "reload --with-holders"
+	is_loaded hello_user || note "reload --with-holders: hello_user is not back"
+	eq "reload --with-holders: whom kept" vm "$(param hello whom)"
+	ok $M unload hello_user
+	ok $M unload hello
+	r $M reload $X/hello.ko
+	want_rc 0 "reload, not loaded"
+	has "hello was not loaded: loading" "$out" "reload, not loaded"
+	ok $M unload hello
+}
+
 t_decode() {
 	line=$(cat $D/hello_warn.line)
 	ok $M load hello_warn warn=1
@@ -776,6 +823,7 @@ scenario with_deps_nvme
 scenario with_deps_rollback # last but two: pin=1 taints the kernel (forced unload)
 scenario params
 scenario debug
+scenario reload
 scenario decode             # taints the kernel (W)
 scenario lockdown         # these two last: they cannot be undone
 scenario modules_disabled
