@@ -118,6 +118,9 @@ bool modtree_builtin(struct modtree *mt, const char *name);
 /* The modprobe.d install command for module NAME, or NULL. Free it. */
 int modtree_install_command(struct modtree *mt, const char *name, char **cmd);
 
+/* The modprobe.d remove command for module NAME, or NULL. Free it. */
+int modtree_remove_command(struct modtree *mt, const char *name, char **cmd);
+
 /*
  * The options modprobe passes to module NAME when it reached it by
  * looking up ALIAS (options given for NAME and for ALIAS, in modprobe.d's

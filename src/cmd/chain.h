@@ -29,7 +29,7 @@ struct chain_step {
 	bool root;     /* what was asked for */
 	bool required; /* a root or in a root's modules.dep; the rest are softdeps, which
 			  modprobe goes on without */
-	bool install;  /* modprobe.d gives it an install command (which modprobe would run) */
+	bool install;  /* modprobe.d gives it an install command, run instead of loading it */
 	char *options; /* modprobe.d's options for it, as it was reached; NULL when none */
 };
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "attempt.h"
+#include "modcmd.h"
 #include "mymod/cmd.h"
 #include "mymod/findings.h"
 #include "mymod/kernel.h"
@@ -22,6 +23,7 @@ enum {
 	OPT_WITH_DEPS,
 	OPT_NO_ROLLBACK,
 	OPT_DEBUG,
+	OPT_IGNORE_INSTALL,
 };
 
 static const struct option options[] = {
@@ -34,6 +36,7 @@ static const struct option options[] = {
 	{ "with-deps", no_argument, NULL, OPT_WITH_DEPS },
 	{ "no-rollback", no_argument, NULL, OPT_NO_ROLLBACK },
 	{ "debug", no_argument, NULL, OPT_DEBUG },
+	{ "ignore-install", no_argument, NULL, 'i' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -49,6 +52,7 @@ static void usage(void)
 	      "Options:\n"
 	      "  -n, --dry-run          print what would be done, change nothing\n"
 	      "      --ignore-config    do not apply modprobe.d's options\n"
+	      "  -i, --ignore-install   load the module itself, not modprobe.d's install command\n"
 	      "      --force-vermagic   ignore the module's version magic (taints the kernel)\n"
 	      "      --force-modversion ignore the symbol versions (taints the kernel)\n"
 	      "  -f, --force            both of the above\n"
@@ -69,6 +73,7 @@ struct load_opts {
 	bool with_deps;
 	bool no_rollback;
 	bool debug;
+	bool ignore_install;
 };
 
 /* "would load NAME (PATH) with SYSCALL, parameters: ..., decompressed ..., ignoring ..." */
@@ -167,11 +172,41 @@ struct named {
 };
 
 /* Load T, one of the modules a name or alias names. */
+/*
+ * modprobe.d's install command for NAME, unless -i or this run is that
+ * command's own (MODPROBE_MODULE): *CMD, to run instead of loading it.
+ */
+static bool install_command(struct modtree *mt, const char *name, const struct load_opts *lo,
+			    char **cmd)
+{
+	*cmd = NULL;
+	if (lo->ignore_install || modcmd_inside(name))
+		return false;
+	return modtree_install_command(mt, name, cmd) == 0 && *cmd;
+}
+
+/* Run NAME's install command with the options it would have been loaded with. */
+static int run_install(const char *name, const char *cmd, const char *config, char **params,
+		       int nparams, const struct load_opts *lo)
+{
+	char *pstr = load_param_string(config, params, nparams);
+	int err;
+
+	if (kernel_module_state(name) == KERNEL_MOD_LIVE) {
+		printf("%s is already loaded\n", name);
+		free(pstr);
+		return MM_EXIT_OK;
+	}
+	err = modcmd_run("install", name, cmd, pstr, lo->dry_run);
+	free(pstr);
+	return err < 0 ? MM_EXIT_FAIL : MM_EXIT_OK;
+}
+
 static int load_target(const struct mm_target *t, void *data)
 {
 	struct named *nm = data;
 	struct modtree *mt = mm_modtree(t->arg);
-	char *config = NULL;
+	char *config = NULL, *cmd = NULL;
 	int ret;
 
 	if (t->kind == MM_TARGET_BUILTIN) {
@@ -191,7 +226,11 @@ static int load_target(const struct mm_target *t, void *data)
 		return -EINVAL;
 	}
 	nm->tried++;
-	ret = load_file(mt, t->path, config, nm->params, nm->nparams, nm->lo);
+	if (install_command(mt, t->name, nm->lo, &cmd))
+		ret = run_install(t->name, cmd, config, nm->params, nm->nparams, nm->lo);
+	else
+		ret = load_file(mt, t->path, config, nm->params, nm->nparams, nm->lo);
+	free(cmd);
 	free(config);
 	return ret == MM_EXIT_OK ? 0 : -EIO;
 }
@@ -262,14 +301,19 @@ static enum plan_result load_step(const struct chain_step *s, const void *ctx)
 	enum plan_result res = PLAN_SKIPPED;
 	struct attempt a = { 0 };
 	struct ko *ko = open_step(s);
-	char *pstr;
+	char *pstr, *cmd = NULL;
 
 	if (!ko)
 		return PLAN_FAILED;
-	if (s->install)
-		mm_warn("modprobe.d gives %s an install command, which mymod does not run: loading "
-			"the module itself",
-			s->name);
+	if (s->install && install_command(sc->mt, s->name, lo, &cmd)) {
+		res = run_install(s->name, cmd, s->options, s->root ? sc->params : NULL,
+				  s->root ? sc->nparams : 0, lo) == MM_EXIT_OK
+			      ? (lo->dry_run ? PLAN_SKIPPED : PLAN_LOADED)
+			      : PLAN_FAILED;
+		free(cmd);
+		ko_close(ko);
+		return res;
+	}
 	pstr = load_param_string(s->options, s->root ? sc->params : NULL,
 				 s->root ? sc->nparams : 0);
 	if (lo->dry_run || lo->verbose)
@@ -342,7 +386,7 @@ static int parse_options(int argc, char *argv[], struct load_opts *lo)
 {
 	int c;
 
-	while ((c = getopt_long(argc, argv, MM_MODDIR_SHORTOPTS "nfvh", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, MM_MODDIR_SHORTOPTS "nfvih", options, NULL)) != -1) {
 		if (mm_moddir_opt(c, optarg))
 			continue;
 		switch (c) {
@@ -372,6 +416,9 @@ static int parse_options(int argc, char *argv[], struct load_opts *lo)
 			break;
 		case OPT_DEBUG:
 			lo->debug = true;
+			break;
+		case 'i':
+			lo->ignore_install = true;
 			break;
 		case 'h':
 			usage();

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* mymod unload: remove modules from the running kernel, and explain a refusal. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "modcmd.h"
 #include "mymod/cmd.h"
 #include "mymod/findings.h"
 #include "mymod/kernel.h"
@@ -12,13 +14,15 @@
 #include "mymod/util.h"
 #include "plan.h"
 
-enum { OPT_WITH_DEPS = 256 };
+enum { OPT_WITH_DEPS = 256, OPT_IGNORE_REMOVE };
 
 static const struct option options[] = {
 	{ "wait", no_argument, NULL, 'w' },
 	{ "timeout", required_argument, NULL, 't' },
 	{ "force", no_argument, NULL, 'f' },
 	{ "with-deps", no_argument, NULL, OPT_WITH_DEPS },
+	{ "ignore-remove", no_argument, NULL, 'i' },
+	{ "dry-run", no_argument, NULL, 'n' },
 	MM_MODDIR_OPTIONS,
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -39,6 +43,8 @@ static void usage(void)
 	      "                         (as rmmod -f: it can crash the kernel, and taints it)\n"
 	      "      --with-deps        then unload what NAME needed (its dependencies and\n"
 	      "                         softdeps) that nothing uses any more, as modprobe -r\n"
+	      "  -i, --ignore-remove    unload the module itself, not modprobe.d's remove command\n"
+	      "  -n, --dry-run          say what would be done, change nothing\n"
 	      "  -v, --verbose          say what was unloaded, and what was kept\n" MM_MODDIR_USAGE
 	      "  -h, --help             show this help\n",
 	      stdout);
@@ -50,6 +56,8 @@ struct unload_opts {
 	long timeout_ms;
 	bool verbose;
 	bool with_deps;
+	bool ignore_remove;
+	bool dry_run;
 };
 
 /*
@@ -68,6 +76,24 @@ static bool builtin(const char *name)
 	return mt && modtree_builtin(mt, name);
 }
 
+/*
+ * modprobe.d's remove command for NAME, run instead of unloading it (as
+ * modprobe -r does), unless -i or this run is the command's own. 1 when
+ * there was one (*RET its outcome), 0 when not.
+ */
+static int remove_command(const char *name, const struct unload_opts *uo, int *ret)
+{
+	struct modtree *mt;
+	char *cmd = NULL;
+
+	if (uo->ignore_remove || modcmd_inside(name) || !(mt = mm_modtree_try()) ||
+	    modtree_remove_command(mt, name, &cmd) < 0 || !cmd)
+		return 0;
+	*ret = modcmd_run("remove", name, cmd, NULL, uo->dry_run) < 0 ? MM_EXIT_FAIL : MM_EXIT_OK;
+	free(cmd);
+	return 1;
+}
+
 static int unload_one(const char *arg, const struct unload_opts *uo)
 {
 	struct findings why;
@@ -78,6 +104,15 @@ static int unload_one(const char *arg, const struct unload_opts *uo)
 		mm_error("%s is built into the kernel and cannot be unloaded", name);
 		ret = MM_EXIT_FAIL;
 		goto out;
+	}
+	if (remove_command(name, uo, &ret))
+		goto out;
+	if (uo->dry_run) {
+		if (kernel_module_state(name) != KERNEL_MOD_ABSENT) {
+			printf("would unload %s\n", name);
+			goto out;
+		}
+		err = -ENOENT;
 	}
 	if (uo->wait)
 		err = kernel_wait_unused(name, uo->timeout_ms);
@@ -142,7 +177,7 @@ static int run(int argc, char *argv[])
 	char *end;
 	double secs;
 
-	while ((c = getopt_long(argc, argv, "wt:fvh" MM_MODDIR_SHORTOPTS, options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "wt:fvinh" MM_MODDIR_SHORTOPTS, options, NULL)) != -1) {
 		if (mm_moddir_opt(c, optarg))
 			continue;
 		switch (c) {
@@ -166,6 +201,12 @@ static int run(int argc, char *argv[])
 		case OPT_WITH_DEPS:
 			uo.with_deps = true;
 			break;
+		case 'i':
+			uo.ignore_remove = true;
+			break;
+		case 'n':
+			uo.dry_run = true;
+			break;
 		case 'h':
 			usage();
 			return MM_EXIT_OK;
@@ -175,6 +216,11 @@ static int run(int argc, char *argv[])
 	}
 	if (optind >= argc) {
 		mm_error("no module given");
+		return mm_usage_error();
+	}
+	if (uo.dry_run && uo.with_deps) {
+		mm_error("--dry-run does not go with --with-deps yet: load --with-deps --dry-run "
+			 "shows the chain");
 		return mm_usage_error();
 	}
 	for (int i = optind; i < argc; i++)

@@ -247,6 +247,11 @@ int modtree_install_command(struct modtree *mt, const char *name, char **cmd)
 	return module_config(mt, name, kmod_module_get_install_commands, cmd);
 }
 
+int modtree_remove_command(struct modtree *mt, const char *name, char **cmd)
+{
+	return module_config(mt, name, kmod_module_get_remove_commands, cmd);
+}
+
 bool modtree_blacklisted(struct modtree *mt, const char *name)
 {
 	struct kmod_list *list = NULL, *filtered = NULL, *l;

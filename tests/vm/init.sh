@@ -774,6 +774,55 @@ t_reload() {
 	ok $M unload hello
 }
 
+# modprobe.d's install and remove commands, run by load and unload by name:
+# "install X /bin/false" stops the load; a command that loads the module
+# itself gets $CMDLINE_OPTS and MODPROBE_MODULE; -i skips it; a command
+# that calls mymod for the same module does not loop; --dry-run prints it;
+# --with-deps rolls back when a step's command fails.
+t_install_remove() {
+	conf=/etc/modprobe.d/zz-install.conf
+	echo "install hello_dev /bin/false" >$conf
+	r $M load hello_dev
+	want_rc 1 "install /bin/false"
+	has "its install command '/bin/false' failed with exit status 1" "$err" "install /bin/false"
+	not_loaded hello_dev "install /bin/false"
+	r $M load -i hello_dev speed=4
+	want_rc 0 "load -i"
+	eq "load -i: loaded itself" 4 "$(param hello_dev speed)"
+	ok $M unload hello_dev
+	cat >$conf <<-EOF
+	install hello_dev echo "installing \$MODPROBE_MODULE with \$CMDLINE_OPTS" >/tmp/installed; $K/insmod $X/hello_dev.ko \$CMDLINE_OPTS
+	remove hello_dev echo "removing \$MODPROBE_MODULE" >/tmp/removed; $K/rmmod hello_dev
+	EOF
+	r $M load -n hello_dev speed=5
+	has "would run hello_dev's install command: echo" "$out" "install --dry-run"
+	not_loaded hello_dev "install --dry-run"
+	r $M load hello_dev speed=5
+	want_rc 0 "install command"
+	eq "install command: its variables" "installing hello_dev with speed=5" "$(cat /tmp/installed 2>&1)"
+	eq "install command: the module's parameter" 5 "$(param hello_dev speed)"
+	r $M unload -n hello_dev
+	has "would run hello_dev's remove command" "$out" "remove --dry-run"
+	is_loaded hello_dev || note "remove --dry-run: unloaded"
+	r $M unload hello_dev
+	want_rc 0 "remove command"
+	eq "remove command: ran" "removing hello_dev" "$(cat /tmp/removed 2>&1)"
+	not_loaded hello_dev "remove command"
+	# A command that calls mymod for the same module: loads it, once.
+	echo "install hello_dev $M load hello_dev \$CMDLINE_OPTS" >$conf
+	r timeout 20 $M load hello_dev speed=6
+	want_rc 0 "install command calling mymod"
+	eq "install command calling mymod: loaded" 6 "$(param hello_dev speed)"
+	ok $M unload hello_dev
+	# --with-deps: hello's command fails, so hello_user is not loaded and nothing stays.
+	echo "install hello /bin/false" >$conf
+	r $M load --with-deps hello_user
+	want_rc 1 "--with-deps, a failing install command"
+	not_loaded hello "--with-deps, a failing install command"
+	not_loaded hello_user "--with-deps, a failing install command"
+	rm -f $conf /tmp/installed /tmp/removed
+}
+
 t_decode() {
 	line=$(cat $D/hello_warn.line)
 	ok $M load hello_warn warn=1
@@ -824,6 +873,7 @@ scenario with_deps_rollback # last but two: pin=1 taints the kernel (forced unlo
 scenario params
 scenario debug
 scenario reload
+scenario install_remove
 scenario decode             # taints the kernel (W)
 scenario lockdown         # these two last: they cannot be undone
 scenario modules_disabled

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * modprobe.d's install and remove commands, run as kmod runs them: by
+ * /bin/sh -c, $CMDLINE_OPTS replaced by the module's options, the
+ * MODPROBE_MODULE variable set to its name. Shared by load and unload.
+ */
+#pragma once
+
+#include <stdbool.h>
+
+/*
+ * Run CMD, TYPE's ("install", "remove") command for module NAME, with
+ * OPTIONS for $CMDLINE_OPTS. With DRY_RUN, say what would run. Its output
+ * goes to stdout when it succeeds, into the report when it fails. 0, or
+ * -1 after saying how it failed (exit status, signal, output).
+ */
+int modcmd_run(const char *type, const char *name, const char *cmd, const char *options,
+	       bool dry_run);
+
+/*
+ * Is this mymod run by NAME's own install or remove command (MODPROBE_MODULE
+ * names NAME)? Then running the command again would loop: the module
+ * itself is loaded or unloaded instead, as --ignore-install would.
+ */
+bool modcmd_inside(const char *name);
