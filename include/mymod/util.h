@@ -31,6 +31,7 @@ struct mm_config {
 	const char *sysroot; /* "" when unset */
 	const char *cmd;     /* the command running, for messages */
 	bool color;	     /* colour on stdout */
+	bool quiet;	     /* no errors, warnings or hints on stderr (load -q) */
 };
 
 extern struct mm_config mm_cfg;

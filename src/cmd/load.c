@@ -24,6 +24,8 @@ enum {
 	OPT_NO_ROLLBACK,
 	OPT_DEBUG,
 	OPT_IGNORE_INSTALL,
+	OPT_FIRST_TIME,
+	OPT_USE_BLACKLIST,
 };
 
 static const struct option options[] = {
@@ -37,6 +39,10 @@ static const struct option options[] = {
 	{ "no-rollback", no_argument, NULL, OPT_NO_ROLLBACK },
 	{ "debug", no_argument, NULL, OPT_DEBUG },
 	{ "ignore-install", no_argument, NULL, 'i' },
+	{ "all", no_argument, NULL, 'a' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "first-time", no_argument, NULL, OPT_FIRST_TIME },
+	{ "use-blacklist", no_argument, NULL, OPT_USE_BLACKLIST },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -44,15 +50,25 @@ static const struct option options[] = {
 
 static void usage(void)
 {
-	fputs("Usage: mymod load [OPTIONS] FILE|NAME [PARAM=VALUE...]\n"
+	fputs("Usage: mymod load [OPTIONS] FILE|NAME [PARAM=VALUE...] [FILE|NAME "
+	      "[PARAM=VALUE...]]...\n"
+	      "       mymod load -a [OPTIONS] FILE|NAME...\n"
 	      "\n"
-	      "Load a module into the running kernel: a file, or a module name or alias\n"
-	      "looked up in the module directory (then modprobe.d's options apply).\n"
+	      "Load modules into the running kernel: a file, or a module name or alias\n"
+	      "looked up in the module directory (then modprobe.d's options apply). The\n"
+	      "parameters after a module are its own; a word without '=' that names a\n"
+	      "module or file starts the next one (-a: every word is a module).\n"
 	      "\n"
 	      "Options:\n"
 	      "  -n, --dry-run          print what would be done, change nothing\n"
 	      "      --ignore-config    do not apply modprobe.d's options\n"
 	      "  -i, --ignore-install   load the module itself, not modprobe.d's install command\n"
+	      "  -a, --all              every argument is a module (no parameters), as modprobe "
+	      "-a\n"
+	      "  -q, --quiet            print no errors or warnings (the exit status tells)\n"
+	      "      --first-time       fail when a module is loaded already\n"
+	      "      --use-blacklist    apply modprobe.d's blacklist to names too, not only "
+	      "aliases\n"
 	      "      --force-vermagic   ignore the module's version magic (taints the kernel)\n"
 	      "      --force-modversion ignore the symbol versions (taints the kernel)\n"
 	      "  -f, --force            both of the above\n"
@@ -74,7 +90,17 @@ struct load_opts {
 	bool no_rollback;
 	bool debug;
 	bool ignore_install;
+	bool all;
+	bool first_time;
+	bool use_blacklist;
 };
+
+/* --first-time: NAME is in the kernel already. */
+static int not_first(const char *name)
+{
+	mm_error("%s is already loaded (--first-time)", name);
+	return MM_EXIT_FAIL;
+}
 
 /* "would load NAME (PATH) with SYSCALL, parameters: ..., decompressed ..., ignoring ..." */
 static void describe(const struct load_opts *lo, struct ko *ko, const char *path,
@@ -119,6 +145,10 @@ static int load_file(struct modtree *mt, const char *path, const char *config, c
 	}
 	name = ko_name(ko);
 	state = kernel_module_state(name);
+	if ((state == KERNEL_MOD_LIVE || state == KERNEL_MOD_BUILTIN) && lo->first_time) {
+		ret = not_first(name);
+		goto out;
+	}
 	if (state == KERNEL_MOD_LIVE || state == KERNEL_MOD_BUILTIN) {
 		printf("%s is %s\n", name,
 		       state == KERNEL_MOD_LIVE ? "already loaded" : "built into the kernel");
@@ -155,12 +185,12 @@ static void say_blacklisted(const char *arg, const char *name)
 	mm_warn("%s: alias of %s, which modprobe.d blacklists: not loaded", arg, name);
 }
 
-/* Every module ARG names was passed over as blacklisted. */
+/* Every module ARG names was passed over as blacklisted: as modprobe, that is no failure. */
 static int all_blacklisted(const char *arg)
 {
-	mm_error("%s: every module it names is blacklisted", arg);
+	mm_warn("%s: every module it names is blacklisted: nothing loaded", arg);
 	mm_hint("load the module by its own name to override the blacklist");
-	return MM_EXIT_FAIL;
+	return MM_EXIT_OK;
 }
 
 /* What load_name() loads each module of a name with. */
@@ -193,8 +223,10 @@ static int run_install(const char *name, const char *cmd, const char *config, ch
 	int err;
 
 	if (kernel_module_state(name) == KERNEL_MOD_LIVE) {
-		printf("%s is already loaded\n", name);
 		free(pstr);
+		if (lo->first_time)
+			return not_first(name);
+		printf("%s is already loaded\n", name);
 		return MM_EXIT_OK;
 	}
 	err = modcmd_run("install", name, cmd, pstr, lo->dry_run);
@@ -215,7 +247,7 @@ static int load_target(const struct mm_target *t, void *data)
 		return 0;
 	}
 	/* As modprobe: the blacklist applies to aliases, not to a module's own name. */
-	if (t->by_alias && modtree_blacklisted(mt, t->name)) {
+	if ((t->by_alias || nm->lo->use_blacklist) && modtree_blacklisted(mt, t->name)) {
 		say_blacklisted(t->arg, t->name);
 		return 0;
 	}
@@ -351,14 +383,18 @@ static int load_with_deps(const char *arg, char **params, int nparams, const str
 	for (size_t i = 0; i < nroots; i++) {
 		enum kernel_mod_state state;
 
-		if (roots[i].via && roots[i].blacklisted) {
+		if ((roots[i].via || lo->use_blacklist) && roots[i].blacklisted) {
 			say_blacklisted(arg, roots[i].name);
 			continue;
 		}
 		tried++;
 		/* As modprobe: a module in the kernel already is left as it is, and its deps too.
 		 */
-		state = plan_in_kernel(roots[i].name, roots[i].builtin, true);
+		state = plan_in_kernel(roots[i].name, roots[i].builtin, !lo->first_time);
+		if (state != KERNEL_MOD_ABSENT && lo->first_time) {
+			ret = not_first(roots[i].name);
+			goto out;
+		}
 		if (state == KERNEL_MOD_LIVE && nparams > 0)
 			mm_warn("the parameters given were not applied: unload it first to change "
 				"them");
@@ -371,7 +407,7 @@ static int load_with_deps(const char *arg, char **params, int nparams, const str
 		}
 	}
 	if (!tried) {
-		all_blacklisted(arg);
+		ret = all_blacklisted(arg);
 		goto out;
 	}
 	sc.mt = chain_modtree(c);
@@ -386,7 +422,7 @@ static int parse_options(int argc, char *argv[], struct load_opts *lo)
 {
 	int c;
 
-	while ((c = getopt_long(argc, argv, MM_MODDIR_SHORTOPTS "nfvih", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, MM_MODDIR_SHORTOPTS "nfviaqh", options, NULL)) != -1) {
 		if (mm_moddir_opt(c, optarg))
 			continue;
 		switch (c) {
@@ -420,6 +456,18 @@ static int parse_options(int argc, char *argv[], struct load_opts *lo)
 		case 'i':
 			lo->ignore_install = true;
 			break;
+		case 'a':
+			lo->all = true;
+			break;
+		case 'q':
+			mm_cfg.quiet = true;
+			break;
+		case OPT_FIRST_TIME:
+			lo->first_time = true;
+			break;
+		case OPT_USE_BLACKLIST:
+			lo->use_blacklist = true;
+			break;
 		case 'h':
 			usage();
 			return MM_EXIT_OK;
@@ -443,6 +491,14 @@ static int check_args(int argc, char *argv[], const struct load_opts *lo)
 			return mm_usage_error();
 		}
 	}
+	for (int i = optind; lo->all && i < argc; i++) {
+		if (strchr(argv[i], '=')) {
+			mm_error("-a: every argument is a module; '%s' is a parameter (give "
+				 "parameters without -a, after their module)",
+				 argv[i]);
+			return mm_usage_error();
+		}
+	}
 	if (lo->no_rollback && !lo->with_deps) {
 		mm_error("--no-rollback goes with --with-deps");
 		return mm_usage_error();
@@ -456,30 +512,62 @@ static int check_args(int argc, char *argv[], const struct load_opts *lo)
 	return -1;
 }
 
+/* One module ARG with its NPARAMS parameters ARGS. */
+static int load_one(const char *arg, char **args, int nargs, const struct load_opts *lo)
+{
+	/* --debug: the kernel's dynamic-debug parameter, after the command line's. */
+	char **params = mm_calloc((size_t)nargs + 2, sizeof(*params));
+	int ret, nparams = nargs;
+
+	memcpy(params, args, (size_t)nargs * sizeof(*params));
+	if (lo->debug)
+		params[nparams++] = (char *)"dyndbg=+p";
+	if (lo->with_deps)
+		ret = load_with_deps(arg, params, nparams, lo);
+	else if (mm_is_path(arg))
+		ret = load_file(NULL, arg, NULL, params, nparams, lo);
+	else
+		ret = load_name(arg, params, nparams, lo);
+	free(params);
+	return ret;
+}
+
+/* Does ARG, after a module, start the next module (a file, or a name or alias there is)? */
+static bool next_module(const char *arg)
+{
+	struct modtree *mt;
+	struct modtree_mod *mods = NULL;
+	size_t n = 0;
+	bool yes;
+
+	if (strchr(arg, '='))
+		return false;
+	if (mm_is_path(arg))
+		return true;
+	mt = mm_modtree_try();
+	yes = mt && modtree_lookup(mt, arg, &mods, &n) == 0 && n > 0;
+	modtree_mods_free(mods, n);
+	return yes;
+}
+
 static int run(int argc, char *argv[])
 {
 	struct load_opts lo = { 0 };
 	int ret = parse_options(argc, argv, &lo);
-	char **params;
-	int nparams;
 
 	if (ret < 0)
 		ret = check_args(argc, argv, &lo);
 	if (ret >= 0)
 		return ret;
-	nparams = argc - optind - 1;
-	/* --debug: the kernel's dynamic-debug parameter, after the command line's. */
-	params = mm_calloc((size_t)nparams + 2, sizeof(*params));
-	memcpy(params, argv + optind + 1, (size_t)nparams * sizeof(*params));
-	if (lo.debug)
-		params[nparams++] = (char *)"dyndbg=+p";
-	if (lo.with_deps)
-		ret = load_with_deps(argv[optind], params, nparams, &lo);
-	else if (mm_is_path(argv[optind]))
-		ret = load_file(NULL, argv[optind], NULL, params, nparams, &lo);
-	else
-		ret = load_name(argv[optind], params, nparams, &lo);
-	free(params);
+	ret = MM_EXIT_OK;
+	for (int i = optind, j; i < argc; i = j) {
+		for (j = i + 1; !lo.all && j < argc && !next_module(argv[j]); j++)
+			;
+		if (lo.all)
+			j = i + 1;
+		if (load_one(argv[i], argv + i + 1, j - i - 1, &lo) != MM_EXIT_OK)
+			ret = MM_EXIT_FAIL;
+	}
 	return ret;
 }
 

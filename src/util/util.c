@@ -77,6 +77,8 @@ void mm_clearerr(void)
 
 MM_PRINTF(2, 0) static void vreport(const char *kind, const char *fmt, va_list ap)
 {
+	if (mm_cfg.quiet)
+		return;
 	fputs("mymod: ", stderr);
 	if (mm_cfg.cmd)
 		fprintf(stderr, "%s: ", mm_cfg.cmd);
