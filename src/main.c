@@ -29,6 +29,7 @@ static const struct mm_cmd *const commands[] = {
 	&cmd_debug,
 	&cmd_reload,
 	&cmd_decode,
+	&cmd_taint,
 	NULL,
 };
 /* clang-format on */

@@ -92,6 +92,28 @@ long kernel_module_refcnt(const char *name);
 int kernel_module_holders(const char *name, char ***holders, size_t *n);
 void kernel_names_free(char **names, size_t n);
 
+/* ---- Why the kernel is tainted ---- */
+
+/* A taint flag, as kernel/panic.c's taint_flags[] has it. */
+struct kernel_taint_flag {
+	unsigned int bit; /* its bit in /proc/sys/kernel/tainted */
+	char letter;	  /* as "Tainted:" lines and /sys/module/NAME/taint print it */
+	char letter_off;  /* what "Tainted:" prints when it is not set ('G' for P, else ' ') */
+	const char *name; /* TAINT_NAME without "TAINT_" */
+	bool module;	  /* a module can carry it (/sys/module/NAME/taint) */
+};
+
+/* The flags the kernel knows (Linux 6.1), in bit order. */
+const struct kernel_taint_flag *kernel_taint_flags(size_t *n);
+/* The flag whose letter is LETTER; NULL when none. */
+const struct kernel_taint_flag *kernel_taint_flag(char letter);
+
+/* /proc/sys/kernel/tainted: the bits set. -errno with mm_fail(). */
+int kernel_tainted(unsigned long long *mask);
+
+/* The letters module NAME carries (/sys/module/NAME/taint, "" when none). -errno with mm_fail(). */
+int kernel_module_taint(const char *name, char **letters);
+
 /* ---- What stops any load ---- */
 
 /* /proc/sys/kernel/modules_disabled is 1: no module can be loaded until reboot. */

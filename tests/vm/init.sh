@@ -794,6 +794,38 @@ t_decode() {
 	echo "$frames" | sed 's/^/MYMOD-DECODE /'
 }
 
+# ---- The loaded module's own commands (taint, sections, symbols, log) ----
+
+# Does LINES hold the line "KEY VALUES" where the comma-separated VALUES hold NAME?
+lists() { echo "$1" | grep -qE "^$2 ([^ ]*,)?$3(,| |\$)"; }
+
+t_live_taint() {
+	ok $M load $X/hello.ko
+	r $M taint -r -n -o LETTER,MODULES
+	want_rc 0 "taint"
+	for l in O E; do
+		lists "$out" "$l" hello || note "taint: $l does not list hello: $(oneline "$out")"
+	done
+	# The flags set add up to /proc/sys/kernel/tainted.
+	r $M taint -r -n -o BIT,SET
+	sum=0
+	for b in $(echo "$out" | awk '$2 == "true" { print $1 }'); do
+		sum=$((sum + (1 << b)))
+	done
+	eq "taint: the flags set" "$(cat /proc/sys/kernel/tainted)" "$sum"
+	# Each module's letters, as /proc/modules has them, list it.
+	r $M taint -r -n -o LETTER,MODULES
+	for m in $(awk '$7 ~ /^\(/ { print $1 }' /proc/modules); do
+		for l in $(grep "^$m " /proc/modules | awk '{ print $7 }' | tr -d '()' | sed 's/./& /g'); do
+			lists "$out" "$l" "$m" || note "taint: $l does not list $m"
+		done
+	done
+	r $M taint --json
+	want_rc 0 "taint --json"
+	has '"name": "OOT_MODULE"' "$out" "taint --json"
+	ok $M unload hello
+}
+
 scenario load_params
 scenario list
 scenario already_loaded
@@ -820,6 +852,7 @@ scenario permanent
 scenario unload_wait
 scenario with_deps
 scenario with_deps_nvme
+scenario live_taint
 scenario with_deps_rollback # last but two: pin=1 taints the kernel (forced unload)
 scenario params
 scenario debug
