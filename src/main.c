@@ -30,6 +30,7 @@ static const struct mm_cmd *const commands[] = {
 	&cmd_reload,
 	&cmd_decode,
 	&cmd_taint,
+	&cmd_sections,
 	NULL,
 };
 /* clang-format on */

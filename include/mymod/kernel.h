@@ -85,12 +85,46 @@ void kernel_modules_free(struct kernel_module *mods, size_t n);
 /* NAME's state ('-' and '_' alike), from /sys/module/NAME. */
 enum kernel_mod_state kernel_module_state(const char *name);
 
+/*
+ * Is NAME loaded (live, coming or going)? 0, or with mm_fail(): -ENOSYS
+ * when the kernel has no loadable-module support, -ENOENT "NAME: not
+ * loaded" (built in: said so).
+ */
+int kernel_module_loaded(const char *name);
+
 /* NAME's reference count (/sys/module/NAME/refcnt), or -errno with mm_fail(). */
 long kernel_module_refcnt(const char *name);
 
 /* The modules holding NAME (/sys/module/NAME/holders). Free with kernel_names_free(). */
 int kernel_module_holders(const char *name, char ***holders, size_t *n);
 void kernel_names_free(char **names, size_t n);
+
+/* ---- Where a loaded module is ---- */
+
+/* A section of a loaded module, from /sys/module/NAME/sections/SECTION. */
+struct kernel_section {
+	char *name; /* ".text", ".data", ... */
+	unsigned long long addr;
+};
+
+/*
+ * The sections of loaded module NAME, by address (then name). All
+ * addresses are 0 when the kernel hides them (not root, kptr_restrict).
+ * -errno with mm_fail(): -EACCES when the files cannot be read (root only).
+ */
+int kernel_module_sections(const char *name, struct kernel_section **secs, size_t *n);
+void kernel_sections_free(struct kernel_section *secs, size_t n);
+
+/* A symbol of /proc/kallsyms: "ADDR TYPE NAME\t[MODULE]". */
+struct kernel_sym {
+	unsigned long long addr; /* 0 when hidden (kptr_restrict) */
+	char type;		 /* nm's letter: t, T, d, D, b, r... */
+	char *name;
+};
+
+/* The symbols /proc/kallsyms lists for loaded module NAME, by address (then in its order). */
+int kernel_module_symbols(const char *name, struct kernel_sym **syms, size_t *n);
+void kernel_syms_free(struct kernel_sym *syms, size_t n);
 
 /* ---- Why the kernel is tainted ---- */
 

@@ -826,6 +826,37 @@ t_live_taint() {
 	ok $M unload hello
 }
 
+# NAME ADDRESS of each file of /sys/module/$1/sections, sorted.
+sysfs_sections() {
+	for f in "/sys/module/$1/sections"/* "/sys/module/$1/sections"/.[!.]*; do
+		[ -e "$f" ] && echo "${f##*/} $(cat "$f")"
+	done | sort
+}
+
+t_live_sections() {
+	ok $M load $X/hello.ko
+	r $M sections -r -n hello
+	want_rc 0 "sections"
+	eq "sections vs /sys/module/hello/sections" "$(sysfs_sections hello)" "$(echo "$out" | sort)"
+	r $M sections --gdb hello
+	want_rc 0 "sections --gdb"
+	has "add-symbol-file $X/hello.ko $(cat /sys/module/hello/sections/.text) -s " "$out" "--gdb"
+	sysfs_sections hello | grep -v '^\.text ' | while read -r s a; do
+		has " -s $s $a" "$out" "--gdb: $s"
+	done
+	eq "--gdb: one -s a section but .text" "$(($(sysfs_sections hello | wc -l) - 1))" \
+		"$(echo "$out" | grep -o ' -s ' | wc -l)"
+	r $M sections --gdb --file /build/hello.ko hello
+	has "add-symbol-file /build/hello.ko 0x" "$out" "--gdb --file"
+	r su -s /bin/sh nobody -c "$M sections hello"
+	want_rc 1 "sections as nobody"
+	has "readable by root only" "$err" "sections as nobody"
+	ok $M unload hello
+	r $M sections hello
+	want_rc 1 "sections, not loaded"
+	eq "sections, not loaded" "mymod: sections: hello: not loaded" "$err"
+}
+
 scenario load_params
 scenario list
 scenario already_loaded
@@ -853,6 +884,7 @@ scenario unload_wait
 scenario with_deps
 scenario with_deps_nvme
 scenario live_taint
+scenario live_sections
 scenario with_deps_rollback # last but two: pin=1 taints the kernel (forced unload)
 scenario params
 scenario debug
