@@ -31,6 +31,7 @@ static const struct mm_cmd *const commands[] = {
 	&cmd_decode,
 	&cmd_taint,
 	&cmd_sections,
+	&cmd_symbols,
 	NULL,
 };
 /* clang-format on */

@@ -74,6 +74,13 @@ enum {
  */
 int mm_resolve(const char *arg, unsigned int flags, mm_target_fn fn, void *data);
 
+/*
+ * The file of module NAME in the module directory (mm_modtree()): the one
+ * `mymod load NAME` loads, which a loaded module was most likely loaded
+ * from. NULL when there is none; with LOUD, after saying why. Free it.
+ */
+char *mm_module_file(const char *name, bool loud);
+
 /* "ARG: no module or alias of that name in DIR", with its hint; returns -ENOENT. */
 int mm_no_such_module(struct modtree *mt, const char *arg);
 
@@ -142,4 +149,4 @@ int mm_module_not_there(struct modtree *mt, const char *arg, const struct modtre
 
 extern const struct mm_cmd cmd_info, cmd_load, cmd_unload, cmd_list, cmd_deps, cmd_check,
 	cmd_depmod, cmd_sign, cmd_verify, cmd_keys, cmd_params, cmd_decode, cmd_debug, cmd_reload,
-	cmd_taint, cmd_sections;
+	cmd_taint, cmd_sections, cmd_symbols;

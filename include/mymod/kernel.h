@@ -92,6 +92,9 @@ enum kernel_mod_state kernel_module_state(const char *name);
  */
 int kernel_module_loaded(const char *name);
 
+/* /sys/module/NAME/srcversion, or NULL when it has none. Free it. */
+char *kernel_module_srcversion(const char *name);
+
 /* NAME's reference count (/sys/module/NAME/refcnt), or -errno with mm_fail(). */
 long kernel_module_refcnt(const char *name);
 

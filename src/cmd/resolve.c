@@ -126,3 +126,39 @@ int mm_resolve(const char *arg, unsigned int flags, mm_target_fn fn, void *data)
 		return fn(&t, data);
 	return resolve_name(arg, flags, fn, data);
 }
+
+/* The module directory's file of the module NAME (FN of mm_resolve()). */
+static int take_path(const struct mm_target *t, void *data)
+{
+	char **path = data;
+
+	if (t->path && t->name && !*path)
+		*path = mm_strdup(t->path);
+	return 0;
+}
+
+char *mm_module_file(const char *name, bool loud)
+{
+	struct modtree_mod *mods = NULL;
+	struct modtree *mt;
+	char *path = NULL;
+	size_t n = 0;
+
+	if (loud) {
+		if (mm_resolve(name, 0, take_path, &path) < 0)
+			return NULL;
+		if (!path)
+			mm_error("%s: no file for it in the module directory", name);
+		return path;
+	}
+	mt = mm_modtree_try();
+	if (!mt || modtree_lookup(mt, name, &mods, &n) < 0) {
+		mm_clearerr();
+		return NULL;
+	}
+	for (size_t i = 0; i < n && !path; i++)
+		if (mods[i].path && mm_modname_eq(mods[i].name, name))
+			path = mm_strdup(mods[i].path);
+	modtree_mods_free(mods, n);
+	return path;
+}

@@ -75,28 +75,6 @@ static bool own_opt(int c, const char *arg, void *data)
 	return true;
 }
 
-/* The module directory's file of loaded module NAME (FN of mm_resolve()). */
-static int take_path(const struct mm_target *t, void *data)
-{
-	char **path = data;
-
-	if (t->path && t->name && !*path)
-		*path = mm_strdup(t->path);
-	return 0;
-}
-
-/* The file the kernel loaded NAME from, as far as the module directory says. */
-static char *module_file(const char *name)
-{
-	char *path = NULL;
-
-	if (mm_resolve(name, 0, take_path, &path) < 0)
-		return NULL;
-	if (!path)
-		mm_error("%s: no file for it in the module directory", name);
-	return path;
-}
-
 static int print_table(const struct kernel_section *s, size_t n, const struct out_sel *sel,
 		       const struct out_opts *opts)
 {
@@ -199,7 +177,7 @@ static int show(const char *name, const struct sections_opts *so, const struct o
 	if (!so->gdb) {
 		status = print_table(s, n, sel, opts);
 	} else {
-		file = so->file ? mm_strdup(so->file) : module_file(name);
+		file = so->file ? mm_strdup(so->file) : mm_module_file(name, true);
 		status = file ? print_gdb(name, file, s, n, opts->json) : MM_EXIT_FAIL;
 		if (!file)
 			mm_hint("name the file the kernel loaded with --file FILE");

@@ -252,6 +252,17 @@ int kernel_module_loaded(const char *name)
 	}
 }
 
+char *kernel_module_srcversion(const char *name)
+{
+	char *v;
+
+	if (kernel_sysfile(name, "srcversion", &v) < 0) {
+		mm_clearerr();
+		return NULL;
+	}
+	return v;
+}
+
 long kernel_module_refcnt(const char *name)
 {
 	char *s, *end;

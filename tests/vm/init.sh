@@ -857,6 +857,21 @@ t_live_sections() {
 	eq "sections, not loaded" "mymod: sections: hello: not loaded" "$err"
 }
 
+t_live_symbols() {
+	ok $M load $X/hello.ko
+	r $M symbols -r -n -o ADDRESS,TYPE,NAME hello
+	want_rc 0 "symbols"
+	eq "symbols vs /proc/kallsyms" "$(grep '\[hello\]$' /proc/kallsyms | awk '{ print "0x" $1, $2, $3 }' | sort)" \
+		"$(echo "$out" | sort)"
+	r $M symbols -r -n -o NAME,SIZE-FROM hello
+	has "hello_greet elf" "$out" "symbols: size from the file"
+	r su -s /bin/sh nobody -c "$M symbols hello"
+	want_rc 0 "symbols as nobody"
+	has "kptr_restrict" "$err" "symbols as nobody"
+	has "hello_greet" "$out" "symbols as nobody"
+	ok $M unload hello
+}
+
 scenario load_params
 scenario list
 scenario already_loaded
@@ -885,6 +900,7 @@ scenario with_deps
 scenario with_deps_nvme
 scenario live_taint
 scenario live_sections
+scenario live_symbols
 scenario with_deps_rollback # last but two: pin=1 taints the kernel (forced unload)
 scenario params
 scenario debug
