@@ -32,6 +32,7 @@ static const struct mm_cmd *const commands[] = {
 	&cmd_taint,
 	&cmd_sections,
 	&cmd_symbols,
+	&cmd_log,
 	NULL,
 };
 /* clang-format on */

@@ -376,6 +376,37 @@ int kernel_log_open(struct kernel_log **logp);
 int kernel_log_read(struct kernel_log *log, const char *name, const char *const **lines, size_t *n);
 void kernel_log_close(struct kernel_log *log);
 
+/*
+ * Open /dev/kmsg (non-blocking) at its first record: kernel_log_module()
+ * reads what the ring buffer still holds, then what comes. -errno with
+ * mm_fail() (-EPERM under dmesg_restrict).
+ */
+int kernel_log_open_all(struct kernel_log **logp);
+
+/* A record of the kernel log. */
+struct kernel_log_record {
+	unsigned int level;	 /* 0 (emergency) to 7 (debug) */
+	unsigned long long seq;	 /* the kernel's sequence number */
+	unsigned long long usec; /* since boot */
+	const char *text;
+};
+
+/*
+ * Is TEXT about module NAME ('-' and '_' alike): printed by it ("NAME:",
+ * a driver's "NAME DEVICE:", which the loader's own messages about it
+ * also start with), or a stack frame in it ("[NAME]")?
+ */
+bool kernel_log_about(const char *text, const char *name);
+
+/*
+ * The records about NAME (kernel_log_about()) the log has gained since
+ * the last call (the first: since kernel_log_open*()). When there are
+ * none yet, waits up to WAIT_MS for more (0: not at all; -1: until a
+ * signal interrupts). Owned by LOG until the next call.
+ */
+int kernel_log_module(struct kernel_log *log, const char *name, int wait_ms,
+		      const struct kernel_log_record **recs, size_t *n);
+
 /* ---- What the kernel log says about a load ---- */
 
 /* The loader's records (kernel/module/ and kernel/params.c of Linux 6.1); M is the module. */

@@ -872,6 +872,35 @@ t_live_symbols() {
 	ok $M unload hello
 }
 
+t_live_log() {
+	ok $M load $X/hello.ko
+	ok $M load $X/hello_user.ko
+	r $M log hello
+	want_rc 0 "log"
+	has "] hello: hello, world (mode 2, levels 4)" "$out" "log: hello's line on load"
+	# hello_user's own lines name hello; they are not hello's (hello's may name hello_user).
+	echo "$out" | grep -q '^\[[ 0-9.]*\] hello_user' &&
+		note "log hello shows hello_user's lines: $(oneline "$out")"
+	r $M log hello_user
+	has "] hello_user: hello greets" "$out" "log hello_user: its own lines"
+	r $M log --json hello
+	has '"loaded": true' "$out" "log --json"
+	# --follow: what comes, until SIGTERM; exit 0.
+	$M log --follow hello >/tmp/follow 2>/tmp/follow.err &
+	pid=$!
+	sleep 1
+	ok $M unload hello_user hello
+	sleep 1
+	kill -TERM $pid
+	wait $pid
+	eq "log --follow: exit" 0 "$?"
+	has "hello: goodbye, world" "$(cat /tmp/follow)" "log --follow"
+	r $M log hello
+	want_rc 1 "log, not loaded"
+	has "hello: not loaded" "$err" "log, not loaded"
+	has "hello: goodbye, world" "$out" "log, not loaded: its past lines"
+}
+
 scenario load_params
 scenario list
 scenario already_loaded
@@ -901,6 +930,7 @@ scenario with_deps_nvme
 scenario live_taint
 scenario live_sections
 scenario live_symbols
+scenario live_log
 scenario with_deps_rollback # last but two: pin=1 taints the kernel (forced unload)
 scenario params
 scenario debug
