@@ -81,6 +81,17 @@ int mm_resolve(const char *arg, unsigned int flags, mm_target_fn fn, void *data)
  */
 char *mm_module_file(const char *name, bool loud);
 
+struct ko;
+
+/*
+ * The file of loaded module NAME, open: FILE, else its file in the module
+ * directory (mm_module_file(), quiet when there is none). NULL when there
+ * is none, it cannot be read or it is not the build the kernel loaded
+ * (their srcversions differ); the last two are warned, ending with
+ * "; WITHOUT" (what the command does without it).
+ */
+struct ko *mm_open_loaded(const char *name, const char *file, const char *without);
+
 /* "ARG: no module or alias of that name in DIR", with its hint; returns -ENOENT. */
 int mm_no_such_module(struct modtree *mt, const char *arg);
 

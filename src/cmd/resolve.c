@@ -6,8 +6,11 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "mymod/cmd.h"
+#include "mymod/kernel.h"
+#include "mymod/ko.h"
 #include "mymod/modtree.h"
 #include "mymod/util.h"
 
@@ -161,4 +164,36 @@ char *mm_module_file(const char *name, bool loud)
 			path = mm_strdup(mods[i].path);
 	modtree_mods_free(mods, n);
 	return path;
+}
+
+/* Is KO the build of loaded module NAME? Unknown (no srcversion on either side) counts as yes. */
+static bool same_build(struct ko *ko, const char *name, const char *without)
+{
+	char *loaded = kernel_module_srcversion(name);
+	const char *v = ko_modinfo_get(ko, "srcversion");
+	bool same = !loaded || !v || strcmp(loaded, v) == 0;
+
+	if (!same)
+		mm_warn("%s: not the build of %s the kernel loaded (srcversion %s, loaded %s); %s",
+			ko_path(ko), name, v, loaded, without);
+	free(loaded);
+	return same;
+}
+
+struct ko *mm_open_loaded(const char *name, const char *file, const char *without)
+{
+	char *path = file ? mm_strdup(file) : mm_module_file(name, false);
+	struct ko *ko = NULL;
+
+	if (!path)
+		return NULL;
+	if (ko_open(path, &ko) < 0) {
+		mm_warn("%s: %s; %s", path, mm_errmsg(), without);
+		ko = NULL;
+	} else if (!same_build(ko, name, without)) {
+		ko_close(ko);
+		ko = NULL;
+	}
+	free(path);
+	return ko;
 }

@@ -80,33 +80,24 @@ struct elf_sizes {
 	struct mm_hash byname, twice; /* twice: two static functions of one name */
 };
 
-/* FILE's symbols, when FILE is the build of NAME the kernel loaded; else false, warned. */
+/* The symbols of NAME's file (see mm_open_loaded()), by name; false when none. */
 static bool elf_sizes_open(struct elf_sizes *es, const char *name, const char *file)
 {
-	char *loaded = kernel_module_srcversion(name);
+	static const char without[] = "sizes from the distance to the next symbol";
 	const struct ko_symbol *s;
-	const char *v;
 	size_t n;
-	bool ok = false;
 
-	if (ko_open(file, &es->ko) < 0 || ko_symbols(es->ko, &s, &n) < 0) {
-		mm_warn("%s: %s; sizes from the distance to the next symbol", file, mm_errmsg());
-		goto out;
-	}
-	v = ko_modinfo_get(es->ko, "srcversion");
-	if (loaded && v && strcmp(loaded, v) != 0) {
-		mm_warn("%s: not the build of %s the kernel loaded (srcversion %s, loaded %s); "
-			"sizes from the distance to the next symbol",
-			file, name, v, loaded);
-		goto out;
+	es->ko = mm_open_loaded(name, file, without);
+	if (!es->ko)
+		return false;
+	if (ko_symbols(es->ko, &s, &n) < 0) {
+		mm_warn("%s: %s; %s", ko_path(es->ko), mm_errmsg(), without);
+		return false;
 	}
 	for (size_t i = 0; i < n; i++)
 		if (!mm_hash_add(&es->byname, s[i].name, &s[i]))
 			mm_hash_add(&es->twice, s[i].name, NULL);
-	ok = true;
-out:
-	free(loaded);
-	return ok;
+	return true;
 }
 
 static void elf_sizes_close(struct elf_sizes *es)
@@ -170,7 +161,6 @@ static int print(const char *name, const char *file, const struct out_sel *sel,
 	struct elf_sizes es = { 0 };
 	struct kernel_sym *s = NULL;
 	struct out_table *t;
-	char *path = NULL;
 	size_t n = 0;
 	bool hidden;
 	int err;
@@ -185,8 +175,7 @@ static int print(const char *name, const char *file, const struct out_sel *sel,
 			"shows them to a process with CAP_SYSLOG (root) while kernel.kptr_restrict "
 			"is 0 or 1",
 			name);
-	path = file ? mm_strdup(file) : mm_module_file(name, false);
-	if (path && !elf_sizes_open(&es, name, path)) {
+	if (!elf_sizes_open(&es, name, file)) {
 		elf_sizes_close(&es);
 		es = (struct elf_sizes){ 0 };
 	}
@@ -199,7 +188,6 @@ static int print(const char *name, const char *file, const struct out_sel *sel,
 	out_table_free(t);
 	elf_sizes_close(&es);
 	kernel_syms_free(s, n);
-	free(path);
 	return err < 0 ? MM_EXIT_FAIL : MM_EXIT_OK;
 }
 

@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "mymod/cmd.h"
+#include "mymod/findings.h"
 #include "mymod/kernel.h"
+#include "mymod/ko.h"
 #include "mymod/out.h"
 #include "mymod/util.h"
 
@@ -38,33 +40,38 @@ static const struct out_spec spec = {
 	columns, MM_ARRAY_SIZE(columns), default_columns, MM_ARRAY_SIZE(default_columns), "taint",
 };
 
-static const struct option options[] = {
-	OUT_TABLE_OPTIONS,
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+/* --modules: one line a tainted module. */
+enum {
+	MCOL_NAME,
+	MCOL_TAINT,
+	MCOL_WHY,
+	MCOL_FILE,
 };
 
-/* What each flag means, in Documentation/admin-guide/tainted-kernels.rst's words; by bit. */
-static const char *const meanings[] = {
-	"a module with a proprietary licence (not GPL-compatible) was loaded",
-	"a module was loaded by force, its version checks skipped (insmod -f, modprobe --force)",
-	"the kernel runs on a CPU out of its specification (e.g. SMP on CPUs not made for it)",
-	"a module was unloaded by force (rmmod -f)",
-	"the processor reported a machine check exception",
-	"bad page: the memory manager found a page in a state it should never be in",
-	"a user or program asked for the taint, or changed a setting the kernel does not support",
-	"the kernel died recently: an oops or a BUG",
-	"an ACPI table was overridden by the user",
-	"the kernel issued a warning (WARN)",
-	"a staging driver was loaded (drivers/staging: not up to the kernel's quality standards)",
-	"the kernel works around a severe bug in the platform firmware",
-	"an out-of-tree module was loaded: one built outside the kernel's source tree",
-	"an unsigned module, or one signed with a key the kernel does not trust, was loaded",
-	"a soft lockup occurred",
-	"the kernel was live-patched",
-	"an auxiliary taint a distribution defines (SUSE: a module not supported by SUSE)",
-	"the kernel was built with the randstruct plugin",
-	"a kernel test (KUnit) was run",
+static const struct out_col mod_columns[] = {
+	[MCOL_NAME] = { "NAME", 0.2, 0, OUT_STRING, "module name", NULL },
+	[MCOL_TAINT] = { "TAINT", 5, 0, OUT_STRING, "the letters it carries", NULL },
+	[MCOL_WHY] = { "WHY", 0.6, SCOLS_FL_WRAP, OUT_STRINGS,
+		       "why it carries each, from its file where known", NULL },
+	[MCOL_FILE] = { "FILE", 0.3, 0, OUT_STRING, "the file that told (the build loaded)", NULL },
+};
+
+static const int mod_default_columns[] = { MCOL_NAME, MCOL_TAINT, MCOL_WHY };
+
+static const struct out_spec mod_spec = {
+	mod_columns,	     MM_ARRAY_SIZE(mod_columns),
+	mod_default_columns, MM_ARRAY_SIZE(mod_default_columns),
+	"modules",
+};
+
+enum { OPT_MODULES = 'm' };
+
+static const struct option options[] = {
+	OUT_TABLE_OPTIONS,
+	MM_MODDIR_OPTIONS,
+	{ "modules", no_argument, NULL, OPT_MODULES },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
 };
 
 static void usage(void)
@@ -74,9 +81,14 @@ static void usage(void)
 	      "Decode /proc/sys/kernel/tainted: each flag set, what it means, and the loaded\n"
 	      "modules that carry it.\n"
 	      "\n"
-	      "Options:\n" OUT_TABLE_USAGE "  -h, --help             show this help\n",
+	      "Options:\n"
+	      "  -m, --modules          one line a tainted module: why it carries each "
+	      "letter\n" OUT_TABLE_USAGE MM_MODDIR_USAGE
+	      "  -h, --help             show this help\n",
 	      stdout);
 	out_columns_help(stdout, &spec);
+	fputs("\nWith --modules:\n", stdout);
+	out_columns_help(stdout, &mod_spec);
 }
 
 /* The modules whose taint letters hold LETTER. */
@@ -112,8 +124,7 @@ static size_t fill(struct out_table *t, unsigned long long mask, const struct ke
 		out_set_str(r, COL_NAME, f[i].name);
 		out_set_bool(r, COL_SET, set);
 		out_set_strv(r, COL_MODULES, v, k);
-		out_set_str(r, COL_DESCRIPTION,
-			    f[i].bit < MM_ARRAY_SIZE(meanings) ? meanings[f[i].bit] : NULL);
+		out_set_str(r, COL_DESCRIPTION, findings_taint_meaning(f[i].bit));
 		rows++;
 	}
 	for (unsigned int bit = (unsigned int)nflags; bit < 64; bit++) {
@@ -156,7 +167,39 @@ static int loaded(struct kernel_module **mods, size_t *n)
 	return 0;
 }
 
-static int print(const struct out_sel *sel, const struct out_opts *opts)
+/* --modules: each tainted module, and why it carries each letter. */
+static size_t fill_modules(struct out_table *t, const struct kernel_module *mods, size_t n)
+{
+	size_t rows = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *taint = mods[i].taint;
+		size_t len = strlen(taint);
+		struct ko *ko;
+		struct out_row *r;
+		char **why;
+
+		if (!len)
+			continue;
+		ko = mm_open_loaded(mods[i].name, NULL, "its reasons in general words");
+		why = mm_calloc(len, sizeof(*why));
+		for (size_t k = 0; k < len; k++)
+			why[k] = findings_taint_why(taint[k], ko);
+		r = out_row_new(t, NULL);
+		out_set_str(r, MCOL_NAME, mods[i].name);
+		out_set_str(r, MCOL_TAINT, taint);
+		out_set_strv(r, MCOL_WHY, (const char *const *)why, len);
+		out_set_str(r, MCOL_FILE, ko ? ko_path(ko) : NULL);
+		for (size_t k = 0; k < len; k++)
+			free(why[k]);
+		free(why);
+		ko_close(ko);
+		rows++;
+	}
+	return rows;
+}
+
+static int print(const struct out_sel *sel, const struct out_opts *opts, bool modules)
 {
 	struct kernel_module *mods = NULL;
 	unsigned long long mask;
@@ -169,10 +212,10 @@ static int print(const struct out_sel *sel, const struct out_opts *opts)
 		mm_error("%s", mm_errmsg());
 		return MM_EXIT_FAIL;
 	}
-	t = out_table_new(&spec);
-	rows = fill(t, mask, mods, n);
+	t = out_table_new(modules ? &mod_spec : &spec);
+	rows = modules ? fill_modules(t, mods, n) : fill(t, mask, mods, n);
 	if (rows == 0 && !opts->json && !opts->raw)
-		puts("The kernel is not tainted.");
+		puts(modules ? "No loaded module carries a taint." : "The kernel is not tainted.");
 	else
 		err = out_table_print(t, sel, opts);
 	if (err < 0)
@@ -182,27 +225,49 @@ static int print(const struct out_sel *sel, const struct out_opts *opts)
 	return err < 0 ? MM_EXIT_FAIL : MM_EXIT_OK;
 }
 
-static const struct mm_table_args args = {
-	.options = options,
-	.shortopts = OUT_TABLE_SHORTOPTS "h",
-	.usage = usage,
-	.spec = &spec,
+struct taint_opts {
+	bool modules;
+	struct mm_table_args *args;
 };
+
+static bool own_opt(int c, const char *arg, void *data)
+{
+	struct taint_opts *to = data;
+
+	if (mm_moddir_opt(c, arg))
+		return true;
+	if (c != OPT_MODULES)
+		return false;
+	to->modules = true;
+	to->args->spec = &mod_spec; /* -o and --sort choose among its columns */
+	return true;
+}
 
 static int run(int argc, char *argv[])
 {
+	struct taint_opts to = { 0 };
+	struct mm_table_args args = {
+		.options = options,
+		.shortopts = OUT_TABLE_SHORTOPTS MM_MODDIR_SHORTOPTS "mh",
+		.usage = usage,
+		.spec = &spec,
+		.opt = own_opt,
+		.data = &to,
+	};
 	struct out_opts opts = { 0 };
 	struct out_sel sel;
 	int status;
 
+	to.args = &args;
 	status = mm_table_args(argc, argv, &args, &opts, &sel);
 	if (status >= 0)
 		return status;
-	return print(&sel, &opts);
+	return print(&sel, &opts, to.modules);
 }
 
 const struct mm_cmd cmd_taint = {
 	.name = "taint",
 	.run = run,
 	.summary = "why the kernel is tainted, and which modules did it",
+	.needs = MM_NEEDS_MODDIR,
 };

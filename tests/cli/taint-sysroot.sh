@@ -45,6 +45,61 @@ O OOT_MODULE ['hello', 'blob'] True
 E UNSIGNED_MODULE ['hello', 'blob'] True
 None None [] True" "$json"
 
+# --modules: why each module carries each letter. Without its file, in
+# general words; with the module directory's file, what the file says.
+run taint --modules
+assert_eq "--modules: exit" 0 "$rc"
+run taint --modules -r -n -o NAME,TAINT
+assert_eq "--modules: the tainted modules" "hello OE
+blob POE" "$out"
+run taint --modules --json
+json=$(printf '%s' "$out" | python3 -c '
+import json, sys
+for m in json.load(sys.stdin)["modules"]:
+    print(m["name"], m["taint"], "|".join(w.split(":")[0] for w in m["why"]))
+    for w in m["why"]:
+        print(" ", w)
+') || fail "--modules --json is not JSON: $out"
+assert_eq "--modules --json" "hello OE O|E
+  O: out-of-tree: built outside the kernel's source tree (no intree=Y in its .modinfo)
+  E: unsigned or signed with a key the kernel does not trust
+blob POE P|O|E
+  P: its licence is not GPL-compatible
+  O: out-of-tree: built outside the kernel's source tree (no intree=Y in its .modinfo)
+  E: unsigned or signed with a key the kernel does not trust" "$json"
+base=$TMP/base
+mkdir -p "$base/lib/modules/$KVER/extra" "$root/proc/sys/kernel"
+cp "$FIXTURES/hello.ko" "$base/lib/modules/$KVER/extra/"
+echo "$KVER" >"$root/proc/sys/kernel/osrelease"
+"$MYMOD" depmod -b "$base" "$KVER" 2>/dev/null || fail "depmod of the fake module directory"
+why() { # the module's WHY and FILE from --json, one a line
+    printf '%s' "$out" | python3 -c '
+import json, sys
+for m in json.load(sys.stdin)["modules"]:
+    if m["name"] == sys.argv[1]:
+        print("\n".join(m["why"] + [str(m["file"])]))
+' "$1" || fail "--modules --json is not JSON: $out"
+}
+run -b "$base" taint --modules --json -o +FILE
+assert_eq "--modules: unsigned, from the file" \
+    "O: out-of-tree: built outside the kernel's source tree (no intree=Y in its .modinfo)
+E: unsigned (the file carries no signature)
+$base/lib/modules/$KVER/extra/hello.ko" "$(why hello)"
+if command -v openssl >/dev/null; then
+    openssl req -new -nodes -utf8 -sha256 -days 36500 -batch -x509 -subj "/CN=mymod test key" \
+        -outform PEM -out "$TMP/cert.pem" -keyout "$TMP/key.pem" 2>/dev/null || fail "openssl req failed"
+    "$MYMOD" sign "$TMP/key.pem" "$TMP/cert.pem" "$base/lib/modules/$KVER/extra/hello.ko" ||
+        fail "mymod sign failed"
+    run -b "$base" taint --modules --json -o +FILE
+    assert_contains "--modules: signed, key not known here" "E: signed with key " "$(why hello)"
+fi
+# Another build than the loaded one tells nothing.
+echo 0123456789ABCDEF0123456 >"$root/sys/module/hello/srcversion"
+run -b "$base" taint --modules --json -o +FILE
+assert_contains "--modules: another build" "not the build of hello the kernel loaded" "$err"
+assert_contains "--modules: another build, no file" "None" "$(why hello)"
+rm "$root/sys/module/hello/srcversion"
+
 # A module's flag the global mask lacks (a copied tree) is still shown, as not set.
 echo 0 >"$root/proc/sys/kernel/tainted"
 run taint -r -n -o LETTER,SET,MODULES
@@ -57,6 +112,8 @@ E false hello,blob" "$out"
 run taint
 assert_eq "not tainted: exit" 0 "$rc"
 assert_eq "not tainted" "The kernel is not tainted." "$out"
+run taint --modules
+assert_eq "no tainted module" "No loaded module carries a taint." "$out"
 run taint --json
 assert_eq "not tainted: --json" '{
   "taint": [

@@ -823,6 +823,10 @@ t_live_taint() {
 	r $M taint --json
 	want_rc 0 "taint --json"
 	has '"name": "OOT_MODULE"' "$out" "taint --json"
+	r $M taint --modules --json
+	want_rc 0 "taint --modules"
+	has '"E: unsigned (the file carries no signature)"' "$out" "taint --modules: E from the file"
+	has "\"file\": \"$X/hello.ko\"" "$($M taint --modules --json -o NAME,FILE)" "taint --modules: the file"
 	ok $M unload hello
 }
 
