@@ -8,6 +8,7 @@
 
 #include "mymod/cmd.h"
 #include "mymod/kernel.h"
+#include "mymod/ko.h"
 #include "mymod/out.h"
 #include "mymod/util.h"
 
@@ -73,6 +74,27 @@ static bool own_opt(int c, const char *arg, void *data)
 	else
 		return false;
 	return true;
+}
+
+/*
+ * The module directory's file of NAME, when it is the build the kernel
+ * loaded: gdb reading another build's symbols would mislead. NULL, said.
+ */
+static char *loaded_file(const char *name)
+{
+	char *file = mm_module_file(name, true);
+	struct ko *ko =
+		file ? mm_open_loaded(name, file, "gdb would read the wrong symbols") : NULL;
+
+	if (!ko) {
+		if (file)
+			mm_error("%s: cannot name the file the kernel loaded", name);
+		free(file);
+		mm_hint("name the file the kernel loaded with --file FILE");
+		return NULL;
+	}
+	ko_close(ko);
+	return file;
 }
 
 static int print_table(const struct kernel_section *s, size_t n, const struct out_sel *sel,
@@ -177,10 +199,8 @@ static int show(const char *name, const struct sections_opts *so, const struct o
 	if (!so->gdb) {
 		status = print_table(s, n, sel, opts);
 	} else {
-		file = so->file ? mm_strdup(so->file) : mm_module_file(name, true);
+		file = so->file ? mm_strdup(so->file) : loaded_file(name);
 		status = file ? print_gdb(name, file, s, n, opts->json) : MM_EXIT_FAIL;
-		if (!file)
-			mm_hint("name the file the kernel loaded with --file FILE");
 	}
 	free(file);
 	kernel_sections_free(s, n);

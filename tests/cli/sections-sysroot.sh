@@ -57,6 +57,17 @@ print(o["file"], o["gdb"])
 ') || fail "--gdb --json is not JSON: $out"
 assert_eq "--gdb --json" "/src/hello.ko add-symbol-file /src/hello.ko $gdb_tail" "$json"
 
+# The module directory's file is another build: gdb would read wrong symbols.
+echo 0123456789ABCDEF0123456 >"$root/sys/module/hello/srcversion"
+run -b "$base" sections --gdb hello
+assert_eq "--gdb, another build: exit" 1 "$rc"
+assert_eq "--gdb, another build: stdout" "" "$out"
+assert_contains "--gdb, another build" "not the build of hello the kernel loaded" "$err"
+assert_contains "--gdb, another build: what to do" "with --file FILE" "$err"
+run -b "$base" sections --gdb --file /src/hello.ko hello
+assert_eq "--gdb --file, another build: exit" 0 "$rc"
+rm "$root/sys/module/hello/srcversion"
+
 run -b "$TMP/nowhere" sections --gdb hello
 assert_eq "--gdb, no module directory: exit" 1 "$rc"
 assert_contains "--gdb, no module directory" "name the file the kernel loaded with --file FILE" "$err"
