@@ -140,7 +140,9 @@ static int show(const char *name, bool follow, bool json)
 		mm_error("%s", mm_errmsg());
 		return MM_EXIT_FAIL;
 	}
-	loaded = err == 0;
+	/* A built-in module logs too (with its prefix): as good as loaded. */
+	loaded = err == 0 || kernel_module_state(name) == KERNEL_MOD_BUILTIN;
+	mm_clearerr();
 	err = kernel_log_open_all(&log);
 	if (err < 0) {
 		errno = -err;

@@ -55,6 +55,14 @@ assert_eq "not loaded: its past lines" "[    2.500000] hello_user: hello greets 
 run log --json hello_user
 assert_contains "not loaded: --json" '"loaded": false' "$out"
 
+# A built-in module logs too: as good as loaded.
+mkdir -p "$root/sys/module/loop/parameters"
+echo "6,920,900000,-;loop: module loaded" >>"$kmsg"
+run log loop
+assert_eq "built in: exit" 0 "$rc"
+assert_eq "built in" "[    0.900000] loop: module loaded" "$out"
+sed -i '$d' "$kmsg"
+
 # --follow: the past, then what is appended, until a signal; exit 0.
 for sig in TERM INT; do
     "$MYMOD" log --follow hello >"$TMP/follow" 2>"$TMP/follow.err" &
