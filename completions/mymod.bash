@@ -158,7 +158,7 @@ _mymod_value()
         compopt -o filenames 2>/dev/null
         COMPREPLY=($(compgen -d -- "$cur"))
         ;;
-    -C | --config | -E | --symvers | -F | --filesyms)
+    -C | --config | -E | --symvers | -F | --filesyms | --file)
         # depmod's configuration, Module.symvers, System.map: files.
         compopt -o filenames 2>/dev/null
         COMPREPLY=($(compgen -f -- "$cur"))
@@ -231,7 +231,7 @@ _mymod()
     '' | help)
         COMPREPLY=($(compgen -W "$(_mymod_help "$bin" | _mymod_parse_commands)" -- "$cur"))
         ;;
-    unload)
+    unload | sections | symbols | log)
         COMPREPLY=($(compgen -W "$(_mymod_loaded_names)" -- "$cur"))
         ;;
     info | deps | load | check)

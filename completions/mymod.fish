@@ -81,7 +81,8 @@ complete -c mymod -f
 complete -c mymod -n 'not __mymod_command' -a '(__mymod_commands)'
 complete -c mymod -n 'string match -q -- "-*" (commandline -ct)' -a '(__mymod_options)'
 complete -c mymod -n '__fish_seen_subcommand_from help' -a '(__mymod_commands)'
-complete -c mymod -n '__fish_seen_subcommand_from unload' -a '(__mymod_loaded_names)'
+complete -c mymod -n '__fish_seen_subcommand_from unload sections symbols log' -a '(__mymod_loaded_names)'
+complete -c mymod -n '__fish_seen_subcommand_from sections symbols; and __fish_prev_arg_in --file' -F
 complete -c mymod -n '__fish_seen_subcommand_from info deps load check' -a '(__mymod_module_names)'
 complete -c mymod -n '__fish_seen_subcommand_from info deps load check' -F
 complete -c mymod -n '__fish_prev_arg_in -k --kernel' -a '(ls /lib/modules 2>/dev/null)'

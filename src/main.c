@@ -29,6 +29,10 @@ static const struct mm_cmd *const commands[] = {
 	&cmd_debug,
 	&cmd_reload,
 	&cmd_decode,
+	&cmd_taint,
+	&cmd_sections,
+	&cmd_symbols,
+	&cmd_log,
 	NULL,
 };
 /* clang-format on */

@@ -74,6 +74,24 @@ enum {
  */
 int mm_resolve(const char *arg, unsigned int flags, mm_target_fn fn, void *data);
 
+/*
+ * The file of module NAME in the module directory (mm_modtree()): the one
+ * `mymod load NAME` loads, which a loaded module was most likely loaded
+ * from. NULL when there is none; with LOUD, after saying why. Free it.
+ */
+char *mm_module_file(const char *name, bool loud);
+
+struct ko;
+
+/*
+ * The file of loaded module NAME, open: FILE, else its file in the module
+ * directory (mm_module_file(), quiet when there is none). NULL when there
+ * is none, it cannot be read or it is not the build the kernel loaded
+ * (their srcversions differ); the last two are warned, ending with
+ * "; WITHOUT" (what the command does without it).
+ */
+struct ko *mm_open_loaded(const char *name, const char *file, const char *without);
+
 /* "ARG: no module or alias of that name in DIR", with its hint; returns -ENOENT. */
 int mm_no_such_module(struct modtree *mt, const char *arg);
 
@@ -98,23 +116,37 @@ bool mm_moddir_opt(int c, const char *arg);
 /* Prints "Try 'mymod CMD --help'." and returns MM_EXIT_USAGE. */
 int mm_usage_error(void);
 
-struct out_spec;
 struct out_opts;
 struct out_sel;
+struct out_spec;
 
-/*
- * The command line of a table command that takes no arguments: OPTIONS
- * (OUT_TABLE_OPTIONS and --help) into *O and *SEL by SPEC. Returns -1 to
- * go on, else the exit status (after --help, --list-columns, a usage error).
- */
+/* How a command that prints a table reads its command line; see mm_table_args(). */
+struct mm_table_args {
+	const struct option *options; /* OUT_TABLE_OPTIONS, -h and the command's own */
+	const char *shortopts;
+	void (*usage)(void);
+	const struct out_spec *spec;
+	/* The command's own options: true when it handled C. NULL: none. */
+	bool (*opt)(int c, const char *arg, void *data);
+	void *data;
+	bool module; /* it takes one argument, a module; else none */
+};
+
 /*
  * After a table command's options: -o and --sort resolved into *SEL, and
  * --list-columns done. Returns -1 to go on, else the exit status.
  */
 int mm_table_select(const struct out_spec *spec, const struct out_opts *o, struct out_sel *sel);
 
-int mm_table_args(int argc, char *argv[], const struct option *options, const struct out_spec *spec,
-		  void (*usage)(void), struct out_opts *o, struct out_sel *sel);
+/*
+ * Parse the options of a table command (the table's, -h, the command's
+ * own through A->opt), check the count of arguments and choose its
+ * columns into OPTS and SEL. Returns -1 to go on (the module argument,
+ * if any, at optind), or the exit status (after --help, --list-columns or
+ * a usage error).
+ */
+int mm_table_args(int argc, char *argv[], const struct mm_table_args *a, struct out_opts *opts,
+		  struct out_sel *sel);
 
 struct modtree;
 struct modtree_mod;
@@ -127,4 +159,5 @@ struct modtree_mod;
 int mm_module_not_there(struct modtree *mt, const char *arg, const struct modtree_mod *m);
 
 extern const struct mm_cmd cmd_info, cmd_load, cmd_unload, cmd_list, cmd_deps, cmd_check,
-	cmd_depmod, cmd_sign, cmd_verify, cmd_keys, cmd_params, cmd_decode, cmd_debug, cmd_reload;
+	cmd_depmod, cmd_sign, cmd_verify, cmd_keys, cmd_params, cmd_decode, cmd_debug, cmd_reload,
+	cmd_taint, cmd_sections, cmd_symbols, cmd_log;

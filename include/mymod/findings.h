@@ -118,3 +118,15 @@ void findings_explain_unload(int err, const char *name, struct findings *out);
  * (only the kernel can tell); else why not, in words (free it).
  */
 char *findings_param_value(const struct ko_param *p, const char *value, const char *current);
+
+/* ---- Why the kernel is tainted ---- */
+
+/* What taint flag BIT (kernel_taint_flags()) means, in words; NULL for a bit unknown. */
+const char *findings_taint_meaning(unsigned int bit);
+
+/*
+ * Why a loaded module carries taint LETTER ("O: out-of-tree: ..."), in
+ * words; KO, its file (the build the kernel loaded) or NULL, tells more:
+ * the licence (P), unsigned or which untrusted key (E). Free it.
+ */
+char *findings_taint_why(char letter, struct ko *ko);

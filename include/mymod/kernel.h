@@ -85,12 +85,71 @@ void kernel_modules_free(struct kernel_module *mods, size_t n);
 /* NAME's state ('-' and '_' alike), from /sys/module/NAME. */
 enum kernel_mod_state kernel_module_state(const char *name);
 
+/*
+ * Is NAME loaded (live, coming or going)? 0, or with mm_fail(): -ENOSYS
+ * when the kernel has no loadable-module support, -ENOENT "NAME: not
+ * loaded" (built in: said so).
+ */
+int kernel_module_loaded(const char *name);
+
+/* /sys/module/NAME/srcversion, or NULL when it has none. Free it. */
+char *kernel_module_srcversion(const char *name);
+
 /* NAME's reference count (/sys/module/NAME/refcnt), or -errno with mm_fail(). */
 long kernel_module_refcnt(const char *name);
 
 /* The modules holding NAME (/sys/module/NAME/holders). Free with kernel_names_free(). */
 int kernel_module_holders(const char *name, char ***holders, size_t *n);
 void kernel_names_free(char **names, size_t n);
+
+/* ---- Where a loaded module is ---- */
+
+/* A section of a loaded module, from /sys/module/NAME/sections/SECTION. */
+struct kernel_section {
+	char *name; /* ".text", ".data", ... */
+	unsigned long long addr;
+};
+
+/*
+ * The sections of loaded module NAME, by address (then name). All
+ * addresses are 0 when the kernel hides them (not root, kptr_restrict).
+ * -errno with mm_fail(): -EACCES when the files cannot be read (root only).
+ */
+int kernel_module_sections(const char *name, struct kernel_section **secs, size_t *n);
+void kernel_sections_free(struct kernel_section *secs, size_t n);
+
+/* A symbol of /proc/kallsyms: "ADDR TYPE NAME\t[MODULE]". */
+struct kernel_sym {
+	unsigned long long addr; /* 0 when hidden (kptr_restrict) */
+	char type;		 /* nm's letter: t, T, d, D, b, r... */
+	char *name;
+};
+
+/* The symbols /proc/kallsyms lists for loaded module NAME, by address (then in its order). */
+int kernel_module_symbols(const char *name, struct kernel_sym **syms, size_t *n);
+void kernel_syms_free(struct kernel_sym *syms, size_t n);
+
+/* ---- Why the kernel is tainted ---- */
+
+/* A taint flag, as kernel/panic.c's taint_flags[] has it. */
+struct kernel_taint_flag {
+	unsigned int bit; /* its bit in /proc/sys/kernel/tainted */
+	char letter;	  /* as "Tainted:" lines and /sys/module/NAME/taint print it */
+	char letter_off;  /* what "Tainted:" prints when it is not set ('G' for P, else ' ') */
+	const char *name; /* TAINT_NAME without "TAINT_" */
+	bool module;	  /* a module can carry it (/sys/module/NAME/taint) */
+};
+
+/* The flags the kernel knows (Linux 6.1), in bit order. */
+const struct kernel_taint_flag *kernel_taint_flags(size_t *n);
+/* The flag whose letter is LETTER; NULL when none. */
+const struct kernel_taint_flag *kernel_taint_flag(char letter);
+
+/* /proc/sys/kernel/tainted: the bits set. -errno with mm_fail(). */
+int kernel_tainted(unsigned long long *mask);
+
+/* The letters module NAME carries (/sys/module/NAME/taint, "" when none). -errno with mm_fail(). */
+int kernel_module_taint(const char *name, char **letters);
 
 /* ---- What stops any load ---- */
 
@@ -316,6 +375,37 @@ int kernel_log_open(struct kernel_log **logp);
  */
 int kernel_log_read(struct kernel_log *log, const char *name, const char *const **lines, size_t *n);
 void kernel_log_close(struct kernel_log *log);
+
+/*
+ * Open /dev/kmsg (non-blocking) at its first record: kernel_log_module()
+ * reads what the ring buffer still holds, then what comes. -errno with
+ * mm_fail() (-EPERM under dmesg_restrict).
+ */
+int kernel_log_open_all(struct kernel_log **logp);
+
+/* A record of the kernel log. */
+struct kernel_log_record {
+	unsigned int level;	 /* 0 (emergency) to 7 (debug) */
+	unsigned long long seq;	 /* the kernel's sequence number */
+	unsigned long long usec; /* since boot */
+	const char *text;
+};
+
+/*
+ * Is TEXT about module NAME ('-' and '_' alike): printed by it ("NAME:",
+ * a driver's "NAME DEVICE:", which the loader's own messages about it
+ * also start with), or a stack frame in it ("[NAME]")?
+ */
+bool kernel_log_about(const char *text, const char *name);
+
+/*
+ * The records about NAME (kernel_log_about()) the log has gained since
+ * the last call (the first: since kernel_log_open*()). When there are
+ * none yet, waits up to WAIT_MS for more (0: not at all; -1: until a
+ * signal interrupts). Owned by LOG until the next call.
+ */
+int kernel_log_module(struct kernel_log *log, const char *name, int wait_ms,
+		      const struct kernel_log_record **recs, size_t *n);
 
 /* ---- What the kernel log says about a load ---- */
 

@@ -178,6 +178,15 @@ struct ko_import {
 };
 int ko_imports(struct ko *ko, const struct ko_import **imports, size_t *n);
 
+/* A function or object the module defines (its symbol table's STT_FUNC and STT_OBJECT). */
+struct ko_symbol {
+	const char *name;
+	uint64_t size; /* st_size, in bytes; 0 when the compiler gave none */
+	bool func;     /* STT_FUNC, else STT_OBJECT */
+};
+/* Every one, in symbol table order; a static name may be there twice. */
+int ko_symbols(struct ko *ko, const struct ko_symbol **syms, size_t *n);
+
 /* A __versions entry, in section order (as modprobe --dump-modversions). */
 struct ko_version {
 	const char *name;

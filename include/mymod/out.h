@@ -138,6 +138,8 @@ char *out_keyid(const uint8_t *p, size_t len);
 
 /* Print OBJ as pretty JSON with a trailing newline to stdout. */
 void out_json_print(struct json_object *obj);
+/* Print OBJ as JSON on one line, and flush: a record of a stream (JSON Lines). */
+void out_json_print_line(struct json_object *obj);
 
 /* Colour escape for a role, or "" when colour is off. */
 const char *out_color(const char *role); /* "bold", "warn", "error", "reset", "dim" */

@@ -28,27 +28,6 @@ int mm_usage_error(void)
 	return MM_EXIT_USAGE;
 }
 
-int mm_table_args(int argc, char *argv[], const struct option *options, const struct out_spec *spec,
-		  void (*usage)(void), struct out_opts *o, struct out_sel *sel)
-{
-	int c;
-
-	while ((c = getopt_long(argc, argv, OUT_TABLE_SHORTOPTS "h", options, NULL)) != -1) {
-		if (out_opt(c, optarg, o))
-			continue;
-		if (c == 'h') {
-			usage();
-			return MM_EXIT_OK;
-		}
-		return mm_usage_error();
-	}
-	if (optind < argc) {
-		mm_error("unexpected argument '%s'", argv[optind]);
-		return mm_usage_error();
-	}
-	return mm_table_select(spec, o, sel);
-}
-
 int mm_table_select(const struct out_spec *spec, const struct out_opts *o, struct out_sel *sel)
 {
 	if (out_select(spec, o, sel) < 0)
@@ -64,4 +43,29 @@ int mm_module_not_there(struct modtree *mt, const char *arg, const struct modtre
 		 modtree_dir(mt));
 	mm_hint("install the module and run depmod, or correct the alias in modprobe.d");
 	return -ENOENT;
+}
+
+int mm_table_args(int argc, char *argv[], const struct mm_table_args *a, struct out_opts *opts,
+		  struct out_sel *sel)
+{
+	int c;
+
+	while ((c = getopt_long(argc, argv, a->shortopts, a->options, NULL)) != -1) {
+		if (out_opt(c, optarg, opts) || (a->opt && a->opt(c, optarg, a->data)))
+			continue;
+		if (c == 'h') {
+			a->usage();
+			return MM_EXIT_OK;
+		}
+		return mm_usage_error();
+	}
+	if (a->module && optind + 1 != argc) {
+		mm_error("%s", optind == argc ? "no module named" : "one module at a time");
+		return mm_usage_error();
+	}
+	if (!a->module && optind < argc) {
+		mm_error("unexpected argument '%s'", argv[optind]);
+		return mm_usage_error();
+	}
+	return mm_table_select(a->spec, opts, sel);
 }

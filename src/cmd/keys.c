@@ -210,11 +210,18 @@ static int show(const struct out_opts *opts, const struct out_sel *sel)
 	return err < 0 ? MM_EXIT_FAIL : MM_EXIT_OK;
 }
 
+static const struct mm_table_args args = {
+	.options = options,
+	.shortopts = OUT_TABLE_SHORTOPTS "h",
+	.usage = usage,
+	.spec = &spec,
+};
+
 static int run(int argc, char *argv[])
 {
 	struct out_opts opts = { 0 };
 	struct out_sel sel;
-	int status = mm_table_args(argc, argv, options, &spec, usage, &opts, &sel);
+	int status = mm_table_args(argc, argv, &args, &opts, &sel);
 
 	return status >= 0 ? status : show(&opts, &sel);
 }

@@ -93,6 +93,13 @@ static void fill(struct out_row *r, const struct kernel_module *m)
 	out_set_strv(r, COL_FLAGS, f, flags(m, f));
 }
 
+static const struct mm_table_args args = {
+	.options = options,
+	.shortopts = OUT_TABLE_SHORTOPTS "h",
+	.usage = usage,
+	.spec = &spec,
+};
+
 static int run(int argc, char *argv[])
 {
 	struct out_opts opts = { 0 };
@@ -100,10 +107,11 @@ static int run(int argc, char *argv[])
 	struct out_table *t;
 	struct kernel_module *mods;
 	size_t n;
-	int err = mm_table_args(argc, argv, options, &spec, usage, &opts, &sel);
+	int status, err;
 
-	if (err >= 0)
-		return err;
+	status = mm_table_args(argc, argv, &args, &opts, &sel);
+	if (status >= 0)
+		return status;
 	err = kernel_modules(&mods, &n);
 	if (err < 0) {
 		mm_error("%s", mm_errmsg());

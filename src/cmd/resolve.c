@@ -6,8 +6,11 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "mymod/cmd.h"
+#include "mymod/kernel.h"
+#include "mymod/ko.h"
 #include "mymod/modtree.h"
 #include "mymod/util.h"
 
@@ -125,4 +128,72 @@ int mm_resolve(const char *arg, unsigned int flags, mm_target_fn fn, void *data)
 	if (mm_is_path(arg))
 		return fn(&t, data);
 	return resolve_name(arg, flags, fn, data);
+}
+
+/* The module directory's file of the module NAME (FN of mm_resolve()). */
+static int take_path(const struct mm_target *t, void *data)
+{
+	char **path = data;
+
+	if (t->path && t->name && !*path)
+		*path = mm_strdup(t->path);
+	return 0;
+}
+
+char *mm_module_file(const char *name, bool loud)
+{
+	struct modtree_mod *mods = NULL;
+	struct modtree *mt;
+	char *path = NULL;
+	size_t n = 0;
+
+	if (loud) {
+		if (mm_resolve(name, 0, take_path, &path) < 0)
+			return NULL;
+		if (!path)
+			mm_error("%s: no file for it in the module directory", name);
+		return path;
+	}
+	mt = mm_modtree_try();
+	if (!mt || modtree_lookup(mt, name, &mods, &n) < 0) {
+		mm_clearerr();
+		return NULL;
+	}
+	for (size_t i = 0; i < n && !path; i++)
+		if (mods[i].path && mm_modname_eq(mods[i].name, name))
+			path = mm_strdup(mods[i].path);
+	modtree_mods_free(mods, n);
+	return path;
+}
+
+/* Is KO the build of loaded module NAME? Unknown (no srcversion on either side) counts as yes. */
+static bool same_build(struct ko *ko, const char *name, const char *without)
+{
+	char *loaded = kernel_module_srcversion(name);
+	const char *v = ko_modinfo_get(ko, "srcversion");
+	bool same = !loaded || !v || strcmp(loaded, v) == 0;
+
+	if (!same)
+		mm_warn("%s: not the build of %s the kernel loaded (srcversion %s, loaded %s); %s",
+			ko_path(ko), name, v, loaded, without);
+	free(loaded);
+	return same;
+}
+
+struct ko *mm_open_loaded(const char *name, const char *file, const char *without)
+{
+	char *path = file ? mm_strdup(file) : mm_module_file(name, false);
+	struct ko *ko = NULL;
+
+	if (!path)
+		return NULL;
+	if (ko_open(path, &ko) < 0) {
+		mm_warn("%s: %s; %s", path, mm_errmsg(), without);
+		ko = NULL;
+	} else if (!same_build(ko, name, without)) {
+		ko_close(ko);
+		ko = NULL;
+	}
+	free(path);
+	return ko;
 }

@@ -60,6 +60,12 @@ int kernel_sysfile(const char *name, const char *attr, char **value)
 	return 0;
 }
 
+/* The one message for a kernel without loadable-module support. */
+static int no_modules(const char *path)
+{
+	return mm_fail(ENOSYS, "this kernel has no loadable-module support (no %s)", path);
+}
+
 bool kernel_has_modules(void)
 {
 	char path[PATH_MAX];
@@ -170,7 +176,7 @@ int kernel_modules(struct kernel_module **modsp, size_t *np)
 		return mm_fail(ENAMETOOLONG, "path too long");
 	err = mm_read_file(path, &buf, NULL);
 	if (err == -ENOENT)
-		return mm_fail(ENOSYS, "this kernel has no loadable-module support (no %s)", path);
+		return no_modules(path);
 	if (err < 0)
 		return mm_fail(err, "cannot read %s: %s", path, strerror(-err));
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -227,6 +233,34 @@ enum kernel_mod_state kernel_module_state(const char *name)
 		state = KERNEL_MOD_GOING;
 	free(s);
 	return state;
+}
+
+int kernel_module_loaded(const char *name)
+{
+	char path[PATH_MAX];
+
+	if (!kernel_has_modules())
+		return no_modules(
+			mm_syspath(path, sizeof(path), "/proc/modules") ? path : "/proc/modules");
+	switch (kernel_module_state(name)) {
+	case KERNEL_MOD_ABSENT:
+		return mm_fail(ENOENT, "%s: not loaded", name);
+	case KERNEL_MOD_BUILTIN:
+		return mm_fail(ENOENT, "%s: not loaded: it is built into the kernel", name);
+	default:
+		return 0;
+	}
+}
+
+char *kernel_module_srcversion(const char *name)
+{
+	char *v;
+
+	if (kernel_sysfile(name, "srcversion", &v) < 0) {
+		mm_clearerr();
+		return NULL;
+	}
+	return v;
 }
 
 long kernel_module_refcnt(const char *name)

@@ -96,6 +96,9 @@ struct ko {
 	bool have_imports;
 	struct ko_import *imports;
 	size_t nimports;
+	bool have_defined;
+	struct ko_symbol *defined;
+	size_t ndefined;
 	bool have_signature;
 	struct ko_signature *signature;
 };

@@ -279,3 +279,36 @@ out:
 	*n = ko->nimports;
 	return 0;
 }
+
+int ko_symbols(struct ko *ko, const struct ko_symbol **syms, size_t *n)
+{
+	size_t k = 0;
+	int err;
+
+	if (ko->have_defined)
+		goto out;
+	err = ko_load_symtab(ko);
+	if (err < 0)
+		return err;
+	if (ko->symtab)
+		ko->defined = ko_keep(ko, mm_calloc(ko->nsyms, sizeof(*ko->defined)));
+	for (size_t i = 1; ko->symtab && i < ko->nsyms; i++) {
+		GElf_Sym sym;
+		size_t shndx;
+		const char *name;
+		int type;
+
+		if (!ko_symbol(ko, i, &sym, &shndx, &name) || !shndx || !*name)
+			continue;
+		type = GELF_ST_TYPE(sym.st_info);
+		if (type != STT_FUNC && type != STT_OBJECT)
+			continue;
+		ko->defined[k++] = (struct ko_symbol){ name, sym.st_size, type == STT_FUNC };
+	}
+	ko->ndefined = k;
+	ko->have_defined = true;
+out:
+	*syms = ko->defined;
+	*n = ko->ndefined;
+	return 0;
+}

@@ -135,6 +135,15 @@ char *out_keyid(const uint8_t *p, size_t len)
 	return out_hex_colon(p, len, false);
 }
 
+void out_json_print_line(struct json_object *obj)
+{
+	fputs(json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
+							  JSON_C_TO_STRING_NOSLASHESCAPE),
+	      stdout);
+	fputc('\n', stdout);
+	fflush(stdout);
+}
+
 void out_json_print(struct json_object *obj)
 {
 	const char *s = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |

@@ -178,6 +178,10 @@ printf '%s\n' "hello_user 16384 0 - Live 0x0000000000000000" \
 export MYMOD_SYSROOT=$TMP/root
 expect line $'mymod unload h\t' "mymod unload hello"
 expect list $'mymod unload hello\t\t' "hello hello_user "
+for c in sections symbols log; do
+    expect list "mymod $c hello"$'\t\t' "hello hello_user "
+done
+expect line "mymod sections --file $FIXTURES/hello_u"$'\t' "mymod sections --file $FIXTURES/hello_user."
 
 # Module names from the module directory -k or --kernel chose, however spelt;
 # files for a path.

@@ -195,6 +195,51 @@ static void test_log(void **state MM_UNUSED)
 	kernel_log_close(log);
 }
 
+static void test_log_about(void **state MM_UNUSED)
+{
+	assert_true(kernel_log_about("hello: hello, world", "hello"));
+	assert_true(kernel_log_about("hello: loading out-of-tree module taints kernel.", "hello"));
+	assert_true(kernel_log_about("hello_x: dash and underscore alike", "hello-x"));
+	assert_true(kernel_log_about("e1000 0000:00:03.0 eth0: NIC Link is Up", "e1000"));
+	assert_true(kernel_log_about(" hello_init+0x10/0x30 [hello]", "hello"));
+	assert_true(kernel_log_about("RIP: 0010:hello_greet+0x5/0x20 [hello]", "hello"));
+	assert_false(kernel_log_about("hello_user: hello greets world 3 times", "hello"));
+	assert_false(kernel_log_about("Modules linked in: hello(OE) loop", "hello"));
+	assert_false(kernel_log_about("say hello: no", "hello"));
+	assert_false(kernel_log_about("hello world", "hello"));
+	assert_false(kernel_log_about(" f+0x1/0x2 [hello_user]", "hello"));
+	assert_false(kernel_log_about("hello", "hello"));
+}
+
+static void test_log_module(void **state MM_UNUSED)
+{
+	const struct kernel_log_record *r;
+	struct kernel_log *log;
+	size_t n;
+
+	sysroot_put("/dev/kmsg", "6,100,5000,-;hello: loaded\n"
+				 " SUBSYSTEM=module\n"
+				 "4,101,6000001,-;hello_user: not hello's\n"
+				 "12,102,7000000,-;hello: from user space, facility 1\n");
+	assert_int_equal(kernel_log_open_all(&log), 0);
+	assert_int_equal(kernel_log_module(log, "hello", 0, &r, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(r[0].text, "hello: loaded");
+	assert_int_equal(r[0].level, 6);
+	assert_int_equal(r[0].seq, 100);
+	assert_int_equal(r[0].usec, 5000);
+	assert_int_equal(r[1].level, 4);
+	assert_int_equal(r[1].usec, 7000000);
+	/* Only what came since, and a wait that ends. */
+	assert_int_equal(kernel_log_module(log, "hello", 10, &r, &n), 0);
+	assert_int_equal(n, 0);
+	sysroot_append("/dev/kmsg", "6,103,8000000,-;hello: more\n");
+	assert_int_equal(kernel_log_module(log, "hello", 10, &r, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(r[0].text, "hello: more");
+	kernel_log_close(log);
+}
+
 /* The one event LINE gives: its kind, name, value, expected and number ("-" for NULL). */
 static void expect_event(const char *line, enum kernel_event_kind kind, const char *name,
 			 const char *value, const char *expected, long number)
@@ -306,6 +351,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_state),	    cmocka_unit_test(test_modules),
 		cmocka_unit_test(test_compression), cmocka_unit_test(test_log),
+		cmocka_unit_test(test_log_about),   cmocka_unit_test(test_log_module),
 		cmocka_unit_test(test_log_events),  cmocka_unit_test(test_log_events_malformed),
 		cmocka_unit_test(test_elf_machine), cmocka_unit_test(test_load_unmappable),
 	};

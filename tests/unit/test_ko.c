@@ -271,6 +271,36 @@ static void check_imports_vs_nm(const char *path)
 	ko_close(ko);
 }
 
+/* The functions and objects hello defines, with the sizes nm -S shows. */
+static void test_hello_symbols(void **state MM_UNUSED)
+{
+	struct ko *ko = open_ok(fixture("hello.ko"));
+	const struct ko_symbol *s;
+	size_t n;
+	int seen = 0;
+
+	assert_int_equal(ko_symbols(ko, &s, &n), 0);
+	assert_true(n >= 4);
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(s[i].name, "hello_greet") == 0) {
+			assert_true(s[i].func);
+			assert_true(s[i].size > 0);
+			seen |= 1;
+		} else if (strcmp(s[i].name, "count") == 0) {
+			assert_false(s[i].func);
+			assert_int_equal(s[i].size, sizeof(int));
+			seen |= 2;
+		} else if (strcmp(s[i].name, "greeting") == 0) {
+			assert_int_equal(s[i].size, 16);
+			seen |= 4;
+		}
+		assert_true(s[i].name[0] != '\0');
+		assert_string_not_equal(s[i].name, "printk"); /* undefined: not its own */
+	}
+	assert_int_equal(seen, 7);
+	ko_close(ko);
+}
+
 static void test_hello_versions_imports(void **state MM_UNUSED)
 {
 	check_versions_vs_modprobe(fixture("hello.ko"));
@@ -836,6 +866,7 @@ int main(void)
 		cmocka_unit_test(test_hello_modinfo_vs_kmod),
 		cmocka_unit_test(test_hello_params),
 		cmocka_unit_test(test_hello_exports),
+		cmocka_unit_test(test_hello_symbols),
 		cmocka_unit_test(test_hello_versions_imports),
 		cmocka_unit_test(test_hello_elf),
 		cmocka_unit_test(test_compressed),

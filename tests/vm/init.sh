@@ -873,6 +873,117 @@ t_decode() {
 	echo "$frames" | sed 's/^/MYMOD-DECODE /'
 }
 
+# ---- The loaded module's own commands (taint, sections, symbols, log) ----
+
+# Does LINES hold the line "KEY VALUES" where the comma-separated VALUES hold NAME?
+lists() { echo "$1" | grep -qE "^$2 ([^ ]*,)?$3(,| |\$)"; }
+
+t_live_taint() {
+	ok $M load $X/hello.ko
+	r $M taint -r -n -o LETTER,MODULES
+	want_rc 0 "taint"
+	for l in O E; do
+		lists "$out" "$l" hello || note "taint: $l does not list hello: $(oneline "$out")"
+	done
+	# The flags set add up to /proc/sys/kernel/tainted.
+	r $M taint -r -n -o BIT,SET
+	sum=0
+	for b in $(echo "$out" | awk '$2 == "true" { print $1 }'); do
+		sum=$((sum + (1 << b)))
+	done
+	eq "taint: the flags set" "$(cat /proc/sys/kernel/tainted)" "$sum"
+	# Each module's letters, as /proc/modules has them, list it.
+	r $M taint -r -n -o LETTER,MODULES
+	for m in $(awk '$7 ~ /^\(/ { print $1 }' /proc/modules); do
+		for l in $(grep "^$m " /proc/modules | awk '{ print $7 }' | tr -d '()' | sed 's/./& /g'); do
+			lists "$out" "$l" "$m" || note "taint: $l does not list $m"
+		done
+	done
+	r $M taint --json
+	want_rc 0 "taint --json"
+	has '"name": "OOT_MODULE"' "$out" "taint --json"
+	r $M taint --modules --json
+	want_rc 0 "taint --modules"
+	has '"E: unsigned (the file carries no signature)"' "$out" "taint --modules: E from the file"
+	has "\"file\": \"$X/hello.ko\"" "$($M taint --modules --json -o NAME,FILE)" "taint --modules: the file"
+	ok $M unload hello
+}
+
+# NAME ADDRESS of each file of /sys/module/$1/sections, sorted.
+sysfs_sections() {
+	for f in "/sys/module/$1/sections"/* "/sys/module/$1/sections"/.[!.]*; do
+		[ -e "$f" ] && echo "${f##*/} $(cat "$f")"
+	done | sort
+}
+
+t_live_sections() {
+	ok $M load $X/hello.ko
+	r $M sections -r -n hello
+	want_rc 0 "sections"
+	eq "sections vs /sys/module/hello/sections" "$(sysfs_sections hello)" "$(echo "$out" | sort)"
+	r $M sections --gdb hello
+	want_rc 0 "sections --gdb"
+	has "add-symbol-file $X/hello.ko $(cat /sys/module/hello/sections/.text) -s " "$out" "--gdb"
+	sysfs_sections hello | grep -v '^\.text ' | while read -r s a; do
+		has " -s $s $a" "$out" "--gdb: $s"
+	done
+	eq "--gdb: one -s a section but .text" "$(($(sysfs_sections hello | wc -l) - 1))" \
+		"$(echo "$out" | grep -o ' -s ' | wc -l)"
+	r $M sections --gdb --file /build/hello.ko hello
+	has "add-symbol-file /build/hello.ko 0x" "$out" "--gdb --file"
+	r su -s /bin/sh nobody -c "$M sections hello"
+	want_rc 1 "sections as nobody"
+	has "readable by root only" "$err" "sections as nobody"
+	ok $M unload hello
+	r $M sections hello
+	want_rc 1 "sections, not loaded"
+	eq "sections, not loaded" "mymod: sections: hello: not loaded" "$err"
+}
+
+t_live_symbols() {
+	ok $M load $X/hello.ko
+	r $M symbols -r -n -o ADDRESS,TYPE,NAME hello
+	want_rc 0 "symbols"
+	eq "symbols vs /proc/kallsyms" "$(grep '\[hello\]$' /proc/kallsyms | awk '{ print "0x" $1, $2, $3 }' | sort)" \
+		"$(echo "$out" | sort)"
+	r $M symbols -r -n -o NAME,SIZE-FROM hello
+	has "hello_greet elf" "$out" "symbols: size from the file"
+	r su -s /bin/sh nobody -c "$M symbols hello"
+	want_rc 0 "symbols as nobody"
+	has "kptr_restrict" "$err" "symbols as nobody"
+	has "hello_greet" "$out" "symbols as nobody"
+	ok $M unload hello
+}
+
+t_live_log() {
+	ok $M load $X/hello.ko
+	ok $M load $X/hello_user.ko
+	r $M log hello
+	want_rc 0 "log"
+	has "] hello: hello, world (mode 2, levels 4)" "$out" "log: hello's line on load"
+	# hello_user's own lines name hello; they are not hello's (hello's may name hello_user).
+	echo "$out" | grep -q '^\[[ 0-9.]*\] hello_user' &&
+		note "log hello shows hello_user's lines: $(oneline "$out")"
+	r $M log hello_user
+	has "] hello_user: hello greets" "$out" "log hello_user: its own lines"
+	r $M log --json hello
+	has '"loaded": true' "$out" "log --json"
+	# --follow: what comes, until SIGTERM; exit 0.
+	$M log --follow hello >/tmp/follow 2>/tmp/follow.err &
+	pid=$!
+	sleep 1
+	ok $M unload hello_user hello
+	sleep 1
+	kill -TERM $pid
+	wait $pid
+	eq "log --follow: exit" 0 "$?"
+	has "hello: goodbye, world" "$(cat /tmp/follow)" "log --follow"
+	r $M log hello
+	want_rc 1 "log, not loaded"
+	has "hello: not loaded" "$err" "log, not loaded"
+	has "hello: goodbye, world" "$out" "log, not loaded: its past lines"
+}
+
 scenario load_params
 scenario list
 scenario already_loaded
@@ -900,6 +1011,10 @@ scenario permanent
 scenario unload_wait
 scenario with_deps
 scenario with_deps_nvme
+scenario live_taint
+scenario live_sections
+scenario live_symbols
+scenario live_log
 scenario with_deps_rollback # last but two: pin=1 taints the kernel (forced unload)
 scenario params
 scenario debug
