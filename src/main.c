@@ -33,6 +33,7 @@ static const struct mm_cmd *const commands[] = {
 	&cmd_sections,
 	&cmd_symbols,
 	&cmd_log,
+	&cmd_addr,
 	NULL,
 };
 /* clang-format on */

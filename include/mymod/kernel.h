@@ -125,7 +125,10 @@ struct kernel_sym {
 	char *name;
 };
 
-/* The symbols /proc/kallsyms lists for loaded module NAME, by address (then in its order). */
+/*
+ * The symbols /proc/kallsyms lists for loaded module NAME (NULL: the
+ * kernel image's own), by address (then in its order).
+ */
 int kernel_module_symbols(const char *name, struct kernel_sym **syms, size_t *n);
 void kernel_syms_free(struct kernel_sym *syms, size_t n);
 

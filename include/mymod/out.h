@@ -133,6 +133,15 @@ struct json_object *out_json_str(const char *s);
 /* "DE:AD:BE:EF"; with WRAP, "\n\t\t" after every 20 bytes, as modinfo prints a signature. */
 char *out_hex_colon(const uint8_t *p, size_t len, bool wrap);
 
+struct ko_srcloc;
+
+/*
+ * A source location with its inline chain, as decode and addr print it:
+ * "FILE:LINE (F0 inlined into F1 at FILE:LINE, ...)", LOCS[0] innermost.
+ * N must be at least 1. Free it.
+ */
+char *out_srclocs(const struct ko_srcloc *locs, size_t n);
+
 /* A signing key id as every command prints it: "5E:E1:13:...". */
 char *out_keyid(const uint8_t *p, size_t len);
 

@@ -156,15 +156,10 @@ static struct ko_dwarf *source_dwarf(struct source *s)
 /* " at FILE:LINE (F0 inlined into F1 at FILE:LINE, ...)": LOCS, as text. */
 static void add_locs(struct mm_strbuf *sb, const struct ko_srcloc *locs, size_t n)
 {
-	mm_strbuf_addf(sb, " at %s:%u", locs[0].file, locs[0].line);
-	if (n < 2)
-		return;
-	mm_strbuf_addf(sb, " (%s", locs[0].function ? locs[0].function : "?");
-	for (size_t i = 1; i < n; i++)
-		mm_strbuf_addf(sb, "%s inlined into %s at %s:%u", i > 1 ? "," : "",
-			       locs[i].function ? locs[i].function : "?",
-			       locs[i].file ? locs[i].file : "?", locs[i].line);
-	mm_strbuf_addc(sb, ')');
+	char *text = out_srclocs(locs, n);
+
+	mm_strbuf_addf(sb, " at %s", text);
+	free(text);
 }
 
 /* Does the build id the log printed (ID, LEN bytes) name another file than S's? */

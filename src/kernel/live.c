@@ -113,19 +113,26 @@ static struct kernel_sym *sort_syms(struct kernel_sym *syms, size_t n)
 	return syms;
 }
 
-/* "ffffffffc0a00010 t hello_init\t[hello]": is it NAME's? Fill S. */
+/*
+ * "ffffffffc0a00010 t hello_init\t[hello]": is it NAME's (NAME NULL: the
+ * kernel image's, a line without a module)? Fill S.
+ */
 static bool parse_sym(char *line, const char *name, struct kernel_sym *s)
 {
 	char *mod = strchr(line, '\t'), *end, *sym;
 	size_t len;
 
-	if (!mod || mod[1] != '[')
+	if (!name && mod)
 		return false;
-	*mod = '\0';
-	mod += 2;
-	len = strcspn(mod, "]");
-	if (mod[len] != ']' || strlen(name) != len || !mm_modname_eqn(mod, name, len))
+	if (name && (!mod || mod[1] != '['))
 		return false;
+	if (name) {
+		*mod = '\0';
+		mod += 2;
+		len = strcspn(mod, "]");
+		if (mod[len] != ']' || strlen(name) != len || !mm_modname_eqn(mod, name, len))
+			return false;
+	}
 	errno = 0;
 	s->addr = strtoull(line, &end, 16);
 	if (errno || end == line || end[0] != ' ' || !end[1] || end[2] != ' ')

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mymod/ko.h"
 #include "mymod/out.h"
 #include "mymod/util.h"
 
@@ -126,6 +127,22 @@ char *out_hex_colon(const uint8_t *p, size_t len, bool wrap)
 		mm_strbuf_sep(&sb, ":\n\t\t");
 		mm_strbuf_addhex(&sb, p + i, len - i < line ? len - i : line,
 				 MM_HEX_UPPER | MM_HEX_COLONS);
+	}
+	return mm_strbuf_steal(&sb);
+}
+
+char *out_srclocs(const struct ko_srcloc *locs, size_t n)
+{
+	struct mm_strbuf sb = { 0 };
+
+	mm_strbuf_addf(&sb, "%s:%u", locs[0].file ? locs[0].file : "?", locs[0].line);
+	if (n >= 2) {
+		mm_strbuf_addf(&sb, " (%s", locs[0].function ? locs[0].function : "?");
+		for (size_t i = 1; i < n; i++)
+			mm_strbuf_addf(&sb, "%s inlined into %s at %s:%u", i > 1 ? "," : "",
+				       locs[i].function ? locs[i].function : "?",
+				       locs[i].file ? locs[i].file : "?", locs[i].line);
+		mm_strbuf_addc(&sb, ')');
 	}
 	return mm_strbuf_steal(&sb);
 }

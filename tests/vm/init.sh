@@ -853,6 +853,40 @@ t_install_remove() {
 	rm -f $conf /tmp/installed /tmp/removed
 }
 
+# mymod addr: an address in hello_dev's poke_set names it, its module and
+# source line (checked against addr2line on the host: MYMOD-ADDR lines); an
+# address in its freed init code is said to be so; one in the kernel image
+# names the kernel's symbol; bad input; nobody sees no addresses.
+t_addr() {
+	ok $M load hello_dev
+	base=$(grep ' poke_set	\[hello_dev\]' /proc/kallsyms | cut -d' ' -f1)
+	[ -n "$base" ] || note "addr: no poke_set in /proc/kallsyms"
+	a=$(printf '%x' $((0x$base + 8)))
+	r $M addr "$a"
+	want_rc 0 "addr"
+	has "0x$a: poke_set+0x8/0x" "$out" "addr: the symbol"
+	has " [hello_dev] at " "$out" "addr: the module and source"
+	has "hello_dev.c:" "$out" "addr: the source file"
+	echo "$out" | sed 's/^/MYMOD-ADDR /'
+	r $M addr -J "$a"
+	has '"symbol": "poke_set"' "$out" "addr -J"
+	init=$(cat /sys/module/hello_dev/sections/.init.text)
+	r $M addr "$init"
+	want_rc 1 "addr, freed init code"
+	has "which the kernel freed once hello_dev's init had run" "$out" "addr, freed init code"
+	k=$(grep ' T _printk$' /proc/kallsyms | cut -d' ' -f1)
+	r $M addr "0x$k"
+	want_rc 0 "addr, the kernel image"
+	has "_printk+0x0/0x" "$out" "addr, the kernel image"
+	has "in the kernel image, not in a module" "$out" "addr, the kernel image"
+	r $M addr xyz
+	want_rc 2 "addr xyz"
+	r su -s /bin/sh nobody -c "$M addr $a"
+	want_rc 1 "addr as nobody"
+	has "hides module addresses" "$err" "addr as nobody"
+	ok $M unload hello_dev
+}
+
 t_decode() {
 	line=$(cat $D/hello_warn.line)
 	ok $M load hello_warn warn=1
@@ -1020,6 +1054,7 @@ scenario params
 scenario debug
 scenario reload
 scenario install_remove
+scenario addr
 scenario decode             # taints the kernel (W)
 scenario lockdown         # these two last: they cannot be undone
 scenario modules_disabled

@@ -34,4 +34,16 @@ echo "$decoded" | while IFS= read -r line; do
     *) echo "FAIL: decode: the VM says [$line], addr2line [$want]" >&2; exit 1 ;;
     esac
 done || fail "decode: the VM's frames disagree with addr2line"
+
+# The same for mymod addr: the address the VM resolved, and addr2line's line for it.
+addr=$(sed -n 's/^MYMOD-ADDR //p' "$vmdir/console.log.txt")
+[ -n "$addr" ] || fail "addr: no MYMOD-ADDR line on the console"
+frame=$(echo "$addr" | grep -oE 'poke_set\+0x[0-9a-f]+/0x[0-9a-f]+ \[hello_dev\]')
+off=${frame#*+}
+off=${off%%/*}
+want="$frame$(decode_expected "$FIXTURES/hello_dev.ko" poke_set $((off)))"
+case $addr in
+*"$want") echo "ok: addr: $frame" ;;
+*) fail "addr: the VM says [$addr], addr2line [$want]" ;;
+esac
 finish
