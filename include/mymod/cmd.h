@@ -92,6 +92,13 @@ struct ko;
  */
 struct ko *mm_open_loaded(const char *name, const char *file, const char *without);
 
+/*
+ * Is KO the build of module NAME the kernel loaded (the same srcversion,
+ * or one of them has none)? When not, a warning says so, ending with
+ * "; WITHOUT".
+ */
+bool mm_same_build(struct ko *ko, const char *name, const char *without);
+
 /* "ARG: no module or alias of that name in DIR", with its hint; returns -ENOENT. */
 int mm_no_such_module(struct modtree *mt, const char *arg);
 

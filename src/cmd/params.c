@@ -134,28 +134,6 @@ static void declared_builtin(struct modtree *mt, const char *name, struct declar
 	d->v = d->owned;
 }
 
-/* The loaded module's srcversion differs from its file's: say so once. */
-static void same_build(const char *name, struct declared *d)
-{
-	const struct ko_modinfo *kv;
-	char *live = NULL;
-	size_t n;
-
-	if (kernel_sysfile(name, "srcversion", &live) < 0 || ko_modinfo(d->ko, &kv, &n) < 0) {
-		free(live);
-		return;
-	}
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(kv[i].key, "srcversion") == 0 && strcmp(kv[i].value, live) != 0)
-			mm_warn("%s is another build than the loaded %s (srcversion %s, loaded "
-				"%s): "
-				"its types and defaults may not be the loaded module's (--file "
-				"names "
-				"the right one)",
-				d->path, name, kv[i].value, live);
-	free(live);
-}
-
 /* Find NAME's declarations: --file, else the module directory; none is not an error. */
 static int find_declared(const char *name, const struct params_opts *o, struct declared *d)
 {
@@ -187,7 +165,14 @@ static int find_declared(const char *name, const struct params_opts *o, struct d
 		mm_error("%s: %s", d->path, mm_errmsg());
 		return err;
 	}
-	same_build(name, d);
+	if (!mm_same_build(d->ko, name,
+			   "its types, defaults and descriptions are not known "
+			   "(--file names the right file)")) {
+		ko_close(d->ko);
+		d->ko = NULL;
+		d->v = NULL;
+		d->n = 0;
+	}
 	return 0;
 }
 

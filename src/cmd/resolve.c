@@ -167,7 +167,7 @@ char *mm_module_file(const char *name, bool loud)
 }
 
 /* Is KO the build of loaded module NAME? Unknown (no srcversion on either side) counts as yes. */
-static bool same_build(struct ko *ko, const char *name, const char *without)
+bool mm_same_build(struct ko *ko, const char *name, const char *without)
 {
 	char *loaded = kernel_module_srcversion(name);
 	const char *v = ko_modinfo_get(ko, "srcversion");
@@ -190,7 +190,7 @@ struct ko *mm_open_loaded(const char *name, const char *file, const char *withou
 	if (ko_open(path, &ko) < 0) {
 		mm_warn("%s: %s; %s", path, mm_errmsg(), without);
 		ko = NULL;
-	} else if (!same_build(ko, name, without)) {
+	} else if (!mm_same_build(ko, name, without)) {
 		ko_close(ko);
 		ko = NULL;
 	}
