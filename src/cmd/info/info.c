@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,8 @@ enum {
 	OPT_SYMBOLS,
 	OPT_SECTIONS,
 	OPT_CERT,
+	OPT_SHOW_EXPORTS,
+	OPT_DUMP_MODVERSIONS,
 };
 
 static const struct option options[] = {
@@ -38,6 +41,8 @@ static const struct option options[] = {
 	{ "symbols", no_argument, NULL, OPT_SYMBOLS },
 	{ "sections", no_argument, NULL, OPT_SECTIONS },
 	{ "cert", required_argument, NULL, OPT_CERT },
+	{ "show-exports", no_argument, NULL, OPT_SHOW_EXPORTS },
+	{ "dump-modversions", no_argument, NULL, OPT_DUMP_MODVERSIONS },
 	MM_MODDIR_OPTIONS,
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -61,7 +66,11 @@ static void usage(FILE *f)
 	      "      --symbols          list the required symbols, not just their count\n"
 	      "      --sections         list the ELF sections with their sizes\n"
 	      "      --cert=CERT        say whether the signature verifies against CERT\n"
-	      "                         (PEM or DER)\n" MM_MODDIR_USAGE
+	      "                         (PEM or DER)\n"
+	      "      --show-exports     the exported symbols with their CRCs, as modprobe\n"
+	      "                         --show-exports prints them\n"
+	      "      --dump-modversions the symbol versions it needs, as modprobe\n"
+	      "                         --dump-modversions prints them\n" MM_MODDIR_USAGE
 	      "  -h, --help             show this help\n",
 	      f);
 }
@@ -74,6 +83,14 @@ void info_emit(struct info_run *r, const struct info *in)
 		break;
 	case FMT_JSON:
 		json_object_array_add(r->json, info_json(in));
+		break;
+	case FMT_EXPORTS:
+		for (size_t i = 0; i < in->nexports; i++)
+			printf("0x%08" PRIx32 "\t%s\n", in->exports[i].crc, in->exports[i].name);
+		break;
+	case FMT_MODVERSIONS:
+		for (size_t i = 0; i < in->nversions; i++)
+			printf("0x%08" PRIx32 "\t%s\n", in->versions[i].crc, in->versions[i].name);
 		break;
 	case FMT_HUMAN:
 		if (r->opts->field)
@@ -198,6 +215,7 @@ static int parse_format(const char *s, enum info_format *f)
 /* Options into O; returns 0, -1 when done (--help), or MM_EXIT_USAGE. */
 static int parse_opts(int argc, char *argv[], struct info_opts *o)
 {
+	bool lines = false, exports = false; /* --show-exports or --dump-modversions */
 	int c;
 
 	while ((c = getopt_long(argc, argv, "JF:0" MM_MODDIR_SHORTOPTS "h", options, NULL)) != -1) {
@@ -216,6 +234,13 @@ static int parse_opts(int argc, char *argv[], struct info_opts *o)
 			o->symbols = true;
 		} else if (c == OPT_SECTIONS) {
 			o->sections = true;
+		} else if (c == OPT_SHOW_EXPORTS || c == OPT_DUMP_MODVERSIONS) {
+			if (lines) {
+				mm_error("--show-exports and --dump-modversions: one at a time");
+				return mm_usage_error();
+			}
+			lines = true;
+			exports = c == OPT_SHOW_EXPORTS;
 		} else if (c == OPT_CERT) {
 			o->cert_path = optarg;
 		} else if (c == 'h') {
@@ -225,6 +250,13 @@ static int parse_opts(int argc, char *argv[], struct info_opts *o)
 			return mm_usage_error();
 		}
 	}
+	if (lines && (o->format != FMT_HUMAN || o->field || o->cert_path)) {
+		mm_error("--show-exports and --dump-modversions print modprobe's lines: not with "
+			 "--json, --format, --field or --cert");
+		return mm_usage_error();
+	}
+	if (lines)
+		o->format = exports ? FMT_EXPORTS : FMT_MODVERSIONS;
 	if (optind >= argc) {
 		mm_error("no module or file given");
 		return mm_usage_error();

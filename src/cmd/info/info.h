@@ -20,6 +20,8 @@ enum info_format {
 	FMT_HUMAN,
 	FMT_JSON,
 	FMT_MODINFO,
+	FMT_EXPORTS,	 /* --show-exports: modprobe's lines */
+	FMT_MODVERSIONS, /* --dump-modversions: modprobe's lines */
 };
 
 struct info_opts {
@@ -48,6 +50,8 @@ struct info {
 	size_t nexports;
 	const struct ko_import *imports;
 	size_t nimports;
+	const struct ko_version *versions;
+	size_t nversions;
 	const struct ko_section *sections;
 	size_t nsections;
 	const struct ko_signature *sig;

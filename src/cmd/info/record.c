@@ -85,6 +85,8 @@ int info_from_ko(struct ko *ko, unsigned int need, struct info *in)
 	if (!err)
 		err = ko_imports(ko, &in->imports, &in->nimports);
 	if (!err)
+		err = ko_versions(ko, &in->versions, &in->nversions);
+	if (!err)
 		err = ko_sections(ko, &in->sections, &in->nsections);
 	return err;
 }
