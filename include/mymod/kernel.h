@@ -132,6 +132,14 @@ struct kernel_sym {
 int kernel_module_symbols(const char *name, struct kernel_sym **syms, size_t *n);
 void kernel_syms_free(struct kernel_sym *syms, size_t n);
 
+/*
+ * The kernel image's own symbol at or before ADDR (the last of those at
+ * the same address), from one pass over /proc/kallsyms, and *NEXT the
+ * address of the first symbol after ADDR (0: none). -ENOENT when none is
+ * at or before it; free SYM->name.
+ */
+int kernel_image_symbol(unsigned long long addr, struct kernel_sym *sym, unsigned long long *next);
+
 /* ---- Why the kernel is tainted ---- */
 
 /* A taint flag, as kernel/panic.c's taint_flags[] has it. */

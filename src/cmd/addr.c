@@ -175,19 +175,34 @@ static bool in_module(const struct kernel_module *mods, size_t n, const char *fi
 	return false;
 }
 
+/* In the kernel image: between its first symbol and its last? Then its symbol. */
+static bool in_image(struct hit *h)
+{
+	struct kernel_sym s;
+	unsigned long long next;
+
+	if (kernel_image_symbol(h->addr, &s, &next) < 0)
+		return false;
+	if (next) {
+		h->symbol = s.name;
+		h->off = h->addr - s.addr;
+		h->size = next - s.addr;
+		h->note = mm_strdup("in the kernel image, not in a module");
+	} else {
+		free(s.name);
+	}
+	return next != 0;
+}
+
 /* Where ADDR is: a module's core, a module's freed init code, the kernel image, nothing. */
-static void find(const struct kernel_module *mods, size_t n, const struct kernel_sym *ksyms,
-		 size_t nk, const char *file, struct hit *h)
+static void find(const struct kernel_module *mods, size_t n, const char *file, struct hit *h)
 {
 	if (in_module(mods, n, file, h))
 		return;
 	for (size_t i = 0; i < n; i++)
 		if (in_freed_init(&mods[i], h))
 			return;
-	if (nk && h->addr >= ksyms[0].addr && h->addr <= ksyms[nk - 1].addr &&
-	    nearest(ksyms, nk, 0, h))
-		h->note = mm_strdup("in the kernel image, not in a module");
-	else
+	if (!in_image(h))
 		h->note = mm_strdup("in no loaded module and not in the kernel image");
 }
 
@@ -254,9 +269,8 @@ static bool hidden(const struct kernel_module *mods, size_t n)
 static int run(int argc, char *argv[])
 {
 	struct kernel_module *mods = NULL;
-	struct kernel_sym *ksyms = NULL;
 	const char *file = NULL;
-	size_t n = 0, nk = 0;
+	size_t n = 0;
 	struct json_object *arr = NULL;
 	int c, ret = MM_EXIT_OK;
 	bool json = false;
@@ -289,13 +303,12 @@ static int run(int argc, char *argv[])
 		kernel_modules_free(mods, n);
 		return MM_EXIT_FAIL;
 	}
-	kernel_module_symbols(NULL, &ksyms, &nk);
 	arr = json ? json_object_new_array() : NULL;
 	for (int i = optind; i < argc; i++) {
 		struct hit h = { 0 };
 
 		parse_addr(argv[i], &h.addr);
-		find(mods, n, ksyms, nk, file, &h);
+		find(mods, n, file, &h);
 		if (!h.symbol)
 			ret = MM_EXIT_FAIL;
 		if (arr)
@@ -308,7 +321,6 @@ static int run(int argc, char *argv[])
 		out_json_print(arr);
 		json_object_put(arr);
 	}
-	kernel_syms_free(ksyms, nk);
 	kernel_modules_free(mods, n);
 	return ret;
 }

@@ -176,3 +176,37 @@ void kernel_syms_free(struct kernel_sym *syms, size_t n)
 		free(syms[i].name);
 	free(syms);
 }
+
+int kernel_image_symbol(unsigned long long addr, struct kernel_sym *sym, unsigned long long *next)
+{
+	char path[PATH_MAX];
+	char *line = NULL;
+	size_t cap = 0;
+	struct kernel_sym s, best = { 0 };
+	FILE *f;
+
+	*next = 0;
+	if (!mm_syspath(path, sizeof(path), "/proc/kallsyms"))
+		return mm_fail(ENAMETOOLONG, "path too long");
+	f = fopen(path, "re");
+	if (!f)
+		return mm_fail(errno, "cannot read %s: %s", path, strerror(errno));
+	/* One pass, keeping two symbols: the kernel image has some 100,000. */
+	while (getline(&line, &cap, f) > 0) {
+		line[strcspn(line, "\n")] = '\0';
+		if (!parse_sym(line, NULL, &s))
+			continue;
+		if (s.addr <= addr && (!best.name || s.addr >= best.addr)) {
+			free(best.name);
+			best = s;
+			continue;
+		}
+		if (s.addr > addr && (!*next || s.addr < *next))
+			*next = s.addr;
+		free(s.name);
+	}
+	free(line);
+	fclose(f);
+	*sym = best;
+	return best.name ? 0 : -ENOENT;
+}
