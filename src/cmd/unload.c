@@ -14,7 +14,7 @@
 #include "mymod/util.h"
 #include "plan.h"
 
-enum { OPT_WITH_DEPS = 256, OPT_IGNORE_REMOVE };
+enum { OPT_WITH_DEPS = 256, OPT_IGNORE_REMOVE, OPT_REMOVE_HOLDERS };
 
 static const struct option options[] = {
 	{ "wait", no_argument, NULL, 'w' },
@@ -23,6 +23,7 @@ static const struct option options[] = {
 	{ "with-deps", no_argument, NULL, OPT_WITH_DEPS },
 	{ "ignore-remove", no_argument, NULL, 'i' },
 	{ "dry-run", no_argument, NULL, 'n' },
+	{ "remove-holders", no_argument, NULL, OPT_REMOVE_HOLDERS },
 	MM_MODDIR_OPTIONS,
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -45,6 +46,7 @@ static void usage(void)
 	      "                         softdeps) that nothing uses any more, as modprobe -r\n"
 	      "  -i, --ignore-remove    unload the module itself, not modprobe.d's remove command\n"
 	      "  -n, --dry-run          say what would be done, change nothing\n"
+	      "      --remove-holders   unload the modules that use it first (and theirs)\n"
 	      "  -v, --verbose          say what was unloaded, and what was kept\n" MM_MODDIR_USAGE
 	      "  -h, --help             show this help\n",
 	      stdout);
@@ -58,6 +60,7 @@ struct unload_opts {
 	bool with_deps;
 	bool ignore_remove;
 	bool dry_run;
+	bool remove_holders;
 };
 
 /*
@@ -92,6 +95,30 @@ static int remove_command(const char *name, const struct unload_opts *uo, int *r
 	*ret = modcmd_run("remove", name, cmd, NULL, uo->dry_run) < 0 ? MM_EXIT_FAIL : MM_EXIT_OK;
 	free(cmd);
 	return 1;
+}
+
+static int unload_one(const char *arg, const struct unload_opts *uo);
+
+/*
+ * --remove-holders: unload the modules that hold NAME first, theirs before
+ * them (as modprobe --remove-holders). DEPTH stops a loop the kernel would
+ * not allow anyway. MM_EXIT_*.
+ */
+static int unload_holders(const char *name, const struct unload_opts *uo, int depth)
+{
+	char **holders = NULL;
+	size_t n = 0;
+	int ret = MM_EXIT_OK;
+
+	if (depth > 16 || kernel_module_holders(name, &holders, &n) < 0)
+		return MM_EXIT_OK;
+	for (size_t i = 0; i < n && ret == MM_EXIT_OK; i++) {
+		ret = unload_holders(holders[i], uo, depth + 1);
+		if (ret == MM_EXIT_OK)
+			ret = unload_one(holders[i], uo);
+	}
+	kernel_names_free(holders, n);
+	return ret;
 }
 
 static int unload_one(const char *arg, const struct unload_opts *uo)
@@ -207,6 +234,9 @@ static int run(int argc, char *argv[])
 		case 'n':
 			uo.dry_run = true;
 			break;
+		case OPT_REMOVE_HOLDERS:
+			uo.remove_holders = true;
+			break;
 		case 'h':
 			usage();
 			return MM_EXIT_OK;
@@ -223,10 +253,16 @@ static int run(int argc, char *argv[])
 			 "shows the chain");
 		return mm_usage_error();
 	}
-	for (int i = optind; i < argc; i++)
-		if ((uo.with_deps ? unload_with_deps(argv[i], &uo) : unload_one(argv[i], &uo)) !=
-		    MM_EXIT_OK)
+	for (int i = optind; i < argc; i++) {
+		char *name = mm_modname_from_path(argv[i]);
+
+		if (uo.remove_holders && unload_holders(name, &uo, 0) != MM_EXIT_OK)
 			ret = MM_EXIT_FAIL;
+		else if ((uo.with_deps ? unload_with_deps(argv[i], &uo)
+				       : unload_one(argv[i], &uo)) != MM_EXIT_OK)
+			ret = MM_EXIT_FAIL;
+		free(name);
+	}
 	return ret;
 }
 

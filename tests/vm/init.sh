@@ -272,6 +272,22 @@ t_blacklist() {
 	not_loaded hello "load --use-blacklist hello"
 }
 
+# unload --remove-holders: hello_user goes first, then hello; -n says so only.
+t_remove_holders() {
+	ok $M load $X/hello.ko
+	ok $M load $X/hello_user.ko
+	r $M unload -n --remove-holders hello
+	want_rc 0 "unload -n --remove-holders"
+	has "would unload hello_user" "$out" "unload -n --remove-holders"
+	is_loaded hello_user || note "unload -n --remove-holders: hello_user unloaded"
+	r $M unload hello
+	want_rc 1 "unload hello in use"
+	r $M unload --remove-holders hello
+	want_rc 0 "unload --remove-holders"
+	not_loaded hello_user "unload --remove-holders"
+	not_loaded hello "unload --remove-holders"
+}
+
 # Several modules in one call, each with its own parameters; -a; --first-time.
 t_several() {
 	r $M load hello_dev speed=7 $X/hello.ko whom=two
@@ -1031,6 +1047,7 @@ scenario nonroot
 scenario by_name
 scenario blacklist
 scenario several
+scenario remove_holders
 scenario real_module
 scenario dep_chain
 scenario unknown_symbol
