@@ -34,6 +34,7 @@ static const struct mm_cmd *const commands[] = {
 	&cmd_symbols,
 	&cmd_log,
 	&cmd_addr,
+	&cmd_config,
 	NULL,
 };
 /* clang-format on */

@@ -167,4 +167,4 @@ int mm_module_not_there(struct modtree *mt, const char *arg, const struct modtre
 
 extern const struct mm_cmd cmd_info, cmd_load, cmd_unload, cmd_list, cmd_deps, cmd_check,
 	cmd_depmod, cmd_sign, cmd_verify, cmd_keys, cmd_params, cmd_decode, cmd_debug, cmd_reload,
-	cmd_taint, cmd_sections, cmd_symbols, cmd_log, cmd_addr;
+	cmd_taint, cmd_sections, cmd_symbols, cmd_log, cmd_addr, cmd_config;

@@ -118,6 +118,18 @@ bool modtree_builtin(struct modtree *mt, const char *name);
 /* The modprobe.d install command for module NAME, or NULL. Free it. */
 int modtree_install_command(struct modtree *mt, const char *name, char **cmd);
 
+/*
+ * Every entry of the effective modprobe.d configuration, as libkmod read
+ * it and modprobe -c prints it: KIND ("blacklist", "install", "remove",
+ * "alias", "options", "softdep"), KEY (a module or alias), VALUE (NULL
+ * for a blacklist). FN's non-zero return stops it and is returned.
+ */
+typedef int (*modtree_config_fn)(const char *kind, const char *key, const char *value, void *data);
+int modtree_config_foreach(struct modtree *mt, modtree_config_fn fn, void *data);
+
+/* Write modules.alias and modules.symbols to FD as modprobe -c dumps them. */
+int modtree_dump_indexes(struct modtree *mt, int fd);
+
 /* The modprobe.d remove command for module NAME, or NULL. Free it. */
 int modtree_remove_command(struct modtree *mt, const char *name, char **cmd);
 
