@@ -150,7 +150,9 @@ static int trust_keyring(struct trust *t, const char *image)
 		return err;
 	}
 	for (size_t r = 0; r < nrings; r++) {
-		if (strcmp(rings[r].name, ".blacklist") == 0)
+		/* Modules are checked against the secondary keyring (built-in and machine keys). */
+		if (strcmp(rings[r].name, ".blacklist") == 0 ||
+		    strcmp(rings[r].name, ".platform") == 0)
 			continue;
 		for (size_t k = 0; k < rings[r].n; k++) {
 			const struct kernel_key *key = &rings[r].keys[k];
