@@ -23,6 +23,7 @@
 #include "mymod/kernel.h"
 #include "mymod/ko.h"
 #include "mymod/modtree.h"
+#include "mymod/out.h"
 #include "mymod/util.h"
 
 #define RELOAD_CACHE "/run/mymod/reload"
@@ -34,6 +35,7 @@ static const struct option options[] = {
 	{ "old", required_argument, NULL, OPT_OLD },
 	{ "with-holders", no_argument, NULL, OPT_WITH_HOLDERS },
 	{ "no-fallback", no_argument, NULL, OPT_NO_FALLBACK },
+	{ "json", no_argument, NULL, 'J' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -50,9 +52,22 @@ static void usage(void)
 	      "Options:\n"
 	      "      --old=FILE         the loaded module's file, to fall back on\n"
 	      "      --with-holders     unload the modules that use it, load them back after\n"
-	      "      --no-fallback      go on without the old build's file at "
-	      "hand\n" MM_MODDIR_USAGE "  -h, --help             show this help\n",
+	      "      --no-fallback      go on without the old build's file at hand\n"
+	      "  -J, --json             print the report as JSON\n" MM_MODDIR_USAGE
+	      "  -h, --help             show this help\n",
 	      stdout);
+}
+
+/*
+ * --json: the report, filled as the reload goes (NULL: plain text). One
+ * command run, one report.
+ */
+static struct json_object *report;
+
+/* Set KEY of the report to the string VALUE. */
+static void report_str(const char *key, const char *value)
+{
+	json_object_object_add(report, key, out_json_str(value));
 }
 
 struct reload_opts {
@@ -226,13 +241,27 @@ static int put_back(struct taken *t)
 	return a.already ? 0 : err;
 }
 
+/* The report's array of the holders loaded back. */
+static struct json_object *holders_json(void)
+{
+	struct json_object *arr;
+
+	if (!json_object_object_get_ex(report, "holders_back", &arr)) {
+		arr = json_object_new_array();
+		json_object_object_add(report, "holders_back", arr);
+	}
+	return arr;
+}
+
 /* Put back the holders taken out, last out first in. */
 static void holders_back(struct taken *h, size_t n)
 {
 	for (size_t i = n; i-- > 0;) {
 		if (!h[i].out)
 			continue;
-		if (put_back(&h[i]) == 0)
+		if (put_back(&h[i]) == 0 && report)
+			json_object_array_add(holders_json(), out_json_str(h[i].name));
+		else if (!h[i].out)
 			printf("%s loaded back\n", h[i].name);
 		else
 			mm_error("%s could not be loaded back", h[i].name);
@@ -304,9 +333,21 @@ static void keep(const char *name, struct ko *ko)
 /* The new module's kernel log lines, as it printed them. */
 static void say_loaded(const char *name, const char *path, const char *pstr, struct attempt *a)
 {
-	printf("%s reloaded from %s%s%s\n", name, path, *pstr ? ", parameters: " : "", pstr);
+	struct json_object *log;
+
+	if (!report) {
+		printf("%s reloaded from %s%s%s\n", name, path, *pstr ? ", parameters: " : "",
+		       pstr);
+		for (size_t i = 0; i < a->nlines; i++)
+			printf("  %s\n", a->lines[i]);
+		return;
+	}
+	report_str("result", "reloaded");
+	report_str("parameters", pstr);
+	log = json_object_new_array();
 	for (size_t i = 0; i < a->nlines; i++)
-		printf("  %s\n", a->lines[i]);
+		json_object_array_add(log, out_json_str(a->lines[i]));
+	json_object_object_add(report, "log", log);
 }
 
 /* The new build failed: the old one goes back, if it is at hand. */
@@ -318,10 +359,13 @@ static void fall_back(struct taken *old)
 			 old->name);
 		return;
 	}
-	if (put_back(old) == 0)
+	if (put_back(old) == 0 && report) {
+		report_str("result", "old build back");
+		report_str("old_file", old->from);
+	} else if (!old->out) {
 		printf("%s: the old build is back (from %s), with its parameter values\n",
 		       old->name, old->from);
-	else
+	} else
 		mm_error("%s is not loaded now: the old build could not be loaded back either",
 			 old->name);
 }
@@ -351,7 +395,10 @@ static int first_load(struct ko *ko, const char *path, char **args, int nargs)
 	struct attempt a;
 	int ret = MM_EXIT_OK;
 
-	printf("%s was not loaded: loading %s\n", ko_name(ko), path);
+	if (report)
+		report_str("result", "loaded");
+	else
+		printf("%s was not loaded: loading %s\n", ko_name(ko), path);
 	attempt_load(NULL, ko, pstr, 0, &a);
 	if (a.err && !a.already) {
 		report_failure(path, &a);
@@ -420,6 +467,10 @@ static int reload_target(const struct mm_target *tg, void *data)
 	enum kernel_mod_state state;
 	struct ko *ko;
 
+	if (report) {
+		report_str("module", tg->name);
+		report_str("file", tg->path);
+	}
 	if (tg->kind == MM_TARGET_BUILTIN) {
 		mm_error("%s is built into the kernel and cannot be reloaded", tg->name);
 		return -EINVAL;
@@ -447,7 +498,7 @@ static int run(int argc, char *argv[])
 	struct target_ctx c = { .o = &o, .ret = MM_EXIT_FAIL };
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, MM_MODDIR_SHORTOPTS "h", options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, MM_MODDIR_SHORTOPTS "Jh", options, NULL)) != -1) {
 		if (mm_moddir_opt(opt, optarg))
 			continue;
 		if (opt == OPT_OLD)
@@ -456,6 +507,8 @@ static int run(int argc, char *argv[])
 			o.with_holders = true;
 		else if (opt == OPT_NO_FALLBACK)
 			o.no_fallback = true;
+		else if (opt == 'J')
+			report = json_object_new_object();
 		else if (opt == 'h')
 			return usage(), MM_EXIT_OK;
 		else
@@ -472,7 +525,14 @@ static int run(int argc, char *argv[])
 	c.args = argv + optind + 1;
 	c.nargs = argc - optind - 1;
 	if (mm_resolve(argv[optind], 0, reload_target, &c) < 0)
-		return MM_EXIT_FAIL;
+		c.ret = MM_EXIT_FAIL;
+	if (report) {
+		if (!json_object_object_get_ex(report, "result", NULL))
+			report_str("result", "failed");
+		out_json_print(report);
+		json_object_put(report);
+		report = NULL;
+	}
 	return c.ret;
 }
 

@@ -789,6 +789,10 @@ t_reload() {
 	has "hello_dev: ready (first, speed 11, even 6)" "$out" "reload: the new module's log"
 	ok $M reload $D/hello_dev-v2.ko speed=12
 	eq "reload: the command line overrides" 12 "$(param hello_dev speed)"
+	r $M reload -J $D/hello_dev-v2.ko
+	want_rc 0 "reload -J"
+	has '"result": "reloaded"' "$out" "reload -J"
+	has '"hello_dev: ready (first, speed 12, even 6)"' "$out" "reload -J: the log"
 	r $M reload $D/hello_dev-broken.ko
 	want_rc 1 "reload a broken build"
 	has "the old build is back" "$out" "reload a broken build"
