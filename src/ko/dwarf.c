@@ -22,6 +22,94 @@
 #include "mymod/ko.h"
 #include "mymod/util.h"
 
+#include <dlfcn.h>
+
+/*
+ * libdw is opened on first use (dlopen), so that the commands that never
+ * read DWARF do not map it, and libbz2 with it, at every start. Its
+ * functions are called through this table, with their own types; the
+ * names below are redirected to it.
+ */
+/* clang-format off */
+#define DW_FUNCS(X) \
+	X(dwfl_begin) \
+	X(dwfl_end) \
+	X(dwfl_errmsg) \
+	X(dwfl_report_begin) \
+	X(dwfl_report_end) \
+	X(dwfl_report_offline) \
+	X(dwfl_offline_section_address) \
+	X(dwfl_module_getsym_info) \
+	X(dwfl_module_getsymtab) \
+	X(dwfl_module_getsrc) \
+	X(dwfl_module_getdwarf) \
+	X(dwfl_module_build_id) \
+	X(dwfl_module_addrdie) \
+	X(dwfl_lineinfo) \
+	X(dwarf_tag) \
+	X(dwarf_getscopes) \
+	X(dwarf_getscopes_die) \
+	X(dwarf_formudata) \
+	X(dwarf_formstring) \
+	X(dwarf_attr) \
+	X(dwarf_attr_integrate) \
+	X(dwarf_getsrcfiles) \
+	X(dwarf_filesrc)
+/* clang-format on */
+static struct {
+#define DW_MEMBER(f) __typeof__(f) *f;
+	DW_FUNCS(DW_MEMBER)
+#undef DW_MEMBER
+} dw;
+
+static int dw_load(void)
+{
+	static int loaded; /* 0 not tried, 1 loaded, -errno failed */
+	void *h;
+
+	if (loaded)
+		return loaded < 0 ? mm_fail(-loaded, "libdw (elfutils) cannot be loaded") : 0;
+	h = dlopen("libdw.so.1", RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		loaded = -ENOTSUP;
+		return mm_fail(ENOTSUP, "cannot load libdw (elfutils), which reads DWARF: %s",
+			       dlerror());
+	}
+#define DW_SYM(f)                                                                                  \
+	if (!(dw.f = (__typeof__(f) *)dlsym(h, #f))) {                                             \
+		loaded = -ENOTSUP;                                                                 \
+		return mm_fail(ENOTSUP, "libdw.so.1 has no %s", #f);                               \
+	}
+	DW_FUNCS(DW_SYM)
+#undef DW_SYM
+	loaded = 1;
+	return 0;
+}
+
+#define dwfl_begin		     dw.dwfl_begin
+#define dwfl_end		     dw.dwfl_end
+#define dwfl_errmsg		     dw.dwfl_errmsg
+#define dwfl_report_begin	     dw.dwfl_report_begin
+#define dwfl_report_end		     dw.dwfl_report_end
+#define dwfl_report_offline	     dw.dwfl_report_offline
+#define dwfl_offline_section_address dw.dwfl_offline_section_address
+#define dwfl_module_getsym_info	     dw.dwfl_module_getsym_info
+#define dwfl_module_getsymtab	     dw.dwfl_module_getsymtab
+#define dwfl_module_getsrc	     dw.dwfl_module_getsrc
+#define dwfl_module_getdwarf	     dw.dwfl_module_getdwarf
+#define dwfl_module_build_id	     dw.dwfl_module_build_id
+#define dwfl_module_addrdie	     dw.dwfl_module_addrdie
+#define dwfl_lineinfo		     dw.dwfl_lineinfo
+#define dwarf_tag		     dw.dwarf_tag
+#define dwarf_getscopes		     dw.dwarf_getscopes
+#define dwarf_getscopes_die	     dw.dwarf_getscopes_die
+#define dwarf_formudata		     dw.dwarf_formudata
+#define dwarf_formstring	     dw.dwarf_formstring
+#define dwarf_attr		     dw.dwarf_attr
+#define dwarf_attr_integrate	     dw.dwarf_attr_integrate
+#define dwarf_getsrcfiles	     dw.dwarf_getsrcfiles
+#define dwarf_filesrc		     dw.dwarf_filesrc
+
 struct ko_dwarf {
 	Dwfl *dwfl;
 	Dwfl_Module *mod;
@@ -40,9 +128,9 @@ static int no_debuginfo(Dwfl_Module *mod MM_UNUSED, void **userdata MM_UNUSED,
 	return -1;
 }
 
-static const Dwfl_Callbacks offline = {
+/* Filled when libdw is loaded: its offline layout of a relocatable file. */
+static Dwfl_Callbacks offline = {
 	.find_debuginfo = no_debuginfo,
-	.section_address = dwfl_offline_section_address,
 };
 
 /* A descriptor libdwfl can read the ELF image from: the file, or a memfd of it decompressed. */
@@ -144,9 +232,13 @@ static void read_build_id(struct ko_dwarf *d)
 int ko_dwarf_open(const char *path, struct ko_dwarf **dp)
 {
 	struct ko_dwarf *d;
-	int fd = open_fd(path), err;
+	int fd, err = dw_load();
 
 	*dp = NULL;
+	if (err < 0)
+		return err;
+	offline.section_address = dwfl_offline_section_address;
+	fd = open_fd(path);
 	if (fd < 0)
 		return fd;
 	d = mm_calloc(1, sizeof(*d));
