@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* modprobe.d's install and remove commands (modcmd.h). */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,38 +36,67 @@ bool modcmd_inside(const char *name)
 	return m && mm_modname_eq(m, name);
 }
 
+/*
+ * Read what the command writes into SB until the shell (PID) has exited
+ * and the pipe FD holds no more: not until the pipe closes, which a
+ * helper the command leaves running in the background may never do.
+ * Returns the shell's wait status.
+ */
+static int collect(int fd, pid_t pid, struct mm_strbuf *sb)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	bool exited = false, eof = false;
+	int status = -1;
+	char buf[4096];
+
+	while (!eof) {
+		/* Once the shell is gone, take what is there and stop. */
+		int ready = poll(&p, 1, exited ? 0 : 100);
+		ssize_t n = ready > 0 ? read(fd, buf, sizeof(buf)) : 0;
+
+		if (n > 0) {
+			mm_strbuf_addn(sb, buf, (size_t)n);
+			continue;
+		}
+		if (ready > 0 && n == 0)
+			eof = true; /* every writer closed it */
+		else if (exited)
+			break;
+		if (!exited && waitpid(pid, &status, WNOHANG) == pid)
+			exited = true;
+	}
+	while (!exited && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return status;
+}
+
 /* Run CMD by /bin/sh -c with NAME in MODPROBE_MODULE; its output into *OUT. The wait status, or -1.
  */
 static int shell(const char *cmd, const char *name, char **out)
 {
 	struct mm_strbuf sb = { 0 };
 	int fds[2], status = -1;
-	char buf[4096];
-	ssize_t n;
 	pid_t pid;
 
 	fflush(stdout);
-	if (pipe(fds) < 0)
+	if (pipe2(fds, O_CLOEXEC) < 0)
 		return -1;
 	pid = fork();
 	if (pid == 0) {
 		dup2(fds[1], STDOUT_FILENO);
 		dup2(fds[1], STDERR_FILENO);
-		close(fds[0]);
-		close(fds[1]);
 		setenv("MODPROBE_MODULE", name, 1);
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}
 	close(fds[1]);
-	while (pid > 0 && ((n = read(fds[0], buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR)))
-		if (n > 0)
-			mm_strbuf_addn(&sb, buf, (size_t)n);
+	if (pid > 0) {
+		fcntl(fds[0], F_SETFL, O_NONBLOCK);
+		status = collect(fds[0], pid, &sb);
+	}
 	close(fds[0]);
-	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
 	*out = mm_strbuf_steal(&sb);
-	return pid > 0 ? status : -1;
+	return status;
 }
 
 static void print_output(FILE *f, const char *out, const char *indent)

@@ -864,6 +864,13 @@ t_install_remove() {
 	want_rc 0 "install command calling mymod"
 	eq "install command calling mymod: loaded" 6 "$(param hello_dev speed)"
 	ok $M unload hello_dev
+	# A command that leaves a helper running with its output: mymod does not wait for it.
+	echo "install hello_dev $K/insmod $X/hello_dev.ko; echo started; sleep 120 &" >$conf
+	r timeout 30 $M load hello_dev
+	want_rc 0 "install command with a helper in the background"
+	has "started" "$out" "install command with a helper: its output"
+	is_loaded hello_dev || note "install command with a helper: not loaded"
+	ok $M unload hello_dev
 	# --with-deps: hello's command fails, so hello_user is not loaded and nothing stays.
 	echo "install hello /bin/false" >$conf
 	r $M load --with-deps hello_user
