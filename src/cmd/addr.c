@@ -126,19 +126,26 @@ static void source(struct hit *h, const char *file)
 static bool in_freed_init(const struct kernel_module *mod, struct hit *h)
 {
 	struct kernel_section *secs;
-	const struct ko_section *fs;
-	size_t n, nf;
-	struct ko *ko;
-	bool yes = false;
+	const struct ko_section *fs = NULL;
+	size_t n, nf = 0;
+	struct ko *ko = NULL;
+	bool yes = false, opened = false;
 
 	if (kernel_module_sections(mod->name, &secs, &n) < 0)
 		return false;
-	ko = mm_open_loaded(mod->name, NULL, "not said whether the address was in its init code");
-	for (size_t i = 0; ko && i < n && !yes; i++) {
-		if (strncmp(secs[i].name, ".init.", 6) != 0 || ko_sections(ko, &fs, &nf) < 0)
+	for (size_t i = 0; i < n && !yes; i++) {
+		if (strncmp(secs[i].name, ".init.", 6) != 0 || h->addr < secs[i].addr)
 			continue;
+		/* Its size is the file's: opened only for a module whose init code starts below. */
+		if (!opened) {
+			opened = true;
+			ko = mm_open_loaded(mod->name, NULL,
+					    "not said whether the address was in its init code");
+			if (ko && ko_sections(ko, &fs, &nf) < 0)
+				nf = 0;
+		}
 		for (size_t j = 0; j < nf && !yes; j++)
-			yes = strcmp(fs[j].name, secs[i].name) == 0 && h->addr >= secs[i].addr &&
+			yes = strcmp(fs[j].name, secs[i].name) == 0 &&
 			      h->addr < secs[i].addr + fs[j].size;
 		if (yes)
 			h->note = mm_asprintf("in %s's %s, which the kernel freed once %s's init "

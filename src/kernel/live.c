@@ -143,12 +143,16 @@ static bool parse_sym(char *line, const char *name, struct kernel_sym *s)
 	return true;
 }
 
-int kernel_module_symbols(const char *name, struct kernel_sym **symsp, size_t *np)
+/*
+ * Each symbol of /proc/kallsyms that parse_sym() takes for NAME, to FN,
+ * which owns its name. 0, or -errno when the file cannot be read.
+ */
+static int each_sym(const char *name, void (*fn)(struct kernel_sym *s, void *data), void *data)
 {
-	struct kernel_sym *syms = NULL, s;
 	char path[PATH_MAX];
 	char *line = NULL;
-	size_t cap = 0, n = 0;
+	size_t cap = 0;
+	struct kernel_sym s;
 	FILE *f;
 
 	if (!mm_syspath(path, sizeof(path), "/proc/kallsyms"))
@@ -158,15 +162,36 @@ int kernel_module_symbols(const char *name, struct kernel_sym **symsp, size_t *n
 		return mm_fail(errno, "cannot read %s: %s", path, strerror(errno));
 	while (getline(&line, &cap, f) > 0) {
 		line[strcspn(line, "\n")] = '\0';
-		if (!parse_sym(line, name, &s))
-			continue;
-		syms = mm_reallocarray(syms, n + 1, sizeof(*syms));
-		syms[n++] = s;
+		if (parse_sym(line, name, &s))
+			fn(&s, data);
 	}
 	free(line);
 	fclose(f);
-	*symsp = n ? sort_syms(syms, n) : NULL;
-	*np = n;
+	return 0;
+}
+
+struct sym_list {
+	struct kernel_sym *v;
+	size_t n;
+};
+
+static void keep_sym(struct kernel_sym *s, void *data)
+{
+	struct sym_list *l = data;
+
+	l->v = mm_reallocarray(l->v, l->n + 1, sizeof(*l->v));
+	l->v[l->n++] = *s;
+}
+
+int kernel_module_symbols(const char *name, struct kernel_sym **symsp, size_t *np)
+{
+	struct sym_list l = { 0 };
+	int err = each_sym(name, keep_sym, &l);
+
+	if (err < 0)
+		return err;
+	*symsp = l.n ? sort_syms(l.v, l.n) : NULL;
+	*np = l.n;
 	return 0;
 }
 
@@ -177,36 +202,35 @@ void kernel_syms_free(struct kernel_sym *syms, size_t n)
 	free(syms);
 }
 
+/* kernel_image_symbol()'s pass: the nearest symbol at or before ADDR, the first after it. */
+struct sym_near {
+	unsigned long long addr, next;
+	struct kernel_sym best;
+};
+
+static void near_sym(struct kernel_sym *s, void *data)
+{
+	struct sym_near *n = data;
+
+	if (s->addr <= n->addr && (!n->best.name || s->addr >= n->best.addr)) {
+		free(n->best.name);
+		n->best = *s;
+		return;
+	}
+	if (s->addr > n->addr && (!n->next || s->addr < n->next))
+		n->next = s->addr;
+	free(s->name);
+}
+
 int kernel_image_symbol(unsigned long long addr, struct kernel_sym *sym, unsigned long long *next)
 {
-	char path[PATH_MAX];
-	char *line = NULL;
-	size_t cap = 0;
-	struct kernel_sym s, best = { 0 };
-	FILE *f;
-
-	*next = 0;
-	if (!mm_syspath(path, sizeof(path), "/proc/kallsyms"))
-		return mm_fail(ENAMETOOLONG, "path too long");
-	f = fopen(path, "re");
-	if (!f)
-		return mm_fail(errno, "cannot read %s: %s", path, strerror(errno));
+	struct sym_near n = { .addr = addr };
 	/* One pass, keeping two symbols: the kernel image has some 100,000. */
-	while (getline(&line, &cap, f) > 0) {
-		line[strcspn(line, "\n")] = '\0';
-		if (!parse_sym(line, NULL, &s))
-			continue;
-		if (s.addr <= addr && (!best.name || s.addr >= best.addr)) {
-			free(best.name);
-			best = s;
-			continue;
-		}
-		if (s.addr > addr && (!*next || s.addr < *next))
-			*next = s.addr;
-		free(s.name);
-	}
-	free(line);
-	fclose(f);
-	*sym = best;
-	return best.name ? 0 : -ENOENT;
+	int err = each_sym(NULL, near_sym, &n);
+
+	*next = n.next;
+	*sym = n.best;
+	if (err < 0)
+		return err;
+	return n.best.name ? 0 : -ENOENT;
 }
