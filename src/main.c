@@ -111,6 +111,9 @@ int main(int argc, char *argv[])
 	int c;
 
 	mm_config_init();
+	c = argc > 0 ? mm_names_main(argc, argv) : -1;
+	if (c >= 0)
+		return c;
 	/* '+': stop at the command name; the command parses the rest. */
 	while ((c = getopt_long(argc, argv, "+" MM_MODDIR_SHORTOPTS "hV", options, NULL)) != -1) {
 		if (mm_moddir_opt(c, optarg))

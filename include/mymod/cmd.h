@@ -43,6 +43,12 @@ struct modtree *mm_modtree_try(void);
 /* Open it as kmod's modinfo reads it (no modprobe.d); before the first mm_modtree(). */
 void mm_modtree_as_modinfo(void);
 
+/*
+ * main() of the kmod tool argv[0] names (modprobe, insmod, rmmod, lsmod,
+ * modinfo, depmod, kmod), by its basename; -1 when it names none.
+ */
+int mm_names_main(int argc, char *argv[]);
+
 /* What a module argument names. */
 enum mm_target_kind {
 	MM_TARGET_FILE,	   /* a path: nothing looked up */

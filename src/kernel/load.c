@@ -113,9 +113,17 @@ static int sys_finit(int fd, const char *params, unsigned int flags)
 	return syscall(SYS_finit_module, fd, params, flags) < 0 ? -errno : 0;
 }
 
+/*
+ * init_module() and delete_module() through libc's entry points (glibc has
+ * them, undeclared), as libkmod calls them: kmod's testsuite interposes
+ * these, and syscall() for finit_module, to stand in for the kernel.
+ */
+extern long init_module(void *image, unsigned long len, const char *params);
+extern long delete_module(const char *name, unsigned int flags);
+
 static int sys_init(const void *image, size_t len, const char *params)
 {
-	return syscall(SYS_init_module, image, len, params) < 0 ? -errno : 0;
+	return init_module((void *)image, len, params) < 0 ? -errno : 0;
 }
 
 /*
@@ -190,8 +198,7 @@ int kernel_unload(const char *name, unsigned int flags)
 	char *mod = mm_modname_normalize(mm_strdup(name));
 	int err;
 
-	err = syscall(SYS_delete_module, mod,
-		      O_NONBLOCK | ((flags & KERNEL_UNLOAD_FORCE) ? O_TRUNC : 0)) < 0
+	err = delete_module(mod, O_NONBLOCK | ((flags & KERNEL_UNLOAD_FORCE) ? O_TRUNC : 0)) < 0
 		      ? -errno
 		      : 0;
 	free(mod);

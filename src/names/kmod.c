@@ -1,0 +1,14 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* mymod called as kmod. */
+#include <stdio.h>
+
+#include "mymod/cmd.h"
+#include "names.h"
+
+int names_kmod(int argc, char *argv[])
+{
+	(void)argc;
+	(void)argv;
+	fputs("kmod: not yet implemented by mymod\n", stderr);
+	return MM_EXIT_FAIL;
+}
