@@ -16,7 +16,7 @@
  */
 #pragma once
 
-#include <json-c/json.h>
+#include "mymod/json.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>

@@ -10,8 +10,8 @@
 #pragma once
 
 #include <getopt.h>
-#include <json-c/json.h>
-#include <libsmartcols/libsmartcols.h>
+#include "mymod/json.h"
+#include <libsmartcols/libsmartcols.h> /* its flags; its functions only in src/out */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -4,7 +4,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <json-c/json.h>
+#include "mymod/json.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

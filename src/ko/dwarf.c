@@ -19,10 +19,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "mymod/dl.h"
 #include "mymod/ko.h"
 #include "mymod/util.h"
-
-#include <dlfcn.h>
 
 /*
  * libdw is opened on first use (dlopen), so that the commands that never
@@ -56,59 +55,47 @@
 	X(dwarf_getsrcfiles) \
 	X(dwarf_filesrc)
 /* clang-format on */
-static struct {
-#define DW_MEMBER(f) __typeof__(f) *f;
-	DW_FUNCS(DW_MEMBER)
-#undef DW_MEMBER
-} dw;
+struct dw_fns {
+	DW_FUNCS(MM_DL_MEMBER)
+};
+static MM_DL_TABLE(dw_fns) dw;
 
 static int dw_load(void)
 {
+	static const char *const names[] = { DW_FUNCS(MM_DL_NAME) };
 	static int loaded; /* 0 not tried, 1 loaded, -errno failed */
-	void *h;
 
 	if (loaded)
 		return loaded < 0 ? mm_fail(-loaded, "libdw (elfutils) cannot be loaded") : 0;
-	h = dlopen("libdw.so.1", RTLD_NOW | RTLD_LOCAL);
-	if (!h) {
-		loaded = -ENOTSUP;
-		return mm_fail(ENOTSUP, "cannot load libdw (elfutils), which reads DWARF: %s",
-			       dlerror());
-	}
-#define DW_SYM(f)                                                                                  \
-	if (!(dw.f = (__typeof__(f) *)dlsym(h, #f))) {                                             \
-		loaded = -ENOTSUP;                                                                 \
-		return mm_fail(ENOTSUP, "libdw.so.1 has no %s", #f);                               \
-	}
-	DW_FUNCS(DW_SYM)
-#undef DW_SYM
-	loaded = 1;
-	return 0;
+	loaded = mm_dl_open("libdw.so.1", names, dw.p, sizeof(names) / sizeof(names[0])) < 0
+			 ? -ENOTSUP
+			 : 1;
+	return loaded < 0 ? -ENOTSUP : 0;
 }
 
-#define dwfl_begin		     dw.dwfl_begin
-#define dwfl_end		     dw.dwfl_end
-#define dwfl_errmsg		     dw.dwfl_errmsg
-#define dwfl_report_begin	     dw.dwfl_report_begin
-#define dwfl_report_end		     dw.dwfl_report_end
-#define dwfl_report_offline	     dw.dwfl_report_offline
-#define dwfl_offline_section_address dw.dwfl_offline_section_address
-#define dwfl_module_getsym_info	     dw.dwfl_module_getsym_info
-#define dwfl_module_getsymtab	     dw.dwfl_module_getsymtab
-#define dwfl_module_getsrc	     dw.dwfl_module_getsrc
-#define dwfl_module_getdwarf	     dw.dwfl_module_getdwarf
-#define dwfl_module_build_id	     dw.dwfl_module_build_id
-#define dwfl_module_addrdie	     dw.dwfl_module_addrdie
-#define dwfl_lineinfo		     dw.dwfl_lineinfo
-#define dwarf_tag		     dw.dwarf_tag
-#define dwarf_getscopes		     dw.dwarf_getscopes
-#define dwarf_getscopes_die	     dw.dwarf_getscopes_die
-#define dwarf_formudata		     dw.dwarf_formudata
-#define dwarf_formstring	     dw.dwarf_formstring
-#define dwarf_attr		     dw.dwarf_attr
-#define dwarf_attr_integrate	     dw.dwarf_attr_integrate
-#define dwarf_getsrcfiles	     dw.dwarf_getsrcfiles
-#define dwarf_filesrc		     dw.dwarf_filesrc
+#define dwfl_begin		     dw.f.dwfl_begin
+#define dwfl_end		     dw.f.dwfl_end
+#define dwfl_errmsg		     dw.f.dwfl_errmsg
+#define dwfl_report_begin	     dw.f.dwfl_report_begin
+#define dwfl_report_end		     dw.f.dwfl_report_end
+#define dwfl_report_offline	     dw.f.dwfl_report_offline
+#define dwfl_offline_section_address dw.f.dwfl_offline_section_address
+#define dwfl_module_getsym_info	     dw.f.dwfl_module_getsym_info
+#define dwfl_module_getsymtab	     dw.f.dwfl_module_getsymtab
+#define dwfl_module_getsrc	     dw.f.dwfl_module_getsrc
+#define dwfl_module_getdwarf	     dw.f.dwfl_module_getdwarf
+#define dwfl_module_build_id	     dw.f.dwfl_module_build_id
+#define dwfl_module_addrdie	     dw.f.dwfl_module_addrdie
+#define dwfl_lineinfo		     dw.f.dwfl_lineinfo
+#define dwarf_tag		     dw.f.dwarf_tag
+#define dwarf_getscopes		     dw.f.dwarf_getscopes
+#define dwarf_getscopes_die	     dw.f.dwarf_getscopes_die
+#define dwarf_formudata		     dw.f.dwarf_formudata
+#define dwarf_formstring	     dw.f.dwarf_formstring
+#define dwarf_attr		     dw.f.dwarf_attr
+#define dwarf_attr_integrate	     dw.f.dwarf_attr_integrate
+#define dwarf_getsrcfiles	     dw.f.dwarf_getsrcfiles
+#define dwarf_filesrc		     dw.f.dwarf_filesrc
 
 struct ko_dwarf {
 	Dwfl *dwfl;

@@ -11,6 +11,7 @@
 
 #include "mymod/out.h"
 #include "mymod/util.h"
+#include "scols.h"
 
 struct out_cell {
 	bool set;

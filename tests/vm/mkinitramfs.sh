@@ -40,11 +40,14 @@ cp /bin/busybox "$root/bin/busybox"
 copy_bin "$MYMOD" /usr/bin/mymod
 copy_bin "$(command -v kmod)" /usr/bin/kmod
 copy_bin "$(command -v keyctl)" /usr/bin/keyctl
-# libdw, which mymod opens with dlopen (decode, addr), so ldd does not list it.
-libdw=$(ldconfig -p | awk '$1 == "libdw.so.1" && /x86-64/ { print $NF; exit }')
-[ -n "$libdw" ] || { echo "mkinitramfs: no libdw.so.1 (apt-get install libdw1)" >&2; exit 1; }
-mkdir -p "$root$(dirname "$libdw")"
-copy_bin "$libdw" "$libdw"
+# The libraries mymod opens with dlopen, which ldd does not list: libdw
+# (decode, addr), json-c (--json) and libsmartcols (tables).
+for so in libdw.so.1 libjson-c.so.5 libsmartcols.so.1; do
+    lib=$(ldconfig -p | awk -v so="$so" '$1 == so && /x86-64/ { print $NF; exit }')
+    [ -n "$lib" ] || { echo "mkinitramfs: no $so (scripts/install-deps)" >&2; exit 1; }
+    mkdir -p "$root$(dirname "$lib")"
+    copy_bin "$lib" "$lib"
+done
 for tool in insmod rmmod modprobe lsmod modinfo; do
     ln -s /usr/bin/kmod "$root/kmod/$tool"
 done

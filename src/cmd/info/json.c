@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* mymod info --json: the record as nested JSON. */
-#include <json-c/json.h>
+#include "mymod/json.h"
 #include <stdlib.h>
 
 #include "info.h"
