@@ -18,6 +18,9 @@ bin=$(find "$dest" -type f -name mymod -path '*/bin/*')
 [ -n "$bin" ] || fail "no bin/mymod installed"
 [ -n "$bin" ] && { "$bin" --version | grep -q '^mymod ' || fail "the installed mymod does not run"; }
 
+# The kmod names are off by default: no modprobe next to mymod.
+[ -z "$(find "$dest" -name modprobe -o -name lsmod)" ] || fail "kmod names installed without -Dkmod-names"
+
 commands=$("$MYMOD" --help | sed -n '/^Commands:/,/^$/s/^  \([a-z][a-z-]*\) .*/\1/p' | grep -vx help)
 for page in mymod $(printf 'mymod-%s\n' $commands); do
     find "$dest" -path "*/man1/$page.1" | grep -q . || fail "man page $page.1 not installed"
@@ -94,12 +97,25 @@ rm -f "$pc_libdir/bash-completion.pc" "$pc_libdir/fish.pc"
 printf '%s\n' 'prefix=/usr' 'datadir=${prefix}/share' 'completionsdir=${datadir}/own-bash-completion/completions' \
     'Name: bash-completion' 'Description: a test stand-in' 'Version: 2.11' >"$pc_libdir/bash-completion.pc"
 if PKG_CONFIG_LIBDIR=$pc_libdir PKG_CONFIG_PATH='' meson setup "$TMP/build" "$SRCDIR" --prefix=/opt/mymod \
-    -Dzshcompletiondir=/usr/share/zsh/vendor-completions >"$TMP/setup.log" 2>&1; then
+    -Dzshcompletiondir=/usr/share/zsh/vendor-completions -Dkmod-names=true >"$TMP/setup.log" 2>&1; then
     read_build "$TMP/build"
     check_completions "$TMP/build" /usr/share/zsh/vendor-completions
     assert_eq "bash completion from the stand-in pkg-config file" \
         /opt/mymod/share/own-bash-completion/completions/mymod "$bash_to"
     assert_eq "fish completion without a pkg-config file" /opt/mymod/share/fish/vendor_completions.d/mymod.fish "$fish_to"
+    # -Dkmod-names: the kmod tools' names as links to mymod, where Debian's
+    # kmod has them. Only the links are installed (meson wants the file they
+    # point to under the destdir: a stand-in, as this build is not compiled).
+    mkdir -p "$TMP/dest2/opt/mymod/bin" && : >"$TMP/dest2/opt/mymod/bin/mymod"
+    if meson install -C "$TMP/build" --no-rebuild --tags kmod-names --destdir "$TMP/dest2" \
+        >"$TMP/install2.log" 2>&1; then
+        for link in sbin/modprobe sbin/insmod sbin/rmmod sbin/modinfo sbin/depmod bin/lsmod bin/kmod; do
+            assert_eq "-Dkmod-names: $link" /opt/mymod/bin/mymod "$(readlink "$TMP/dest2/opt/mymod/$link")"
+        done
+    else
+        cat "$TMP/install2.log" >&2
+        fail "meson install --tags kmod-names failed"
+    fi
 else
     cat "$TMP/setup.log" >&2
     fail "meson setup with -Dzshcompletiondir failed"
