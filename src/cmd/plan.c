@@ -43,12 +43,53 @@ struct unused {
 };
 
 /*
+ * What a dry run would have unloaded so far (GONE, N of them): the modules
+ * it holds count as gone for those after it.
+ */
+struct gone {
+	const char **names;
+	size_t n;
+};
+
+static bool is_gone(const struct gone *g, const char *name)
+{
+	for (size_t i = 0; g && i < g->n; i++)
+		if (strcmp(g->names[i], name) == 0)
+			return true;
+	return false;
+}
+
+static void add_gone(struct gone *g, const char *name)
+{
+	g->names = mm_realloc(g->names, (g->n + 1) * sizeof(*g->names));
+	g->names[g->n++] = name;
+}
+
+/* Drop from U's holders (and its count) those a dry run would have unloaded already. */
+static void without_gone(struct unused *u, const struct gone *g)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < u->nholders; i++) {
+		if (is_gone(g, u->holders[i])) {
+			free(u->holders[i]);
+			u->refcnt--; /* each holding module counts one reference */
+		} else {
+			u->holders[kept++] = u->holders[i];
+		}
+	}
+	u->nholders = kept;
+}
+
+/*
  * Unload NAME if nothing uses it: no module holds it, and its reference
  * count is 0 or drops to 0 within WAIT_MS. Free U->holders with
  * kernel_names_free(). The kernel would refuse a module in use too, but
- * this way what keeps it is known, and a wait possible.
+ * this way what keeps it is known, and a wait possible. With DRY (a dry
+ * run), nothing is unloaded: what DRY holds counts as gone, and NAME is
+ * added to it when it would go.
  */
-static void unload_unused(const char *name, long wait_ms, struct unused *u)
+static void unload_unused(const char *name, long wait_ms, struct unused *u, struct gone *dry)
 {
 	*u = (struct unused){ .result = UNUSED_IN_USE, .err = -EWOULDBLOCK };
 	if (kernel_module_state(name) != KERNEL_MOD_LIVE) {
@@ -59,33 +100,42 @@ static void unload_unused(const char *name, long wait_ms, struct unused *u)
 		u->holders = NULL;
 		u->nholders = 0;
 	}
+	u->refcnt = kernel_module_refcnt(name);
+	if (dry)
+		without_gone(u, dry);
 	if (u->nholders > 0)
 		return;
-	u->refcnt = kernel_module_refcnt(name);
-	if (u->refcnt > 0 && wait_ms > 0 && kernel_wait_unused(name, wait_ms) == 0)
+	if (u->refcnt > 0 && wait_ms > 0 && !dry && kernel_wait_unused(name, wait_ms) == 0)
 		u->refcnt = 0;
 	if (u->refcnt > 0)
 		return;
+	if (dry) {
+		add_gone(dry, name);
+		u->result = UNUSED_UNLOADED;
+		return;
+	}
 	/* Count 0, or none to read (no CONFIG_MODULE_UNLOAD): the kernel says. */
 	u->err = kernel_unload(name, 0);
 	u->result = u->err == 0 ? UNUSED_UNLOADED : UNUSED_FAILED;
 }
 
-/* Unload chain module NAME if nothing uses it; a refusal is a warning; VERBOSE: say what became of
- * it. */
-static void unload_if_unused(const char *name, bool verbose)
+/*
+ * Unload chain module NAME if nothing uses it; a refusal is a warning;
+ * VERBOSE: say what became of it. DRY: a dry run (unload_unused()).
+ */
+static void unload_if_unused(const char *name, bool verbose, struct gone *dry)
 {
 	struct findings why;
 	struct unused u;
 
-	unload_unused(name, 0, &u);
-	if (u.result == UNUSED_UNLOADED && verbose) {
-		printf("unloaded %s\n", name);
-	} else if (u.result == UNUSED_IN_USE && verbose && u.nholders > 0) {
-		printf("kept %s: in use by %s%s\n", name, u.holders[0],
+	unload_unused(name, 0, &u, dry);
+	if (u.result == UNUSED_UNLOADED && (verbose || dry)) {
+		printf("%s %s\n", dry ? "would unload" : "unloaded", name);
+	} else if (u.result == UNUSED_IN_USE && (verbose || dry) && u.nholders > 0) {
+		printf("%s %s: in use by %s%s\n", dry ? "would keep" : "kept", name, u.holders[0],
 		       u.nholders > 1 ? " and others" : "");
-	} else if (u.result == UNUSED_IN_USE && verbose) {
-		printf("kept %s: reference count %ld\n", name, u.refcnt);
+	} else if (u.result == UNUSED_IN_USE && (verbose || dry)) {
+		printf("%s %s: reference count %ld\n", dry ? "would keep" : "kept", name, u.refcnt);
 	} else if (u.result == UNUSED_FAILED) {
 		findings_explain_unload(u.err, name, &why);
 		mm_warn("kept %s: %s", name, why.v[0].message);
@@ -113,7 +163,7 @@ static void rollback(const char *failed, const char *const *ours, size_t n)
 		struct unused u;
 
 		/* Wait a little for references a module we loaded may still drop. */
-		unload_unused(ours[i], 1000, &u);
+		unload_unused(ours[i], 1000, &u, NULL);
 		kernel_names_free(u.holders, u.nholders);
 		if (u.result == UNUSED_UNLOADED || u.result == UNUSED_ABSENT || u.err == -ENOENT) {
 			list_add(&done, ours[i]);
@@ -210,8 +260,9 @@ int plan_load(const struct chain *c, const struct plan_ops *ops)
 int plan_unload(struct chain *c, const struct chain_root *root, const struct plan_ops *ops)
 {
 	const struct chain_step *steps;
+	struct gone gone = { 0 }, *dry = ops->dry_run ? &gone : NULL;
 	size_t first, n, at;
-	int err;
+	int err, ret = MM_EXIT_FAIL;
 
 	/* Not loaded, built in: say so as a plain unload does, and touch nothing else. */
 	if (kernel_module_state(root->name) != KERNEL_MOD_LIVE)
@@ -226,10 +277,15 @@ int plan_unload(struct chain *c, const struct chain_root *root, const struct pla
 	for (at = first; at < n && !steps[at].root; at++)
 		;
 	for (size_t i = n; i-- > at + 1;)
-		unload_if_unused(steps[i].name, ops->verbose);
+		unload_if_unused(steps[i].name, ops->verbose, dry);
 	if (ops->unload(root->name, ops->ctx) != MM_EXIT_OK)
-		return MM_EXIT_FAIL;
+		goto out;
+	if (dry)
+		add_gone(dry, root->name);
 	for (size_t i = at; i-- > first;)
-		unload_if_unused(steps[i].name, ops->verbose);
-	return MM_EXIT_OK;
+		unload_if_unused(steps[i].name, ops->verbose, dry);
+	ret = MM_EXIT_OK;
+out:
+	free(gone.names);
+	return ret;
 }

@@ -34,6 +34,7 @@ struct plan_ops {
 	bool tell;	  /* load: say what is passed over (--verbose, --dry-run) */
 	bool verbose;	  /* unload: say what is unloaded and what kept, and why */
 	bool no_rollback; /* load: keep what was loaded when a step fails */
+	bool dry_run;	  /* unload: say what would go and what stay, unload nothing */
 };
 
 /*

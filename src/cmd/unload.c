@@ -180,6 +180,7 @@ static int unload_with_deps(const char *arg, const struct unload_opts *uo)
 		.unload = unload_root,
 		.ctx = uo,
 		.verbose = uo->verbose,
+		.dry_run = uo->dry_run,
 	};
 	const struct chain_root *roots;
 	struct chain *c = NULL;
@@ -246,11 +247,6 @@ static int run(int argc, char *argv[])
 	}
 	if (optind >= argc) {
 		mm_error("no module given");
-		return mm_usage_error();
-	}
-	if (uo.dry_run && uo.with_deps) {
-		mm_error("--dry-run does not go with --with-deps yet: load --with-deps --dry-run "
-			 "shows the chain");
 		return mm_usage_error();
 	}
 	for (int i = optind; i < argc; i++) {

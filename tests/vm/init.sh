@@ -549,6 +549,13 @@ t_with_deps() {
 hello_user
 loop" "$mine"
 	eq "config options of the dependency" config "$(param hello whom)"
+	loaded_state=$(modules_now)
+	r $M unload --with-deps --dry-run hello_user
+	want_rc 0 "unload --with-deps --dry-run"
+	eq "unload --with-deps --dry-run: nothing unloaded" "$loaded_state" "$(modules_now)"
+	for m in hello_user hello loop; do
+		has "would unload $m" "$out" "unload --with-deps --dry-run"
+	done
 	r $M unload --with-deps hello_user
 	want_rc 0 "unload --with-deps"
 	eq "after unload --with-deps" "$state" "$(modules_now)"
@@ -566,6 +573,9 @@ loop" "$mine"
 	# A module in use outside the chain stays: an open /dev/loop0 holds loop.
 	ok $M load --with-deps hello_user
 	exec 3</dev/loop0
+	r $M unload --with-deps --dry-run hello_user
+	has "would keep loop: reference count 1" "$out" "unload --with-deps --dry-run, loop in use"
+	has "would unload hello" "$out" "unload --with-deps --dry-run, loop in use"
 	r $M unload --with-deps -v hello_user
 	want_rc 0 "unload --with-deps, loop in use"
 	has "kept loop: reference count 1" "$out" "unload --with-deps -v"
