@@ -9,8 +9,8 @@
  */
 #pragma once
 
-#include <getopt.h>
 #include "mymod/json.h"
+#include <getopt.h>
 #include <libsmartcols/libsmartcols.h> /* its flags; its functions only in src/out */
 #include <stdbool.h>
 #include <stddef.h>

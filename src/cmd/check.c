@@ -2,9 +2,9 @@
 /*
  * mymod check: will this module load on that kernel, and if not, why.
  */
+#include "mymod/json.h"
 #include <errno.h>
 #include <getopt.h>
-#include "mymod/json.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
