@@ -19,28 +19,9 @@ set -eu
 cd "$(dirname "$0")/.."
 n=${1:-50}
 rounds=${2:-8}
-builddir=${BUILDDIR:-build}
-[ -x "$builddir/mymod" ] || { echo "bench-load: build first (meson compile -C $builddir)" >&2; exit 1; }
-MYMOD=$(realpath "$builddir/mymod")
-FIXTURES=$(realpath "$builddir/tests/fixtures")
-VM_KVER=${MYMOD_VM_KVER:-$(tests/fixtures/kver.sh)}
-export MYMOD FIXTURES VM_KVER
-kernel=/boot/vmlinuz-$VM_KVER
-[ -r "$kernel" ] || { echo "bench-load: no kernel image $kernel" >&2; exit 1; }
-
-out=$builddir/bench/load
-mkdir -p "$out"
-tests/vm/mkinitramfs.sh "$out" bench/bench-load-init.sh
-timeout 1800 qemu-system-x86_64 -accel tcg -m 512M -nographic -no-reboot \
-    -kernel "$kernel" -initrd "$out/initramfs.cpio" \
-    -append "console=ttyS0 loglevel=1 panic=-1 mymod.n=$n mymod.rounds=$rounds" \
-    </dev/null | tr -d '\r' >"$out/console.log"
-
-if grep -q 'MYMOD-BENCH-ERROR' "$out/console.log" || ! grep -q 'MYMOD-BENCH-DONE' "$out/console.log"; then
-    echo "bench-load: the benchmark did not complete; console in $out/console.log" >&2
-    grep 'MYMOD-BENCH' "$out/console.log" >&2
-    exit 1
-fi
+# shellcheck source=bench/bench-vm-lib.sh
+. bench/bench-vm-lib.sh
+bench_vm load bench/bench-load-init.sh "mymod.n=$n mymod.rounds=$rounds" -m 512M
 echo "$n load+unload cycles per round, $rounds rounds (kernel $VM_KVER under QEMU TCG)"
 grep '^MYMOD-BENCH ' "$out/console.log" | awk -v n="$n" '
     { t[$2 " " $3] += $5; round[$2 " " $3 " " $4] = $5; nr[$2 " " $3]++ }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "attempt.h"
+#include "jobs.h"
 #include "modcmd.h"
 #include "mymod/cmd.h"
 #include "mymod/findings.h"
@@ -26,6 +27,7 @@ enum {
 	OPT_IGNORE_INSTALL,
 	OPT_FIRST_TIME,
 	OPT_USE_BLACKLIST,
+	OPT_JOBS,
 };
 
 static const struct option options[] = {
@@ -43,6 +45,7 @@ static const struct option options[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "first-time", no_argument, NULL, OPT_FIRST_TIME },
 	{ "use-blacklist", no_argument, NULL, OPT_USE_BLACKLIST },
+	{ "jobs", required_argument, NULL, 'j' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -76,6 +79,8 @@ static void usage(void)
 	      "                         unload it all again if one of them fails\n"
 	      "      --no-rollback      with --with-deps: keep what was loaded when one fails\n"
 	      "      --debug            turn its dynamic-debug callsites on (dyndbg=+p)\n"
+	      "  -j, --jobs=N           load up to N modules at once whose chains share no\n"
+	      "                         module (default: 1)\n"
 	      "  -v, --verbose          say what was loaded, and how\n" MM_MODDIR_USAGE
 	      "  -h, --help             show this help\n",
 	      stdout);
@@ -93,6 +98,7 @@ struct load_opts {
 	bool all;
 	bool first_time;
 	bool use_blacklist;
+	unsigned int jobs;
 };
 
 /* --first-time: NAME is in the kernel already. */
@@ -417,12 +423,27 @@ out:
 	return ret;
 }
 
+/* --jobs N: 1 to 1024. */
+static int parse_jobs(const char *arg, unsigned int *jobs)
+{
+	char *end;
+	unsigned long n = strtoul(arg, &end, 10);
+
+	if (end == arg || *end || n < 1 || n > 1024 || arg[0] == '-') {
+		mm_error("--jobs: '%s' is not a number from 1 to 1024", arg);
+		return -EINVAL;
+	}
+	*jobs = (unsigned int)n;
+	return 0;
+}
+
 /* Parse the options into LO: -1 to go on, else the exit status. */
 static int parse_options(int argc, char *argv[], struct load_opts *lo)
 {
 	int c;
 
-	while ((c = getopt_long(argc, argv, MM_MODDIR_SHORTOPTS "nfviaqh", options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, MM_MODDIR_SHORTOPTS "nfviaqj:h", options, NULL)) !=
+	       -1) {
 		if (mm_moddir_opt(c, optarg))
 			continue;
 		switch (c) {
@@ -467,6 +488,10 @@ static int parse_options(int argc, char *argv[], struct load_opts *lo)
 			break;
 		case OPT_USE_BLACKLIST:
 			lo->use_blacklist = true;
+			break;
+		case 'j':
+			if (parse_jobs(optarg, &lo->jobs) < 0)
+				return mm_usage_error();
 			break;
 		case 'h':
 			usage();
@@ -550,24 +575,162 @@ static bool next_module(const char *arg)
 	return yes;
 }
 
+/* ---- --jobs: modules whose chains share nothing, loaded at once ---- */
+
+/* One module of the command line: argv[at], then its NPARAMS parameters. */
+struct modarg {
+	int at;
+	int nparams;
+	size_t group; /* the first modarg of its group (union-find) */
+};
+
+struct groups {
+	char **argv;
+	struct modarg *m;
+	size_t n;
+	size_t *first; /* each group's first modarg */
+	size_t ngroups;
+	const struct load_opts *lo;
+};
+
+/* Add module NAME and what modules.dep says it needs to NAMES. */
+static void add_closure(struct modtree *mt, const char *name, struct mm_strbuf *names)
+{
+	struct modtree_mod *deps = NULL;
+	size_t n = 0;
+
+	mm_strbuf_addf(names, "\n%s\n", name);
+	if (mt && modtree_deps(mt, name, &deps, &n) == 0)
+		for (size_t i = 0; i < n; i++)
+			mm_strbuf_addf(names, "\n%s\n", deps[i].name);
+	modtree_mods_free(deps, n);
+}
+
+/*
+ * The modules ARG may load, each as "\nNAME\n": what it names, and with
+ * --with-deps what they need. A softdep's modules count too.
+ */
+static char *closure(const char *arg, const struct load_opts *lo)
+{
+	struct modtree *mt = mm_modtree_try();
+	struct modtree_mod *mods = NULL, *pre = NULL, *post = NULL;
+	size_t n = 0, npre = 0, npost = 0;
+	struct mm_strbuf names = { 0 };
+	char *own;
+
+	if (mm_is_path(arg) || !mt || modtree_resolve(mt, arg, &mods, &n) < 0 || n == 0) {
+		own = mm_modname_from_path(arg);
+		add_closure(lo->with_deps ? mt : NULL, own, &names);
+		free(own);
+	}
+	for (size_t i = 0; i < n; i++) {
+		add_closure(lo->with_deps ? mt : NULL, mods[i].name, &names);
+		if (!lo->with_deps ||
+		    modtree_softdeps(mt, mods[i].name, &pre, &npre, &post, &npost) < 0)
+			continue;
+		for (size_t k = 0; k < npre; k++)
+			add_closure(mt, pre[k].name, &names);
+		for (size_t k = 0; k < npost; k++)
+			add_closure(mt, post[k].name, &names);
+		modtree_mods_free(pre, npre);
+		modtree_mods_free(post, npost);
+	}
+	modtree_mods_free(mods, n);
+	return names.s; /* never empty: ARG's own module at least */
+}
+
+/* Do the "\nNAME\n" lists A and B share a module? */
+static bool share(const char *a, const char *b)
+{
+	char *copy = mm_strdup(a), *save = NULL, needle[128];
+	bool yes = false;
+
+	for (char *name = strtok_r(copy, "\n", &save); name && !yes;
+	     name = strtok_r(NULL, "\n", &save)) {
+		snprintf(needle, sizeof(needle), "\n%s\n", name);
+		yes = strstr(b, needle) != NULL;
+	}
+	free(copy);
+	return yes;
+}
+
+static size_t root_of(struct modarg *m, size_t i)
+{
+	while (m[i].group != i)
+		i = m[i].group = m[m[i].group].group;
+	return i;
+}
+
+/* Put G's modules that share a module into one group, in command-line order. */
+static void make_groups(struct groups *g)
+{
+	char **sets = mm_calloc(g->n, sizeof(*sets));
+
+	for (size_t i = 0; i < g->n; i++) {
+		sets[i] = closure(g->argv[g->m[i].at], g->lo);
+		g->m[i].group = i;
+		for (size_t k = 0; k < i; k++) {
+			size_t a = root_of(g->m, k), b = root_of(g->m, i);
+
+			if (a != b && share(sets[k], sets[i]))
+				g->m[b > a ? b : a].group = b > a ? a : b;
+		}
+	}
+	g->first = mm_calloc(g->n, sizeof(*g->first));
+	for (size_t i = 0; i < g->n; i++)
+		if (root_of(g->m, i) == i)
+			g->first[g->ngroups++] = i;
+	for (size_t i = 0; i < g->n; i++)
+		free(sets[i]);
+	free(sets);
+}
+
+/* jobs_fn: load group I's modules, one after another. */
+static int load_group(size_t i, void *data)
+{
+	struct groups *g = data;
+	int ret = MM_EXIT_OK;
+
+	for (size_t k = g->first[i]; k < g->n; k++) {
+		if (root_of(g->m, k) != g->first[i])
+			continue;
+		if (load_one(g->argv[g->m[k].at], g->argv + g->m[k].at + 1, g->m[k].nparams,
+			     g->lo) != MM_EXIT_OK)
+			ret = MM_EXIT_FAIL;
+	}
+	return ret;
+}
+
 static int run(int argc, char *argv[])
 {
-	struct load_opts lo = { 0 };
+	struct load_opts lo = { .jobs = 1 };
+	struct groups g = { .argv = argv, .lo = &lo };
 	int ret = parse_options(argc, argv, &lo);
 
 	if (ret < 0)
 		ret = check_args(argc, argv, &lo);
 	if (ret >= 0)
 		return ret;
-	ret = MM_EXIT_OK;
+	g.m = mm_calloc((size_t)argc, sizeof(*g.m));
 	for (int i = optind, j; i < argc; i = j) {
 		for (j = i + 1; !lo.all && j < argc && !next_module(argv[j]); j++)
 			;
 		if (lo.all)
 			j = i + 1;
-		if (load_one(argv[i], argv + i + 1, j - i - 1, &lo) != MM_EXIT_OK)
-			ret = MM_EXIT_FAIL;
+		g.m[g.n++] = (struct modarg){ .at = i, .nparams = j - i - 1 };
 	}
+	if (lo.jobs > 1 && g.n > 1) {
+		make_groups(&g);
+		ret = jobs_run(g.ngroups, lo.jobs, load_group, &g);
+	} else {
+		ret = MM_EXIT_OK;
+		for (size_t k = 0; k < g.n; k++)
+			if (load_one(argv[g.m[k].at], argv + g.m[k].at + 1, g.m[k].nparams, &lo) !=
+			    MM_EXIT_OK)
+				ret = MM_EXIT_FAIL;
+	}
+	free(g.first);
+	free(g.m);
 	return ret;
 }
 

@@ -71,6 +71,28 @@ assert_eq "NAME loaded" "nvme is already loaded" "$out"
 assert_contains "NAME loaded: parameters" "parameters given were not applied" "$err"
 rm -rf "$sys/sys/module"/*
 
+# --jobs: the same plan, group by group. nvme and t10-pi share crc64 and
+# more, so they are one group, in command-line order; hello_user's chain
+# is another, printed after theirs although it was given between them.
+run load --with-deps -n -a -b "$base" -k "$KVER" nvme t10-pi
+first=$out
+run load --with-deps -n -a -b "$base" -k "$KVER" hello_user
+second=$out
+run load --with-deps -n -a -j 3 -b "$base" -k "$KVER" nvme hello_user t10-pi
+assert_eq "-j 3: exit" 0 "$rc"
+assert_eq "-j 3: one group's output after the other's" "$first
+$second" "$out"
+# A failing module's group fails, the others' output is still there.
+run load --with-deps -n -a -j 2 -b "$base" -k "$KVER" no_such_module hello_user
+assert_eq "-j 2, one unknown: exit" 1 "$rc"
+assert_contains "-j 2, one unknown: the error" "no_such_module: no module or alias" "$err"
+assert_contains "-j 2, one unknown: the other group" "would load hello_user (" "$out"
+for j in 0 1025 x -1; do
+    run load -j "$j" -n -b "$base" -k "$KVER" hello
+    assert_eq "-j $j: exit" 2 "$rc"
+    assert_contains "-j $j" "--jobs: '$j' is not a number from 1 to 1024" "$err"
+done
+
 # Usage errors and names that match nothing.
 run load --with-deps "$FIXTURES/hello.ko"
 assert_eq "--with-deps FILE: exit" 2 "$rc"

@@ -309,6 +309,28 @@ t_several() {
 	ok $M unload hello_dev
 }
 
+# --jobs: chains that share nothing load at once, in child processes; the
+# output is each group's in order, and a failure in one group is reported
+# and leaves the others loaded.
+t_jobs() {
+	state=$(modules_now)
+	r $M load --with-deps -a -j 3 hello_user crc64_rocksoft hello_fail
+	want_rc 1 "load -j 3, one fails"
+	for m in hello hello_user loop crc64_rocksoft; do
+		is_loaded $m || note "load -j 3: $m not loaded"
+	done
+	not_loaded hello_fail "load -j 3"
+	has "hello_fail: no device here" "$err" "load -j 3: the failing group's kernel log line"
+	r $M load --with-deps -a -j 2 -n hello_dev crc64_rocksoft
+	want_rc 0 "load -j 2 -n"
+	has "would load hello_dev (" "$out" "load -j 2 -n: the first group's output"
+	has "crc64_rocksoft is already loaded" "$out" "load -j 2 -n: the second group's output"
+	ok $M unload --with-deps hello_user crc64_rocksoft
+	eq "load -j 3, then unload --with-deps" "$state" "$(modules_now)"
+	r $M load -j 0 hello
+	want_rc 2 "load -j 0"
+}
+
 t_real_module() {
 	r $M load loop max_loop=3
 	want_rc 0 "load loop"
@@ -1068,6 +1090,7 @@ scenario nonroot
 scenario by_name
 scenario blacklist
 scenario several
+scenario jobs
 scenario remove_holders
 scenario real_module
 scenario dep_chain

@@ -5,7 +5,8 @@
 # bad modules under /data, and INIT as /init.
 #
 # usage: mkinitramfs.sh OUTDIR INIT
-# env:   MYMOD (the binary), FIXTURES (built fixtures), VM_KVER (the kernel)
+# env:   MYMOD (the binary), FIXTURES (built fixtures), VM_KVER (the kernel);
+#        MYMOD_VM_MODULES: more real modules to copy, with what they need
 # Writes OUTDIR/initramfs.cpio (uncompressed: quicker to unpack under TCG).
 set -eu
 out=$1
@@ -20,8 +21,9 @@ mods=$root/lib/modules/$VM_KVER
 # everything modprobe would load for it (its softdeps' aliases included),
 # and nvme_fabrics, another user of nvme_core.
 real_modules="loop crct10dif_common crc_t10dif crc64 crc64_rocksoft t10_pi nvme_fabrics
-$(modprobe -S "$VM_KVER" --show-depends --ignore-install nvme | awk '$1 == "insmod" { print $2 }' |
-    sed 's|.*/||; s|\.ko.*||' | sort -u)"
+$(for m in nvme ${MYMOD_VM_MODULES:-}; do
+    modprobe -S "$VM_KVER" --show-depends --ignore-install "$m" | awk '$1 == "insmod" { print $2 }'
+done | sed 's|.*/||; s|\.ko.*||' | sort -u)"
 
 rm -rf "$root"
 mkdir -p "$root"/bin "$root"/usr/bin "$root"/kmod "$root"/etc/modprobe.d "$root"/data \
@@ -50,6 +52,11 @@ for so in libdw.so.1 libjson-c.so.5 libsmartcols.so.1; do
 done
 for tool in insmod rmmod modprobe lsmod modinfo; do
     ln -s /usr/bin/kmod "$root/kmod/$tool"
+done
+# mymod behind the kmod names (src/names/), as -Dkmod-names installs them.
+mkdir -p "$root/names"
+for tool in insmod rmmod modprobe lsmod modinfo depmod kmod; do
+    ln -s /usr/bin/mymod "$root/names/$tool"
 done
 
 cp "$FIXTURES"/hello.ko "$FIXTURES"/hello_user.ko "$FIXTURES"/hello_fail.ko \
