@@ -143,9 +143,11 @@ if [ ! -f "$work/rootfs/.populated" ]; then
 fi
 
 # The fakes (path.so, init_module.so, ...), the test binaries. The rootfs
-# make would (re)create is put back and touched so make takes it as done.
+# make would (re)create without the test modules is put back and made newer
+# than its source, so make takes it as done.
 [ -d testsuite/rootfs ] || cp -a "$work/rootfs" testsuite/rootfs
-touch testsuite/stamp-rootfs testsuite/rootfs
+touch testsuite/stamp-rootfs
+[ testsuite/rootfs -nt "$src/testsuite/rootfs-pristine" ] || touch testsuite/rootfs
 step "building kmod's testsuite" make "$jobs" buildtest-TESTS
 for f in path init_module delete_module uname; do
     [ -f "testsuite/.libs/$f.so" ] || die "the fake testsuite/.libs/$f.so was not built"
