@@ -132,12 +132,13 @@ fi
 
 # The test modules (module-playground, with Kbuild against KVER's headers)
 # and the rootfs they go into.
-if [ ! -f "$work/rootfs/.populated" ]; then
+# rootfs/.populated names the release they were built for.
+if [ "$(cat "$work/rootfs/.populated" 2>/dev/null)" != "$kver" ]; then
     step "building kmod's test modules against $kdir and populating the rootfs" \
         make rootfs KDIR="$kdir" KVER="$kver"
     rm -rf "$work/rootfs.tmp"
     cp -a testsuite/rootfs "$work/rootfs.tmp"
-    touch "$work/rootfs.tmp/.populated"
+    echo "$kver" >"$work/rootfs.tmp/.populated"
     rm -rf "$work/rootfs"
     mv "$work/rootfs.tmp" "$work/rootfs"
 fi
