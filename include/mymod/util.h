@@ -104,6 +104,8 @@ int mm_read_file(const char *path, char **buf, size_t *len);
  * file beside it, synced, given MODE, then renamed over it. SIGINT,
  * SIGTERM, SIGHUP and SIGQUIT wait until the temporary file is renamed or
  * removed, so none is left behind and PATH is the old file or the new one.
+ * Only PATH's directory is named to the C library (open()); the rest is
+ * relative to it, so kmod's testsuite's fakes see every file written.
  * Returns 0 or -errno (mm_fail: why).
  */
 int mm_write_atomic(const char *path, const void *data, size_t len, mode_t mode);
