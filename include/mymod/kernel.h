@@ -31,6 +31,12 @@
  */
 const char *kernel_release(void);
 
+/*
+ * Its release as uname() says, as kmod's tools ask (kmod's testsuite fakes
+ * uname(), not /proc): NULL, with mm_fail(), when uname() fails.
+ */
+const char *kernel_release_uname(void);
+
 /* The machine it runs on, as uname -m says ("x86_64"); "unknown" if uname fails. */
 const char *kernel_machine(void);
 

@@ -7,6 +7,8 @@
  */
 #pragma once
 
+#include "mymod/util.h"
+
 /* Each is main() of one kmod tool: argv[0] is the name it was called by. */
 int names_modprobe(int argc, char *argv[]);
 int names_insmod(int argc, char *argv[]);
@@ -15,3 +17,18 @@ int names_lsmod(int argc, char *argv[]);
 int names_modinfo(int argc, char *argv[]);
 int names_depmod(int argc, char *argv[]);
 int names_kmod(int argc, char *argv[]);
+
+/* kmod's own subcommands other than help (kmod.c): list, static-nodes. */
+int names_kmod_static_nodes(int argc, char *argv[]);
+
+/*
+ * The version kmod's tools print for -V: kmod 34's format, the kmod
+ * interface mymod implements, and the features it reads modules with.
+ */
+void names_version(void);
+
+/* "TOOL: ERROR: ..." on stderr, as kmod's tools say an error (FMT ends without "\n"). */
+void names_err(const char *fmt, ...) MM_PRINTF(1, 2);
+
+/* The name the tool was called by (kmod's program_invocation_short_name). */
+extern const char *names_prog;
