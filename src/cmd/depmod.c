@@ -271,9 +271,18 @@ static int check_files(const struct depmod_opts *o, const struct dm_file *f, siz
 
 static int write_files(const struct depmod_opts *o, const struct dm_file *f, size_t n)
 {
+	char *first = mm_asprintf("%s/modules.dep", o->outdir_path);
+	int err = mm_mkdir_parents(first, 0755); /* as kmod 34: -o's directory is made */
+
+	free(first);
+	if (err < 0) {
+		mm_error("could not create directory %s: %s", o->outdir_path, strerror(-err));
+		return MM_EXIT_FAIL;
+	}
 	for (size_t i = 0; i < n; i++) {
 		char *path = mm_asprintf("%s/%s", o->outdir_path, f[i].name);
-		int err = mm_write_atomic(path, f[i].data, f[i].len, 0644);
+
+		err = mm_write_atomic(path, f[i].data, f[i].len, 0644);
 
 		free(path);
 		if (err < 0) {
