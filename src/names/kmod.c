@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "mymod/cmd.h"
+#include "mymod/kernel.h"
 #include "names.h"
 
 static int kmod_help(int argc, char *argv[]);
@@ -65,6 +66,7 @@ static int run_as(const struct mm_cmd *cmd, const char *opt, int argc, char *arg
 		args[n++] = argv[i];
 	args[n] = NULL;
 	mm_cfg.kmod_tool = NULL; /* mymod's own command, in its own words */
+	mm_cfg.kver = kernel_release_uname(); /* as kmod: uname()'s release */
 	mm_cmd_begin(cmd);
 	optind = 0;
 	status = cmd->run(n, args);
