@@ -79,14 +79,8 @@ static int parse(int argc, char *argv[], struct depmod_opts *o)
 	int c;
 
 	while ((c = getopt_long(argc, argv, "aAb:m:o:C:E:F:evnP:wVh", options, NULL)) != -1) {
-		if (c == 'h') {
-			help();
+		if (names_help_version(c, help) >= 0)
 			return MM_EXIT_OK;
-		}
-		if (c == 'V') {
-			names_version();
-			return MM_EXIT_OK;
-		}
 		if (c == 'm') { /* kmod: always under -b and -o, however many '/' lead */
 			o->c.moduledir = optarg + strspn(optarg, "/") - 1;
 			if (optarg[0] != '/')

@@ -5,7 +5,6 @@
  * insmod's messages; -v adds mymod's explanation of a refusal.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,12 +14,6 @@
 #include "mymod/kernel.h"
 #include "mymod/ko.h"
 #include "names.h"
-
-static const struct option options[] = {
-	{ "force", no_argument, NULL, 'f' },   { "syslog", no_argument, NULL, 's' },
-	{ "verbose", no_argument, NULL, 'v' }, { "version", no_argument, NULL, 'V' },
-	{ "help", no_argument, NULL, 'h' },    { NULL, 0, NULL, 0 },
-};
 
 static void help(void)
 {
@@ -85,25 +78,11 @@ static int insmod(const char *file, char **params, int nparams, unsigned int fla
 
 int names_insmod(int argc, char *argv[])
 {
-	unsigned int flags = 0;
-	bool verbose = false;
-	int c, status;
+	struct names_opts o = { 0 };
+	int status = names_parse_opts(argc, argv, true, help, &o);
 
-	while ((c = getopt_long(argc, argv, "fsvVh", options, NULL)) != -1) {
-		if (c == 'f') {
-			flags |= KERNEL_LOAD_FORCE_VERMAGIC | KERNEL_LOAD_FORCE_MODVERSION;
-		} else if (c == 'v') {
-			verbose = true;
-		} else if (c == 'h') {
-			help();
-			return MM_EXIT_OK;
-		} else if (c == 'V') {
-			names_version();
-			return MM_EXIT_OK;
-		} else if (c != 's') {
-			return MM_EXIT_FAIL;
-		}
-	}
+	if (status >= 0)
+		return status;
 	if (optind >= argc) {
 		names_err("missing filename.");
 		return MM_EXIT_FAIL;
@@ -114,7 +93,9 @@ int names_insmod(int argc, char *argv[])
 	}
 	mm_cfg.kver = kernel_release_uname(); /* as kmod: the explanation's module directory */
 	mm_cmd_begin(&cmd_load);
-	status = insmod(argv[optind], argv + optind + 1, argc - optind - 1, flags, verbose);
+	status = insmod(argv[optind], argv + optind + 1, argc - optind - 1,
+			o.force ? KERNEL_LOAD_FORCE_VERMAGIC | KERNEL_LOAD_FORCE_MODVERSION : 0,
+			o.verbose);
 	mm_cmd_end();
 	return status;
 }

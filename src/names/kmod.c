@@ -65,7 +65,7 @@ static int run_as(const struct mm_cmd *cmd, const char *opt, int argc, char *arg
 	for (int i = 1; i < argc; i++)
 		args[n++] = argv[i];
 	args[n] = NULL;
-	mm_cfg.kmod_tool = NULL; /* mymod's own command, in its own words */
+	mm_cfg.kmod_tool = NULL;	      /* mymod's own command, in its own words */
 	mm_cfg.kver = kernel_release_uname(); /* as kmod: uname()'s release */
 	mm_cmd_begin(cmd);
 	optind = 0;

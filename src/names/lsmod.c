@@ -5,21 +5,12 @@
  * reference count and the holders from /sys/module, as libkmod reads them.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "mymod/cmd.h"
 #include "mymod/kernel.h"
 #include "names.h"
-
-static const struct option options[] = {
-	{ "syslog", no_argument, NULL, 's' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "version", no_argument, NULL, 'V' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
 
 static void help(void)
 {
@@ -53,20 +44,11 @@ int names_lsmod(int argc, char *argv[])
 {
 	struct kernel_module *mods;
 	size_t n;
-	int c, err;
+	struct names_opts o = { 0 };
+	int err = names_parse_opts(argc, argv, false, help, &o);
 
-	while ((c = getopt_long(argc, argv, "svVh", options, NULL)) != -1) {
-		if (c == 'h') {
-			help();
-			return MM_EXIT_OK;
-		}
-		if (c == 'V') {
-			names_version();
-			return MM_EXIT_OK;
-		}
-		if (c != 's' && c != 'v')
-			return MM_EXIT_FAIL;
-	}
+	if (err >= 0)
+		return err;
 	if (optind < argc) {
 		names_err("too many arguments provided.");
 		return MM_EXIT_FAIL;

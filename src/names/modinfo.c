@@ -84,11 +84,7 @@ static int parse(int argc, char *argv[], struct info_opts *o, bool *modname)
 			o->field = optarg;
 		} else if (c == 'k' || c == 'b') {
 			mm_moddir_opt(c, optarg);
-		} else if (c == 'h') {
-			help();
-			return MM_EXIT_OK;
-		} else if (c == 'V') {
-			names_version();
+		} else if (names_help_version(c, help) >= 0) {
 			return MM_EXIT_OK;
 		} else {
 			return MM_EXIT_FAIL;

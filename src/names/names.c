@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* Which kmod tool argv[0] names, if any, and what those tools share. */
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,6 +23,41 @@ void names_version(void)
 {
 	puts("kmod version 34");
 	puts("+ZSTD +XZ +ZLIB +OPENSSL");
+}
+
+int names_help_version(int c, void (*help)(void))
+{
+	if (c == 'h')
+		help();
+	else if (c == 'V')
+		names_version();
+	else
+		return -1;
+	return MM_EXIT_OK;
+}
+
+int names_parse_opts(int argc, char *argv[], bool with_force, void (*help)(void),
+		     struct names_opts *o)
+{
+	static const struct option options[] = {
+		{ "force", no_argument, NULL, 'f' },   { "syslog", no_argument, NULL, 's' },
+		{ "verbose", no_argument, NULL, 'v' }, { "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },    { NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, with_force ? "fsvVh" : "svVh",
+				with_force ? options : options + 1, NULL)) != -1) {
+		if (names_help_version(c, help) >= 0)
+			return MM_EXIT_OK;
+		if (c == 'f')
+			o->force = true;
+		else if (c == 'v')
+			o->verbose = true;
+		else if (c != 's')
+			return MM_EXIT_FAIL;
+	}
+	return -1;
 }
 
 void names_err(const char *fmt, ...)

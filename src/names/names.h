@@ -7,6 +7,8 @@
  */
 #pragma once
 
+#include <stdbool.h>
+
 #include "mymod/util.h"
 
 /* Each is main() of one kmod tool: argv[0] is the name it was called by. */
@@ -26,6 +28,22 @@ int names_kmod_static_nodes(int argc, char *argv[]);
  * interface mymod implements, and the features it reads modules with.
  */
 void names_version(void);
+
+/* -h or -V, which every kmod tool takes: HELP or the version, and MM_EXIT_OK; else -1. */
+int names_help_version(int c, void (*help)(void));
+
+/* What insmod, rmmod and lsmod share: -s (syslog: taken, not used), -v, and -f but for lsmod. */
+struct names_opts {
+	bool force;
+	bool verbose;
+};
+
+/*
+ * Read those options (-f only WITH_FORCE) and -h, -V into O; -1 to go on
+ * (the arguments at optind), else the exit status.
+ */
+int names_parse_opts(int argc, char *argv[], bool with_force, void (*help)(void),
+		     struct names_opts *o);
 
 /* "TOOL: ERROR: ..." on stderr, as kmod's tools say an error (FMT ends without "\n"). */
 void names_err(const char *fmt, ...) MM_PRINTF(1, 2);

@@ -5,7 +5,6 @@
  * rmmod's checks and messages; -v adds mymod's explanation of a refusal.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,12 +14,6 @@
 #include "mymod/findings.h"
 #include "mymod/kernel.h"
 #include "names.h"
-
-static const struct option options[] = {
-	{ "force", no_argument, NULL, 'f' },   { "syslog", no_argument, NULL, 's' },
-	{ "verbose", no_argument, NULL, 'v' }, { "version", no_argument, NULL, 'V' },
-	{ "help", no_argument, NULL, 'h' },    { NULL, 0, NULL, 0 },
-};
 
 static void help(void)
 {
@@ -109,31 +102,18 @@ static int rmmod(const char *arg, unsigned int flags, bool verbose)
 
 int names_rmmod(int argc, char *argv[])
 {
-	unsigned int flags = 0;
-	bool verbose = false;
-	int c, status = MM_EXIT_OK;
+	struct names_opts o = { 0 };
+	int status = names_parse_opts(argc, argv, true, help, &o);
 
-	while ((c = getopt_long(argc, argv, "fsvVh", options, NULL)) != -1) {
-		if (c == 'f') {
-			flags |= KERNEL_UNLOAD_FORCE;
-		} else if (c == 'v') {
-			verbose = true;
-		} else if (c == 'h') {
-			help();
-			return MM_EXIT_OK;
-		} else if (c == 'V') {
-			names_version();
-			return MM_EXIT_OK;
-		} else if (c != 's') {
-			return MM_EXIT_FAIL;
-		}
-	}
+	if (status >= 0)
+		return status;
+	status = MM_EXIT_OK;
 	if (optind >= argc) {
 		names_err("missing module name.");
 		return MM_EXIT_FAIL;
 	}
 	for (int i = optind; i < argc; i++)
-		if (rmmod(argv[i], flags, verbose) != MM_EXIT_OK)
+		if (rmmod(argv[i], o.force ? KERNEL_UNLOAD_FORCE : 0, o.verbose) != MM_EXIT_OK)
 			status = MM_EXIT_FAIL;
 	return status;
 }

@@ -111,7 +111,7 @@ awk '/^# Weak dependencies extracted from modules themselves/ { p = 1 }
      p' "$TMP/m.out" >"$TMP/m.weak"
 cmp -s "$TMP/m.weak" "$TMP/small/m/lib/modules/$KVER/modules.weakdep" ||
     fail "depmod -n: its modules.weakdep is not the one depmod writes"
-assert_eq "depmod -n writes nothing" "" "$(ls "$TMP/small/tree/lib/modules/$KVER" | grep '^modules\.dep')"
+[ ! -e "$TMP/small/tree/lib/modules/$KVER/modules.dep" ] || fail "depmod -n wrote modules.dep"
 
 same "depmod -A -n prints nothing" depmod -A -n -b "$TMP/small/tree" "$KVER"
 touch -d '2000-01-01' "$TMP/small/m/lib/modules/$KVER/modules.dep"
