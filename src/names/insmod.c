@@ -54,8 +54,12 @@ static int insmod(const char *file, char **params, int nparams, unsigned int fla
 	char *pstr;
 	int err = ko_open(file, &ko);
 
-	if (err < 0) {
+	/* kmod only stats the file before it hands it to the kernel: the rest is the insert's. */
+	if (err == -ENOENT)
 		names_err("could not load module %s: %s", file, strerror(-err));
+	else if (err < 0)
+		names_err("could not insert module %s: %s", file, mod_strerror(-err));
+	if (err < 0) {
 		if (verbose)
 			mm_error("%s", mm_errmsg());
 		return MM_EXIT_FAIL;

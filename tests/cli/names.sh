@@ -193,6 +193,12 @@ assert_eq "lsmod ARG: exit" 1 "$(cat "$TMP/m.rc")"
 same "insmod, no file" insmod
 same "insmod, a missing file" insmod /no/such/file.ko
 same "insmod -" insmod -
+same "insmod, a directory" insmod "$TMP"
+# Not a module: the kernel would refuse it with ENOEXEC, which insmod words so
+# (this host's kernel, without module support, answers kmod ENOSYS instead).
+side m insmod /etc/passwd
+assert_eq "insmod, not a module" "insmod: ERROR: could not insert module /etc/passwd: Invalid module format" "$(cat "$TMP/m.err")"
+assert_eq "insmod, not a module: exit" 1 "$(cat "$TMP/m.rc")"
 same "insmod, an unknown option" insmod --bogus x.ko
 same "rmmod, no module" rmmod
 same "rmmod, an unknown option" rmmod --bogus x
