@@ -30,15 +30,16 @@ static void help(void)
 }
 
 /*
- * "Module NAME is in use by: A B", as kmod's rmmod prints it: each piece
- * through its logger, so each with its own "rmmod: ERROR: ".
+ * "Module NAME is in use by: A B", as kmod 30 and kmod after 34 print it
+ * (kmod 34 garbles it, each piece with its own "rmmod: ERROR: ", which
+ * kmod's commit da2654b fixed).
  */
 static void say_holders(const char *name, char **holders, size_t n)
 {
 	fprintf(stderr, "%s: ERROR: Module %s is in use by:", names_prog, name);
 	for (size_t i = 0; i < n; i++)
-		fprintf(stderr, "%s: ERROR:  %s", names_prog, holders[i]);
-	fprintf(stderr, "%s: ERROR: \n", names_prog);
+		fprintf(stderr, " %s", holders[i]);
+	fputc('\n', stderr);
 }
 
 /* rmmod's checks before an unload without -f; 0 to go on, else -errno. */
