@@ -106,6 +106,8 @@ long kernel_module_refcnt(const char *name);
 
 /* The modules holding NAME (/sys/module/NAME/holders). Free with kernel_names_free(). */
 int kernel_module_holders(const char *name, char ***holders, size_t *n);
+/* The same in the directory's order, as libkmod lists them (lsmod's "Used by"). */
+int kernel_module_holders_listed(const char *name, char ***holders, size_t *n);
 void kernel_names_free(char **names, size_t n);
 
 /* ---- Where a loaded module is ---- */

@@ -32,7 +32,7 @@ static void print_module(const struct kernel_module *m)
 	long refcnt = m->refcnt >= 0 ? m->refcnt : kernel_module_refcnt(m->name);
 
 	printf("%-19s %8lu  %ld", m->name, (unsigned long)m->size, refcnt);
-	if (kernel_module_holders(m->name, &holders, &n) < 0)
+	if (kernel_module_holders_listed(m->name, &holders, &n) < 0)
 		n = 0;
 	for (size_t i = 0; i < n; i++)
 		printf("%c%s", i ? ',' : ' ', holders[i]);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * mymod called as rmmod: kmod 34's options, into what mymod unload does
- * (kernel_module_state(), kernel_module_holders(), kernel_unload()), with
+ * (kernel_module_state(), kernel_module_holders_listed(), kernel_unload()), with
  * rmmod's checks and messages; -v adds mymod's explanation of a refusal.
  */
 #include <errno.h>
@@ -58,7 +58,7 @@ static int check_in_use(const char *name)
 		names_err("Module %s is not currently loaded", name);
 		return -ENOENT;
 	}
-	if (kernel_module_holders(name, &holders, &n) == 0 && n > 0) {
+	if (kernel_module_holders_listed(name, &holders, &n) == 0 && n > 0) {
 		say_holders(name, holders, n);
 		kernel_names_free(holders, n);
 		return -EBUSY;

@@ -205,6 +205,19 @@ same "rmmod, an unknown option" rmmod --bogus x
 if [ ! -e /proc/modules ]; then
     same "rmmod, a module not loaded" rmmod no_such_module_xyz
 fi
+# rmmod's checks before the unload, on the fake /sys/module (nothing reaches the kernel;
+# one holder, as several come in the directory's order, as libkmod reads them).
+mkdir -p "$sys/sys/module/unix" "$sys/sys/module/busy/holders"
+echo live >"$sys/sys/module/hello/initstate"
+echo live >"$sys/sys/module/busy/initstate"
+echo 2 >"$sys/sys/module/busy/refcnt"
+MYMOD_SYSROOT=$sys side m rmmod hello busy unix no_such_module_xyz
+assert_eq "rmmod's checks: exit" 1 "$(cat "$TMP/m.rc")"
+assert_eq "rmmod's checks" "rmmod: ERROR: Module hello is in use by: hello_user
+rmmod: ERROR: Module busy is in use
+rmmod: ERROR: Module unix is builtin.
+rmmod: ERROR: Module no_such_module_xyz is not currently loaded" "$(cat "$TMP/m.err")"
+
 side m insmod -V
 assert_eq "insmod -V: exit" 0 "$(cat "$TMP/m.rc")"
 side m rmmod --help
