@@ -6,11 +6,13 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "../cmd/info/info.h"
 #include "mymod/cmd.h"
 #include "mymod/kernel.h"
+#include "mymod/modtree.h"
 #include "names.h"
 
 static const struct option options[] = {
@@ -110,10 +112,27 @@ static bool is_module_file(const char *arg)
 	return mm_is_module_file(arg) && stat(arg, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* -m: is ARG the name of a module of MT (in modules.dep or built in), not an alias? */
+static bool is_module_name(struct modtree *mt, const char *arg)
+{
+	char *name = mm_modname_normalize(mm_strdup(arg));
+	struct modtree_mod *mods = NULL;
+	size_t n = 0;
+	bool found = false;
+
+	if (modtree_lookup(mt, arg, &mods, &n) == 0)
+		for (size_t i = 0; i < n && !found; i++)
+			found = strcmp(mods[i].name, name) == 0;
+	modtree_mods_free(mods, n);
+	free(name);
+	return found;
+}
+
 /*
  * The arguments info_main() can find into KEEP; for the others (a path
  * that is no module file, which kmod looks up as an alias; a name when
- * there is no module directory) kmod's error. Returns the count kept.
+ * there is no module directory; with -m, what is no module's name) kmod's
+ * error. Returns the count kept.
  */
 static size_t findable(char **args, size_t n, bool modname, char **keep, int *status)
 {
@@ -123,6 +142,11 @@ static size_t findable(char **args, size_t n, bool modname, char **keep, int *st
 	for (size_t i = 0; i < n; i++) {
 		bool file = !modname && mm_is_path(args[i]);
 
+		if (modname && !(mt && is_module_name(mt, args[i]))) {
+			names_err("Module name %s not found.", args[i]);
+			*status = MM_EXIT_FAIL;
+			continue;
+		}
 		if ((file && !is_module_file(args[i])) || (!file && !mt)) {
 			names_err("Module %s not found.", args[i]);
 			*status = MM_EXIT_FAIL;

@@ -58,7 +58,8 @@ same "modinfo, a path that is no module file" modinfo -k "$KVER" /no/such.ko
 same "modinfo, no argument" modinfo
 same "modinfo, an unknown option" modinfo --bogus loop
 same "modinfo -k, no such release" modinfo -k 9.9.9 loop
-same "modinfo -m" modinfo -k "$KVER" -m loop
+same "modinfo -m" modinfo -k "$KVER" -m loop unix ext4
+same "modinfo -m, an alias and a file are no names" modinfo -k "$KVER" -m fs-ext3 "${fixtures[0]}" loop
 
 # -b: a root with a copy of part of the tree.
 root=$TMP/root
