@@ -341,7 +341,7 @@ static int output(const struct depmod_opts *o, const struct dm_module *mods, siz
 /* Options that need the file system: the configuration readable, -e's companions. */
 static int check_opts(struct depmod_opts *o)
 {
-	for (size_t i = 0; i < o->c.nconfig; i++) {
+	for (size_t i = 0; i < o->c.nconfig && !o->config_as_kmod; i++) {
 		if (access(o->config[i], R_OK) < 0) {
 			mm_error("cannot read the depmod.d configuration %s: %s", o->config[i],
 				 strerror(errno));

@@ -14,9 +14,10 @@ struct depmod_opts {
 	const char *outdir;
 	const char **config;
 	bool all, quick, dry_run, check, json;
-	bool show_weakdep; /* -n prints modules.weakdep too, as kmod 33 and later */
-	char *dir;	   /* the module directory */
-	char *outdir_path; /* where the indexes go */
+	bool show_weakdep;   /* -n prints modules.weakdep too, as kmod 33 and later */
+	bool config_as_kmod; /* a -C that cannot be read is no error, as kmod ignores it */
+	char *dir;	     /* the module directory */
+	char *outdir_path;   /* where the indexes go */
 };
 
 /*

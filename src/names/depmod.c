@@ -6,7 +6,9 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../cmd/depmod.h"
 #include "mymod/cmd.h"
@@ -124,9 +126,25 @@ static int parse_args(int argc, char *argv[], struct depmod_opts *o)
 	return -1;
 }
 
+/* kmod's words when the module directory is not there; false when it is. */
+static bool no_directory(const struct depmod_opts *o)
+{
+	char *dir = mm_asprintf("%s%s/%s", o->c.basedir, o->c.moduledir, o->c.kver);
+	struct stat st;
+	bool none = stat(dir, &st) < 0;
+
+	if (none) {
+		names_err("could not open directory %s: %s", dir, strerror(errno));
+		fprintf(stderr, "%s: FATAL: could not search modules: %s\n", names_prog,
+			strerror(errno));
+	}
+	free(dir);
+	return none;
+}
+
 int names_depmod(int argc, char *argv[])
 {
-	struct depmod_opts o = { .show_weakdep = true };
+	struct depmod_opts o = { .show_weakdep = true, .config_as_kmod = true };
 	int status;
 
 	o.c.basedir = "";
@@ -137,6 +155,8 @@ int names_depmod(int argc, char *argv[])
 	/* kmod 34: -A with -n does nothing. */
 	if (status < 0 && o.quick && o.dry_run)
 		status = MM_EXIT_OK;
+	if (status < 0 && no_directory(&o))
+		status = MM_EXIT_FAIL;
 	if (status < 0) {
 		mm_cmd_begin(&cmd_depmod);
 		status = depmod_main(&o);
