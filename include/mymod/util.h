@@ -34,6 +34,7 @@ struct mm_config {
 	bool quiet;	     /* no errors, warnings or hints on stderr (load -q) */
 	/* Called as this kmod tool: messages as kmod's ("modinfo: ERROR: ..."), no hints. */
 	const char *kmod_tool;
+	bool syslog; /* with kmod_tool: errors and warnings to syslog, as kmod's -s */
 };
 
 extern struct mm_config mm_cfg;

@@ -105,7 +105,7 @@ static int parse(int argc, char *argv[], struct depmod_opts *o)
 static int parse_args(int argc, char *argv[], struct depmod_opts *o)
 {
 	if (optind < argc && !is_version(argv[optind])) {
-		names_err("Bad version passed %s", argv[optind]);
+		mm_error("Bad version passed %s", argv[optind]);
 		return MM_EXIT_FAIL;
 	}
 	o->c.kver = optind < argc ? argv[optind++] : kernel_release_uname();
@@ -134,7 +134,7 @@ static bool no_directory(const struct depmod_opts *o)
 	bool none = stat(dir, &st) < 0;
 
 	if (none) {
-		names_err("could not open directory %s: %s", dir, strerror(errno));
+		mm_error("could not open directory %s: %s", dir, strerror(errno));
 		fprintf(stderr, "%s: FATAL: could not search modules: %s\n", names_prog,
 			strerror(errno));
 	}

@@ -56,9 +56,9 @@ static int insmod(const char *file, char **params, int nparams, unsigned int fla
 
 	/* kmod only stats the file before it hands it to the kernel: the rest is the insert's. */
 	if (err == -ENOENT)
-		names_err("could not load module %s: %s", file, strerror(-err));
+		mm_error("could not load module %s: %s", file, strerror(-err));
 	else if (err < 0)
-		names_err("could not insert module %s: %s", file, mod_strerror(-err));
+		mm_error("could not insert module %s: %s", file, mod_strerror(-err));
 	if (err < 0) {
 		if (verbose)
 			mm_error("%s", mm_errmsg());
@@ -69,7 +69,7 @@ static int insmod(const char *file, char **params, int nparams, unsigned int fla
 	attempt_load(NULL, ko, pstr, flags, &a);
 	mm_cfg.quiet = false;
 	if (a.err < 0) {
-		names_err("could not insert module %s: %s", file, mod_strerror(-a.err));
+		mm_error("could not insert module %s: %s", file, mod_strerror(-a.err));
 		if (verbose)
 			report_failure(file, &a);
 	}
@@ -88,11 +88,11 @@ int names_insmod(int argc, char *argv[])
 	if (status >= 0)
 		return status;
 	if (optind >= argc) {
-		names_err("missing filename.");
+		mm_error("missing filename.");
 		return MM_EXIT_FAIL;
 	}
 	if (strcmp(argv[optind], "-") == 0) {
-		names_err("this tool does not support loading from stdin!");
+		mm_error("this tool does not support loading from stdin!");
 		return MM_EXIT_FAIL;
 	}
 	mm_cfg.kver = kernel_release_uname(); /* as kmod: the explanation's module directory */

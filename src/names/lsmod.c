@@ -50,15 +50,15 @@ int names_lsmod(int argc, char *argv[])
 	if (err >= 0)
 		return err;
 	if (optind < argc) {
-		names_err("too many arguments provided.");
+		mm_error("too many arguments provided.");
 		return MM_EXIT_FAIL;
 	}
 	err = kernel_modules(&mods, &n);
 	if (err == -ENOSYS) /* no /proc/modules: libkmod's words, then lsmod's */
-		names_err("could not open /proc/modules: %s", strerror(ENOENT));
+		mm_error("could not open /proc/modules: %s", strerror(ENOENT));
 	if (err < 0) {
-		names_err("could not get list of modules: %s",
-			  strerror(err == -ENOSYS ? ENOENT : -err));
+		mm_error("could not get list of modules: %s",
+			 strerror(err == -ENOSYS ? ENOENT : -err));
 		return MM_EXIT_FAIL;
 	}
 	puts("Module                  Size  Used by");

@@ -93,12 +93,12 @@ static int parse(int argc, char *argv[], struct info_opts *o, bool *modname)
 		}
 	}
 	if (optind >= argc) {
-		names_err("missing module or filename.");
+		mm_error("missing module or filename.");
 		return MM_EXIT_FAIL;
 	}
 	/* As kmod: the release uname() says (not /proc's), unless -k. */
 	if (!mm_cfg.kver && !(mm_cfg.kver = kernel_release_uname())) {
-		names_err("%s", mm_errmsg());
+		mm_error("%s", mm_errmsg());
 		return MM_EXIT_FAIL;
 	}
 	return -1;
@@ -143,12 +143,12 @@ static size_t findable(char **args, size_t n, bool modname, char **keep, int *st
 		bool file = !modname && mm_is_path(args[i]);
 
 		if (modname && !(mt && is_module_name(mt, args[i]))) {
-			names_err("Module name %s not found.", args[i]);
+			mm_error("Module name %s not found.", args[i]);
 			*status = MM_EXIT_FAIL;
 			continue;
 		}
 		if ((file && !is_module_file(args[i])) || (!file && !mt)) {
-			names_err("Module %s not found.", args[i]);
+			mm_error("Module %s not found.", args[i]);
 			*status = MM_EXIT_FAIL;
 			continue;
 		}

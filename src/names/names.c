@@ -54,21 +54,12 @@ int names_parse_opts(int argc, char *argv[], bool with_force, void (*help)(void)
 			o->force = true;
 		else if (c == 'v')
 			o->verbose = true;
-		else if (c != 's')
+		else if (c == 's')
+			mm_cfg.syslog = true;
+		else
 			return MM_EXIT_FAIL;
 	}
 	return -1;
-}
-
-void names_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ERROR: ", names_prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int mm_names_main(int argc, char *argv[])

@@ -32,7 +32,11 @@ void names_version(void);
 /* -h or -V, which every kmod tool takes: HELP or the version, and MM_EXIT_OK; else -1. */
 int names_help_version(int c, void (*help)(void));
 
-/* What insmod, rmmod and lsmod share: -s (syslog: taken, not used), -v, and -f but for lsmod. */
+/*
+ * What insmod, rmmod and lsmod share: -s (messages to syslog, as kmod's
+ * "TOOL: ERROR: ..." go there: mm_cfg.syslog), -v, and -f but for lsmod.
+ * Their messages are mm_error()'s, in kmod's form (mm_cfg.kmod_tool).
+ */
 struct names_opts {
 	bool force;
 	bool verbose;
@@ -44,9 +48,6 @@ struct names_opts {
  */
 int names_parse_opts(int argc, char *argv[], bool with_force, void (*help)(void),
 		     struct names_opts *o);
-
-/* "TOOL: ERROR: ..." on stderr, as kmod's tools say an error (FMT ends without "\n"). */
-void names_err(const char *fmt, ...) MM_PRINTF(1, 2);
 
 /* The name the tool was called by (kmod's program_invocation_short_name). */
 extern const char *names_prog;

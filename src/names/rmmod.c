@@ -36,10 +36,12 @@ static void help(void)
  */
 static void say_holders(const char *name, char **holders, size_t n)
 {
-	fprintf(stderr, "%s: ERROR: Module %s is in use by:", names_prog, name);
+	struct mm_strbuf sb = { 0 };
+
 	for (size_t i = 0; i < n; i++)
-		fprintf(stderr, " %s", holders[i]);
-	fputc('\n', stderr);
+		mm_strbuf_addf(&sb, " %s", holders[i]);
+	mm_error("Module %s is in use by:%s", name, sb.s);
+	mm_strbuf_free(&sb);
 }
 
 /* rmmod's checks before an unload without -f; 0 to go on, else -errno. */
@@ -51,11 +53,11 @@ static int check_in_use(const char *name)
 	long refcnt;
 
 	if (state == KERNEL_MOD_BUILTIN) {
-		names_err("Module %s is builtin.", name);
+		mm_error("Module %s is builtin.", name);
 		return -ENOENT;
 	}
 	if (state == KERNEL_MOD_ABSENT) {
-		names_err("Module %s is not currently loaded", name);
+		mm_error("Module %s is not currently loaded", name);
 		return -ENOENT;
 	}
 	if (kernel_module_holders_listed(name, &holders, &n) == 0 && n > 0) {
@@ -65,11 +67,11 @@ static int check_in_use(const char *name)
 	}
 	refcnt = kernel_module_refcnt(name);
 	if (refcnt > 0) {
-		names_err("Module %s is in use", name);
+		mm_error("Module %s is in use", name);
 		return -EBUSY;
 	}
 	if (refcnt == -ENOENT)
-		names_err("Module unloading is not supported");
+		mm_error("Module unloading is not supported");
 	return refcnt < 0 ? (int)refcnt : 0;
 }
 
@@ -88,9 +90,9 @@ static int rmmod(const char *arg, unsigned int flags, bool verbose)
 	if (err == 0) {
 		err = kernel_unload(name, flags);
 		if (err < 0) /* libkmod's words, then rmmod's */
-			names_err("could not remove '%s': %s", name, strerror(-err));
+			mm_error("could not remove '%s': %s", name, strerror(-err));
 		if (err < 0)
-			names_err("could not remove module %s: %s", arg, strerror(-err));
+			mm_error("could not remove module %s: %s", arg, strerror(-err));
 	}
 	if (err < 0 && verbose) {
 		findings_explain_unload(err, name, &why);
@@ -110,7 +112,7 @@ int names_rmmod(int argc, char *argv[])
 		return status;
 	status = MM_EXIT_OK;
 	if (optind >= argc) {
-		names_err("missing module name.");
+		mm_error("missing module name.");
 		return MM_EXIT_FAIL;
 	}
 	for (int i = optind; i < argc; i++)

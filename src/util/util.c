@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "mymod/kernel.h"
@@ -76,10 +77,25 @@ void mm_clearerr(void)
 	errbuf[0] = '\0';
 }
 
+static bool syslog_open;
+
 MM_PRINTF(2, 0) static void vreport(const char *kind, const char *fmt, va_list ap)
 {
 	if (mm_cfg.quiet || (mm_cfg.kmod_tool && kind && strcmp(kind, "hint") == 0))
 		return;
+	if (mm_cfg.kmod_tool && mm_cfg.syslog) {
+		char *msg;
+
+		if (vasprintf(&msg, fmt, ap) < 0)
+			return;
+		if (!syslog_open) {
+			openlog(mm_cfg.kmod_tool, LOG_CONS, LOG_DAEMON);
+			syslog_open = true;
+		}
+		syslog(kind ? LOG_WARNING : LOG_ERR, "%s: %s\n", kind ? "WARNING" : "ERROR", msg);
+		free(msg);
+		return;
+	}
 	if (mm_cfg.kmod_tool) {
 		fprintf(stderr, "%s: %s: ", mm_cfg.kmod_tool, kind ? "WARNING" : "ERROR");
 		vfprintf(stderr, fmt, ap);

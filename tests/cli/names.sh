@@ -233,6 +233,11 @@ rmmod: ERROR: Module busy is in use
 rmmod: ERROR: Module unix is builtin.
 rmmod: ERROR: Module no_such_module_xyz is not currently loaded" "$(cat "$TMP/m.err")"
 
+# -s: the errors go to syslog, not stderr.
+side m insmod -s /no/such/file.ko
+assert_eq "insmod -s: stderr" "" "$(cat "$TMP/m.err")"
+assert_eq "insmod -s: exit" 1 "$(cat "$TMP/m.rc")"
+
 side m insmod -V
 assert_eq "insmod -V: exit" 0 "$(cat "$TMP/m.rc")"
 side m rmmod --help
