@@ -23,20 +23,7 @@
 enum { OPT_CHECK = 0x100, OPT_JSON };
 
 static const struct option options[] = {
-	{ "all", no_argument, NULL, 'a' },
-	{ "quick", no_argument, NULL, 'A' },
-	{ "basedir", required_argument, NULL, 'b' },
-	{ "outdir", required_argument, NULL, 'o' },
-	{ "config", required_argument, NULL, 'C' },
-	{ "symvers", required_argument, NULL, 'E' },
-	{ "filesyms", required_argument, NULL, 'F' },
-	{ "errsyms", no_argument, NULL, 'e' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "show", no_argument, NULL, 'n' },
-	{ "dry-run", no_argument, NULL, 'n' },
-	{ "symbol-prefix", required_argument, NULL, 'P' },
-	{ "warn", no_argument, NULL, 'w' },
-	{ "moduledir", required_argument, NULL, 'm' },
+	DEPMOD_KMOD_OPTIONS,
 	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "help", no_argument, NULL, 'h' },

@@ -5,9 +5,29 @@
  */
 #pragma once
 
+#include <getopt.h>
 #include <stdbool.h>
 
 #include "mymod/depmod.h"
+
+/* kmod's depmod options (kmod 34), which mymod depmod and the depmod name both take. */
+/* clang-format off */
+#define DEPMOD_KMOD_OPTIONS \
+	{ "all", no_argument, NULL, 'a' }, \
+	{ "quick", no_argument, NULL, 'A' }, \
+	{ "basedir", required_argument, NULL, 'b' }, \
+	{ "moduledir", required_argument, NULL, 'm' }, \
+	{ "outdir", required_argument, NULL, 'o' }, \
+	{ "config", required_argument, NULL, 'C' }, \
+	{ "symvers", required_argument, NULL, 'E' }, \
+	{ "filesyms", required_argument, NULL, 'F' }, \
+	{ "errsyms", no_argument, NULL, 'e' }, \
+	{ "verbose", no_argument, NULL, 'v' }, \
+	{ "show", no_argument, NULL, 'n' }, \
+	{ "dry-run", no_argument, NULL, 'n' }, \
+	{ "symbol-prefix", required_argument, NULL, 'P' }, \
+	{ "warn", no_argument, NULL, 'w' }
+/* clang-format on */
 
 struct depmod_opts {
 	struct depmod_config c;

@@ -16,20 +16,7 @@
 #include "names.h"
 
 static const struct option options[] = {
-	{ "all", no_argument, NULL, 'a' },
-	{ "quick", no_argument, NULL, 'A' },
-	{ "basedir", required_argument, NULL, 'b' },
-	{ "moduledir", required_argument, NULL, 'm' },
-	{ "outdir", required_argument, NULL, 'o' },
-	{ "config", required_argument, NULL, 'C' },
-	{ "symvers", required_argument, NULL, 'E' },
-	{ "filesyms", required_argument, NULL, 'F' },
-	{ "errsyms", no_argument, NULL, 'e' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "show", no_argument, NULL, 'n' },
-	{ "dry-run", no_argument, NULL, 'n' },
-	{ "symbol-prefix", required_argument, NULL, 'P' },
-	{ "warn", no_argument, NULL, 'w' },
+	DEPMOD_KMOD_OPTIONS,
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
