@@ -61,6 +61,19 @@ same "modinfo -k, no such release" modinfo -k 9.9.9 loop
 same "modinfo -m" modinfo -k "$KVER" -m loop unix ext4
 same "modinfo -m, an alias and a file are no names" modinfo -k "$KVER" -m fs-ext3 "${fixtures[0]}" loop
 
+# A key longer than 15: kmod 30 pads it by the excess (a negative width), kmod 34 not at all.
+if command -v objcopy >/dev/null; then
+    objcopy -O binary --only-section=.modinfo "$FIXTURES/hello.ko" "$TMP/modinfo.bin"
+    printf 'a_very_long_key_name=1\0' >>"$TMP/modinfo.bin"
+    objcopy --update-section .modinfo="$TMP/modinfo.bin" "$FIXTURES/hello.ko" "$TMP/long.ko"
+    side k modinfo "$TMP/long.ko"
+    side m modinfo "$TMP/long.ko"
+    assert_contains "modinfo, a long key (kmod 30's)" "a_very_long_key_name:     1" "$(cat "$TMP/k.out")"
+    sed 's/^a_very_long_key_name:     1$/a_very_long_key_name:1/' "$TMP/k.out" >"$TMP/k34.out"
+    cmp -s "$TMP/k34.out" "$TMP/m.out" ||
+        fail "modinfo, a long key: not kmod 34's: $(diff "$TMP/k34.out" "$TMP/m.out")"
+fi
+
 # -b: a root with a copy of part of the tree.
 root=$TMP/root
 mkdir -p "$root/lib/modules/$KVER"
