@@ -283,7 +283,8 @@ static int write_files(const struct depmod_opts *o, const struct dm_file *f, siz
 /*
  * -n: the text indexes one after the other, as Debian's kmod 30 prints
  * them: without the .bin files, and without modules.weakdep, which it does
- * not make (kmod 33 and later do; it is written to disk all the same).
+ * not make (it is written to disk all the same); with O->show_weakdep
+ * (the depmod name) with it, as kmod 33 and later print it.
  */
 static int print_files(const struct depmod_opts *o, const struct dm_file *f, size_t n)
 {
