@@ -31,6 +31,12 @@
  */
 const char *kernel_release(void);
 
+/*
+ * Its release as uname() says, as kmod's tools ask (kmod's testsuite fakes
+ * uname(), not /proc): NULL, with mm_fail(), when uname() fails.
+ */
+const char *kernel_release_uname(void);
+
 /* The machine it runs on, as uname -m says ("x86_64"); "unknown" if uname fails. */
 const char *kernel_machine(void);
 
@@ -100,6 +106,8 @@ long kernel_module_refcnt(const char *name);
 
 /* The modules holding NAME (/sys/module/NAME/holders). Free with kernel_names_free(). */
 int kernel_module_holders(const char *name, char ***holders, size_t *n);
+/* The same in the directory's order, as libkmod lists them (lsmod's "Used by"). */
+int kernel_module_holders_listed(const char *name, char ***holders, size_t *n);
 void kernel_names_free(char **names, size_t n);
 
 /* ---- Where a loaded module is ---- */

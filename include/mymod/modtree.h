@@ -205,3 +205,21 @@ int modtree_foreach_module(struct modtree *mt, int (*fn)(const char *path, void 
  */
 int modtree_symbol_providers(struct modtree *mt, const char *sym, struct modtree_mod **mods,
 			     size_t *n);
+
+/* A line of modules.devname: the device node a module provides. */
+struct modtree_devname {
+	const char *module;
+	const char *devname; /* under /dev */
+	char type;	     /* 'c' or 'b' */
+	unsigned int major, minor;
+};
+
+/* Called with each line, D NULL when LINE is not such a line; a -errno stops the reading. */
+typedef int (*modtree_devname_fn)(const struct modtree_devname *d, const char *line, void *data);
+
+/*
+ * Each line of DIR/modules.devname but comments, to FN, as kmod
+ * static-nodes reads them. 0, FN's -errno, or the -errno of opening the
+ * file (with mm_fail()).
+ */
+int modtree_devnames(const char *dir, modtree_devname_fn fn, void *data);

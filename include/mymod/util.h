@@ -32,6 +32,9 @@ struct mm_config {
 	const char *cmd;     /* the command running, for messages */
 	bool color;	     /* colour on stdout */
 	bool quiet;	     /* no errors, warnings or hints on stderr (load -q) */
+	/* Called as this kmod tool: messages as kmod's ("modinfo: ERROR: ..."), no hints. */
+	const char *kmod_tool;
+	bool syslog; /* with kmod_tool: errors and warnings to syslog, as kmod's -s */
 };
 
 extern struct mm_config mm_cfg;
@@ -112,6 +115,9 @@ int mm_write_atomic(const char *path, const void *data, size_t len, mode_t mode)
 
 /* A read(2)-like source for mm_read_all(): bytes read into BUF, 0 at the end, or -errno. */
 typedef ssize_t mm_read_fn(void *src, void *buf, size_t len);
+
+/* Make the directories PATH's last component is in (mkdir -p of its dirname), MODE. 0 or -errno. */
+int mm_mkdir_parents(const char *path, mode_t mode);
 
 /* Read SRC through RD to its end, as mm_read_file() reads a file (e.g. through zlib). */
 int mm_read_all(mm_read_fn *rd, void *src, char **buf, size_t *len);

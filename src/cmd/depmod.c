@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "depmod.h"
 #include "mymod/cmd.h"
 #include "mymod/depmod.h"
 #include "mymod/kernel.h"
@@ -22,20 +23,7 @@
 enum { OPT_CHECK = 0x100, OPT_JSON };
 
 static const struct option options[] = {
-	{ "all", no_argument, NULL, 'a' },
-	{ "quick", no_argument, NULL, 'A' },
-	{ "basedir", required_argument, NULL, 'b' },
-	{ "outdir", required_argument, NULL, 'o' },
-	{ "config", required_argument, NULL, 'C' },
-	{ "symvers", required_argument, NULL, 'E' },
-	{ "filesyms", required_argument, NULL, 'F' },
-	{ "errsyms", no_argument, NULL, 'e' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "show", no_argument, NULL, 'n' },
-	{ "dry-run", no_argument, NULL, 'n' },
-	{ "symbol-prefix", required_argument, NULL, 'P' },
-	{ "warn", no_argument, NULL, 'w' },
-	{ "moduledir", required_argument, NULL, 'm' },
+	DEPMOD_KMOD_OPTIONS,
 	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "help", no_argument, NULL, 'h' },
@@ -73,15 +61,6 @@ static void usage(void)
 	      stdout);
 }
 
-struct depmod_opts {
-	struct depmod_config c;
-	const char *outdir;
-	const char **config;
-	bool all, quick, dry_run, check, json;
-	char *dir;	   /* the module directory */
-	char *outdir_path; /* where the indexes go */
-};
-
 /* kmod's test for a release (a FILE is a path, so "6.1.0-amd64" is not one). */
 static bool is_version(const char *s)
 {
@@ -90,7 +69,7 @@ static bool is_version(const char *s)
 	return sscanf(s, "%u.%u", &a, &b) == 2;
 }
 
-static int take_opt(int c, const char *arg, struct depmod_opts *o)
+int depmod_take_opt(int c, const char *arg, struct depmod_opts *o)
 {
 	switch (c) {
 	case 'a':
@@ -160,7 +139,7 @@ static int parse_args(int argc, char *argv[], struct depmod_opts *o)
 			usage();
 			return -1;
 		}
-		if (take_opt(c, optarg, o) < 0) {
+		if (depmod_take_opt(c, optarg, o) < 0) {
 			if (c != '?')
 				mm_error("%s", mm_errmsg());
 			return mm_usage_error();
@@ -178,17 +157,6 @@ static int parse_args(int argc, char *argv[], struct depmod_opts *o)
 	if (optind < argc && !o->all) { /* as kmod: -a indexes the whole directory anyway */
 		o->c.files = argv + optind;
 		o->c.nfiles = (size_t)(argc - optind);
-	}
-	for (size_t i = 0; i < o->c.nconfig; i++) {
-		if (access(o->config[i], R_OK) < 0) {
-			mm_error("cannot read the depmod.d configuration %s: %s", o->config[i],
-				 strerror(errno));
-			return MM_EXIT_FAIL;
-		}
-	}
-	if (o->c.errsyms && !o->c.symvers && !o->c.system_map) {
-		mm_warn("-e needs -E or -F (the kernel's symbols): ignored"); /* as kmod */
-		o->c.errsyms = false;
 	}
 	if ((o->dry_run || o->json) + o->check > 1) {
 		mm_error("--check writes nothing and prints no index: not with -n or --json");
@@ -290,9 +258,18 @@ static int check_files(const struct depmod_opts *o, const struct dm_file *f, siz
 
 static int write_files(const struct depmod_opts *o, const struct dm_file *f, size_t n)
 {
+	char *first = mm_asprintf("%s/modules.dep", o->outdir_path);
+	int err = mm_mkdir_parents(first, 0755); /* as kmod 34: -o's directory is made */
+
+	free(first);
+	if (err < 0) {
+		mm_error("could not create directory %s: %s", o->outdir_path, strerror(-err));
+		return MM_EXIT_FAIL;
+	}
 	for (size_t i = 0; i < n; i++) {
 		char *path = mm_asprintf("%s/%s", o->outdir_path, f[i].name);
-		int err = mm_write_atomic(path, f[i].data, f[i].len, 0644);
+
+		err = mm_write_atomic(path, f[i].data, f[i].len, 0644);
 
 		free(path);
 		if (err < 0) {
@@ -306,15 +283,16 @@ static int write_files(const struct depmod_opts *o, const struct dm_file *f, siz
 /*
  * -n: the text indexes one after the other, as Debian's kmod 30 prints
  * them: without the .bin files, and without modules.weakdep, which it does
- * not make (kmod 33 and later do; it is written to disk all the same).
+ * not make (it is written to disk all the same); with O->show_weakdep
+ * (the depmod name) with it, as kmod 33 and later print it.
  */
-static int print_files(const struct dm_file *f, size_t n)
+static int print_files(const struct depmod_opts *o, const struct dm_file *f, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		size_t len = strlen(f[i].name);
 
 		if ((len > 4 && strcmp(f[i].name + len - 4, ".bin") == 0) ||
-		    strcmp(f[i].name, "modules.weakdep") == 0)
+		    (!o->show_weakdep && strcmp(f[i].name, "modules.weakdep") == 0))
 			continue;
 		if (fwrite(f[i].data, 1, f[i].len, stdout) != f[i].len)
 			break;
@@ -341,48 +319,79 @@ static int output(const struct depmod_opts *o, const struct dm_module *mods, siz
 	if (o->check)
 		status = check_files(o, files, nfiles);
 	else if (o->dry_run)
-		status = o->json ? MM_EXIT_OK : print_files(files, nfiles);
+		status = o->json ? MM_EXIT_OK : print_files(o, files, nfiles);
 	else
 		status = write_files(o, files, nfiles);
 	dm_files_free(files, nfiles);
 	return status;
 }
 
-static int run(int argc, char *argv[])
+/* Options that need the file system: the configuration readable, -e's companions. */
+static int check_opts(struct depmod_opts *o)
 {
-	struct depmod_opts o = { 0 };
+	for (size_t i = 0; i < o->c.nconfig && !o->config_as_kmod; i++) {
+		if (access(o->config[i], R_OK) < 0) {
+			mm_error("cannot read the depmod.d configuration %s: %s", o->config[i],
+				 strerror(errno));
+			return MM_EXIT_FAIL;
+		}
+	}
+	if (o->c.errsyms && !o->c.symvers && !o->c.system_map) {
+		mm_warn("-e needs -E or -F (the kernel's symbols): ignored"); /* as kmod */
+		o->c.errsyms = false;
+	}
+	return MM_EXIT_OK;
+}
+
+int depmod_main(struct depmod_opts *o)
+{
 	struct dm_module *mods = NULL;
 	struct stat st;
 	size_t n = 0;
-	int status = parse_args(argc, argv, &o);
+	int status = check_opts(o);
 
-	if (status) {
-		free(o.config);
-		return status < 0 ? MM_EXIT_OK : status;
-	}
-	o.dir = mm_asprintf("%s%s/%s", o.c.basedir, o.c.moduledir, o.c.kver);
-	o.outdir_path = o.outdir ? mm_asprintf("%s%s/%s", o.outdir, o.c.moduledir, o.c.kver)
-				 : mm_strdup(o.dir);
-	if (stat(o.dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		mm_error("no module directory %s for kernel %s", o.dir, o.c.kver);
+	if (status != MM_EXIT_OK)
+		return status;
+	o->dir = mm_asprintf("%s%s/%s", o->c.basedir, o->c.moduledir, o->c.kver);
+	o->outdir_path = o->outdir ? mm_asprintf("%s%s/%s", o->outdir, o->c.moduledir, o->c.kver)
+				   : mm_strdup(o->dir);
+	if (stat(o->dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		mm_error("no module directory %s for kernel %s", o->dir, o->c.kver);
 		mm_hint("name the kernel (mymod depmod KVER) or the root (-b DIR)");
 		status = MM_EXIT_FAIL;
-	} else if (o.quick && !o.dry_run && !o.check && dm_up_to_date(o.dir) == 1) {
+	} else if (o->quick && !o->dry_run && !o->check && dm_up_to_date(o->dir) == 1) {
 		status = MM_EXIT_OK; /* as kmod's -A: nothing to do */
-	} else if (dm_scan(&o.c, &mods, &n) < 0) {
+	} else if (dm_scan(&o->c, &mods, &n) < 0) {
 		mm_error("%s", mm_errmsg());
 		status = MM_EXIT_FAIL;
 	} else {
-		if (o.c.verbose && !o.json)
+		if (o->c.verbose && !o->json)
 			print_winners(mods, n);
-		if (o.json)
-			print_json(&o, mods, n);
-		status = output(&o, mods, n);
+		if (o->json)
+			print_json(o, mods, n);
+		status = output(o, mods, n);
 	}
 	dm_modules_free(mods, n);
-	free(o.dir);
-	free(o.outdir_path);
-	free(o.config);
+	return status;
+}
+
+void depmod_opts_free(struct depmod_opts *o)
+{
+	free(o->dir);
+	free(o->outdir_path);
+	free(o->config);
+}
+
+static int run(int argc, char *argv[])
+{
+	struct depmod_opts o = { 0 };
+	int status = parse_args(argc, argv, &o);
+
+	if (status == 0)
+		status = depmod_main(&o);
+	else if (status < 0)
+		status = MM_EXIT_OK;
+	depmod_opts_free(&o);
 	return status;
 }
 

@@ -79,6 +79,10 @@ struct modtree *mm_modtree(const char *arg)
 
 int mm_no_such_module(struct modtree *mt, const char *arg)
 {
+	if (mm_cfg.kmod_tool) { /* kmod's words: its tools' users' scripts read them */
+		mm_error("Module %s not found.", arg);
+		return -ENOENT;
+	}
 	mm_error("%s: no module or alias of that name in %s", arg, modtree_dir(mt));
 	mm_hint("names and aliases come from modules.dep and modules.alias there (depmod writes "
 		"them); to use a file, give its path (./%s.ko)",

@@ -287,6 +287,15 @@ static int cmp_names(const void *a, const void *b)
 
 int kernel_module_holders(const char *name, char ***holdersp, size_t *np)
 {
+	int err = kernel_module_holders_listed(name, holdersp, np);
+
+	if (err == 0 && *np)
+		qsort(*holdersp, *np, sizeof(**holdersp), cmp_names);
+	return err;
+}
+
+int kernel_module_holders_listed(const char *name, char ***holdersp, size_t *np)
+{
 	char path[PATH_MAX];
 	char **holders = NULL;
 	struct dirent *de;
@@ -305,8 +314,6 @@ int kernel_module_holders(const char *name, char ***holdersp, size_t *np)
 		holders[n++] = mm_strdup(de->d_name);
 	}
 	closedir(d);
-	if (n)
-		qsort(holders, n, sizeof(*holders), cmp_names);
 	*holdersp = holders;
 	*np = n;
 	return 0;

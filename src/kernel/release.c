@@ -40,6 +40,17 @@ const char *kernel_release(void)
 	return release;
 }
 
+const char *kernel_release_uname(void)
+{
+	static struct utsname u;
+
+	if (!u.release[0] && uname(&u) < 0) {
+		mm_fail(errno, "uname() failed: %s", strerror(errno));
+		return NULL;
+	}
+	return u.release;
+}
+
 const char *kernel_machine(void)
 {
 	static struct utsname u;

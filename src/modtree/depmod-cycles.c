@@ -5,6 +5,11 @@
  * that prints every path back to where it started, then the count of
  * modules on a cycle. Unlike kmod, a walk never follows a path round a
  * cycle that does not pass through its start, so it always ends.
+ *
+ * The roots are kmod's list of them, a circular list whose head moves:
+ * taking a root takes the head, and removing another module makes the one
+ * after it the head (libkmod's kmod_list_remove_data()), which decides
+ * where each cycle is said to start.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -18,13 +23,34 @@ struct vertex {
 
 struct cycles {
 	struct dmi *d;
-	bool *visited, *gone, *looped; /* per module: walked, out of the roots, on a cycle */
+	bool *visited, *looped; /* per module: walked, on a cycle */
+	uint32_t *next, *prev;	/* the roots: a circular list; NONE when not in it */
+	uint32_t head;
 	struct vertex *v;
 	size_t nv, cap;
 	size_t *stack;
 	size_t nstack, capstack;
 	size_t nlooped;
 };
+
+#define NONE UINT32_MAX
+
+/* Take MOD out of the roots; the one after it becomes the head (kmod_list_remove_data()). */
+static void roots_remove(struct cycles *cy, uint32_t mod)
+{
+	uint32_t next = cy->next[mod];
+
+	if (next == NONE)
+		return;
+	if (next == mod) {
+		cy->head = NONE;
+	} else {
+		cy->prev[next] = cy->prev[mod];
+		cy->next[cy->prev[mod]] = next;
+		cy->head = next;
+	}
+	cy->next[mod] = cy->prev[mod] = NONE;
+}
 
 static size_t vertex_new(struct cycles *cy, uint32_t mod, size_t parent)
 {
@@ -71,7 +97,7 @@ static void report_one(struct cycles *cy, size_t end)
 			cy->looped[mod] = true;
 			cy->nlooped++;
 		}
-		cy->gone[mod] = true;
+		roots_remove(cy, mod);
 		mm_strbuf_add(&sb, cy->d->mods[mod].m->name);
 		mm_strbuf_add(&sb, " -> ");
 	}
@@ -96,7 +122,7 @@ static void walk_from(struct cycles *cy, uint32_t root)
 		}
 		cy->visited[mod] = true;
 		if (!m->ndeps) {
-			cy->gone[mod] = true;
+			roots_remove(cy, mod);
 			continue;
 		}
 		for (size_t k = 0; k < m->ndeps; k++)
@@ -105,24 +131,50 @@ static void walk_from(struct cycles *cy, uint32_t root)
 	}
 }
 
+/* The roots: the modules left over by the sort (USERS), in order, as a circular list. */
+static void roots_init(struct cycles *cy, const uint32_t *users)
+{
+	uint32_t first = NONE, last = NONE;
+
+	cy->next = mm_malloc((cy->d->n + 1) * sizeof(*cy->next));
+	cy->prev = mm_malloc((cy->d->n + 1) * sizeof(*cy->prev));
+	for (size_t i = 0; i < cy->d->n; i++) {
+		cy->next[i] = cy->prev[i] = NONE;
+		if (!users[i])
+			continue;
+		if (first == NONE)
+			first = (uint32_t)i;
+		else
+			cy->next[last] = (uint32_t)i;
+		cy->prev[i] = last;
+		last = (uint32_t)i;
+	}
+	if (first != NONE) {
+		cy->next[last] = first;
+		cy->prev[first] = last;
+	}
+	cy->head = first;
+}
+
 int dmi_report_cycles(struct dmi *d, const uint32_t *users)
 {
 	struct cycles cy = { .d = d };
 	size_t n;
 
 	cy.visited = mm_calloc(d->n + 1, sizeof(bool));
-	cy.gone = mm_calloc(d->n + 1, sizeof(bool));
 	cy.looped = mm_calloc(d->n + 1, sizeof(bool));
-	for (size_t i = 0; i < d->n; i++) {
-		if (!users[i] || cy.gone[i])
-			continue;
-		cy.gone[i] = true;
-		walk_from(&cy, i);
+	roots_init(&cy, users);
+	while (cy.head != NONE) {
+		uint32_t root = cy.head;
+
+		roots_remove(&cy, root);
+		walk_from(&cy, root);
 	}
 	n = cy.nlooped;
 	free(cy.visited);
-	free(cy.gone);
 	free(cy.looped);
+	free(cy.next);
+	free(cy.prev);
 	free(cy.v);
 	free(cy.stack);
 	return mm_fail(ELOOP, "Found %zu modules in dependency cycles!", n);

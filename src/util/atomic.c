@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mymod/util.h"
@@ -31,51 +31,7 @@ static int write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
-/*
- * PATH's directory, opened with open() (kmod's testsuite redirects open(),
- * not mkstemp()'s or rename()'s paths, into its test root), and PATH's
- * last component in *BASE. -errno.
- */
-static int open_dir_of(const char *path, const char **base)
-{
-	const char *slash = strrchr(path, '/');
-	char *dir;
-	int dfd;
-
-	*base = slash ? slash + 1 : path;
-	if (!slash)
-		dir = mm_strdup(".");
-	else
-		dir = slash == path ? mm_strdup("/") : mm_strndup(path, (size_t)(slash - path));
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	free(dir);
-	return dfd < 0 ? -errno : dfd;
-}
-
-/* A new file BASE.XXXXXX in DFD, as mkstemp() makes one; its name in TMP. -errno. */
-static int create_temp_at(int dfd, const char *base, char **tmp)
-{
-	static const char chars[] =
-		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-	unsigned char r[6];
-	int fd;
-
-	for (int tries = 0; tries < 100; tries++) {
-		if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
-			return -EAGAIN;
-		*tmp = mm_asprintf("%s.%c%c%c%c%c%c", base, chars[r[0] % 62], chars[r[1] % 62],
-				   chars[r[2] % 62], chars[r[3] % 62], chars[r[4] % 62],
-				   chars[r[5] % 62]);
-		fd = openat(dfd, *tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-		if (fd >= 0 || errno != EEXIST)
-			return fd < 0 ? -errno : fd;
-		free(*tmp);
-		*tmp = NULL;
-	}
-	return -EEXIST;
-}
-
-/* Write DATA to the open temporary TMP (descriptor FD) in DFD and rename it to BASE. */
+/* Write DATA to the open temporary TMP (descriptor FD) in directory DFD and rename it to BASE. */
 static int fill_and_rename(int fd, int dfd, const char *tmp, const char *base, const void *data,
 			   size_t len, mode_t mode)
 {
@@ -92,22 +48,63 @@ static int fill_and_rename(int fd, int dfd, const char *tmp, const char *base, c
 	return err;
 }
 
+/*
+ * PATH's directory, opened with open() (as kmod's depmod does, so that
+ * kmod's testsuite, which rewrites open()'s paths, sees it), and *BASE
+ * PATH's last component. -1 with errno when it cannot be opened.
+ */
+static int open_dir(const char *path, const char **base)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? mm_strndup(path, slash == path ? 1 : (size_t)(slash - path))
+			  : mm_strdup(".");
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	*base = slash ? slash + 1 : path;
+	free(dir);
+	return dfd;
+}
+
+/* A new file "BASE.XXXXXX" in DFD, open for writing, its name in *TMP; -1 with errno. */
+static int make_temp(int dfd, const char *base, char **tmp)
+{
+	static unsigned int counter;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	for (int i = 0; i < 100; i++) {
+		unsigned int r = (unsigned int)ts.tv_nsec ^ ((unsigned int)getpid() << 8) ^
+				 (++counter * 2654435761u);
+		int fd;
+
+		*tmp = mm_asprintf("%s.%06x", base, r & 0xffffff);
+		fd = openat(dfd, *tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+		free(*tmp);
+		*tmp = NULL;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
 int mm_write_atomic(const char *path, const void *data, size_t len, mode_t mode)
 {
 	static const int held[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 	char *tmp = NULL;
 	const char *base;
 	sigset_t set, old;
-	int dfd, fd, err;
+	int fd = -1, dfd, err;
 
 	sigemptyset(&set);
 	for (size_t i = 0; i < MM_ARRAY_SIZE(held); i++)
 		sigaddset(&set, held[i]);
 	sigprocmask(SIG_BLOCK, &set, &old);
-	dfd = open_dir_of(path, &base);
-	fd = dfd < 0 ? dfd : create_temp_at(dfd, base, &tmp);
+	dfd = open_dir(path, &base);
+	if (dfd >= 0)
+		fd = make_temp(dfd, base, &tmp);
 	if (fd < 0) {
-		err = mm_fail(-fd, "cannot create a file beside %s: %s", path, strerror(-fd));
+		err = mm_fail(errno, "cannot create a file beside %s: %s", path, strerror(errno));
 	} else {
 		err = fill_and_rename(fd, dfd, tmp, base, data, len, mode);
 		if (err < 0) {

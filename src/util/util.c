@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "mymod/kernel.h"
@@ -75,10 +77,31 @@ void mm_clearerr(void)
 	errbuf[0] = '\0';
 }
 
+static bool syslog_open;
+
 MM_PRINTF(2, 0) static void vreport(const char *kind, const char *fmt, va_list ap)
 {
-	if (mm_cfg.quiet)
+	if (mm_cfg.quiet || (mm_cfg.kmod_tool && kind && strcmp(kind, "hint") == 0))
 		return;
+	if (mm_cfg.kmod_tool && mm_cfg.syslog) {
+		char *msg;
+
+		if (vasprintf(&msg, fmt, ap) < 0)
+			return;
+		if (!syslog_open) {
+			openlog(mm_cfg.kmod_tool, LOG_CONS, LOG_DAEMON);
+			syslog_open = true;
+		}
+		syslog(kind ? LOG_WARNING : LOG_ERR, "%s: %s\n", kind ? "WARNING" : "ERROR", msg);
+		free(msg);
+		return;
+	}
+	if (mm_cfg.kmod_tool) {
+		fprintf(stderr, "%s: %s: ", mm_cfg.kmod_tool, kind ? "WARNING" : "ERROR");
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+		return;
+	}
 	fputs("mymod: ", stderr);
 	if (mm_cfg.cmd)
 		fprintf(stderr, "%s: ", mm_cfg.cmd);
@@ -287,5 +310,28 @@ int mm_read_file(const char *path, char **bufp, size_t *lenp)
 		return -errno;
 	err = mm_read_all(fd_read, &fd, bufp, lenp);
 	close(fd);
+	return err;
+}
+
+int mm_mkdir_parents(const char *path, mode_t mode)
+{
+	char *p = mm_strdup(path), *end = strrchr(p, '/');
+	int err = 0;
+
+	if (end)
+		*end = '\0';
+	for (char *s = p + 1; end && !err; s++) {
+		bool last = *s == '\0';
+
+		if (*s != '/' && !last)
+			continue;
+		*s = '\0';
+		if (mkdir(p, mode) < 0 && errno != EEXIST)
+			err = -errno;
+		if (last)
+			break;
+		*s = '/';
+	}
+	free(p);
 	return err;
 }

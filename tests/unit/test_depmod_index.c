@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../../src/modtree/depmod-internal.h"
 #include "kotest.h"
 #include "mymod/depmod.h"
 #include "mymod/util.h"
@@ -247,6 +248,65 @@ static void symbol_cycle(void **state)
 	free(fail);
 }
 
+struct cycles_run {
+	struct dmi *d;
+	const uint32_t *users;
+};
+
+static int run_cycles(void *arg)
+{
+	struct cycles_run *r = arg;
+
+	return dmi_report_cycles(r->d, r->users);
+}
+
+/*
+ * kmod's testsuite's detect-loop tree, in kmod's table order: where each
+ * cycle is said to start follows kmod's list of roots, whose head moves
+ * when a module is taken out of it (kmod 30 starts the a-b-c cycle at c).
+ */
+static void cycles_in_kmods_order(void **state)
+{
+	static const char *const names[] = { "mod_loop_d", "mod_loop_i", "mod_loop_b", "mod_loop_a",
+					     "mod_loop_h", "mod_loop_j", "mod_loop_f", "mod_loop_c",
+					     "mod_loop_g", "mod_loop_k", "mod_loop_e" };
+	enum { D, I, B, A, H, J, F, C, G, K, E, N };
+	static const uint32_t deps[N][3] = {
+		[A] = { B, F, G }, [B] = { C, F, G }, [C] = { A },    [D] = { E }, [E] = { D },
+		[H] = { I },	   [I] = { J },	      [J] = { H, K }, [K] = { H },
+	};
+	static const size_t ndeps[N] = {
+		[A] = 3, [B] = 3, [C] = 1, [D] = 1, [E] = 1, [H] = 1, [I] = 1, [J] = 2, [K] = 1
+	};
+	struct dm_module m[N] = { 0 };
+	struct dmi_mod dm[N] = { 0 };
+	uint32_t users[N];
+	struct dmi d = { .mods = dm, .n = N };
+	struct cycles_run r = { &d, users };
+	char *err;
+	int ret;
+
+	(void)state;
+	for (size_t i = 0; i < N; i++) {
+		m[i].name = (char *)names[i];
+		dm[i].m = &m[i];
+		dm[i].deps = (uint32_t *)deps[i];
+		dm[i].ndeps = ndeps[i];
+		users[i] = 1; /* every one is left over by the sort */
+	}
+	err = stderr_of(run_cycles, &r, &ret);
+	assert_int_equal(ret, -ELOOP);
+	assert_string_equal(
+		err,
+		"mymod: Cycle detected: mod_loop_d -> mod_loop_e -> mod_loop_d\n"
+		"mymod: Cycle detected: mod_loop_i -> mod_loop_j -> mod_loop_k -> mod_loop_h -> "
+		"mod_loop_i\n"
+		"mymod: Cycle detected: mod_loop_i -> mod_loop_j -> mod_loop_h -> mod_loop_i\n"
+		"mymod: Cycle detected: mod_loop_c -> mod_loop_a -> mod_loop_b -> mod_loop_c\n");
+	assert_string_equal(mm_errmsg(), "Found 9 modules in dependency cycles!");
+	free(err);
+}
+
 /* A module that cannot be read: one warning, and it stays, with no dependencies. */
 static void unreadable_module(void **state)
 {
@@ -365,9 +425,9 @@ static void errsyms_symvers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(installed_tree),    cmocka_unit_test(symbol_cycle),
-		cmocka_unit_test(unreadable_module), cmocka_unit_test(last_exporter_wins),
-		cmocka_unit_test(errsyms_symvers),
+		cmocka_unit_test(installed_tree),	 cmocka_unit_test(symbol_cycle),
+		cmocka_unit_test(cycles_in_kmods_order), cmocka_unit_test(unreadable_module),
+		cmocka_unit_test(last_exporter_wins),	 cmocka_unit_test(errsyms_symvers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -281,29 +281,26 @@ static int parse_opts(int argc, char *argv[], struct info_opts *o)
 	return 0;
 }
 
-static int run(int argc, char *argv[])
+int info_main(const struct info_opts *o, char **args, size_t nargs)
 {
-	struct info_opts opts = { .format = FMT_HUMAN, .sep = '\n' };
-	struct info_run r = { .opts = &opts };
+	struct info_run r = { .opts = o };
 	static char outbuf[1 << 16];
-	int status = parse_opts(argc, argv, &opts);
-	size_t nworkers, nargs = (size_t)(argc - optind);
+	size_t nworkers;
+	int status;
 
-	if (status)
-		return status < 0 ? MM_EXIT_OK : status;
 	if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
-	if (opts.format == FMT_JSON)
+	if (o->format == FMT_JSON)
 		r.json = json_object_new_array();
-	if (info_as_modinfo(&opts))
+	if (info_as_modinfo(o))
 		mm_modtree_as_modinfo(); /* as modinfo, which reads no modprobe.d */
 	if (!getcwd(info_cwd, sizeof(info_cwd)))
 		info_cwd[0] = '\0';
-	nworkers = info_workers(&opts, nargs);
+	nworkers = info_workers(o, nargs);
 	if (nworkers > 1)
-		status = info_run_split(&r, argv + optind, nargs, nworkers);
+		status = info_run_split(&r, args, nargs, nworkers);
 	else
-		status = info_run_args(&r, argv + optind, nargs);
+		status = info_run_args(&r, args, nargs);
 	if (r.json) {
 		out_json_print(r.json);
 		json_object_put(r.json);
@@ -312,6 +309,17 @@ static int run(int argc, char *argv[])
 		mm_error("cannot write output: %s", strerror(errno));
 		status = MM_EXIT_FAIL;
 	}
+	return status;
+}
+
+static int run(int argc, char *argv[])
+{
+	struct info_opts opts = { .format = FMT_HUMAN, .sep = '\n' };
+	int status = parse_opts(argc, argv, &opts);
+
+	if (status)
+		return status < 0 ? MM_EXIT_OK : status;
+	status = info_main(&opts, argv + optind, (size_t)(argc - optind));
 	free(opts.cert.der);
 	return status;
 }

@@ -32,6 +32,7 @@ struct info_opts {
 	bool sections;
 	const char *cert_path; /* --cert: the signature is checked against it */
 	struct ko_cert cert;
+	bool kmod34_keys; /* a key longer than 15 is not padded, as kmod 34's modinfo */
 };
 
 /* One module, as every format prints it. Arrays are owned by the ko (or modtree). */
@@ -104,6 +105,12 @@ void info_print_human(const struct info *in, const struct info_opts *o, bool fir
 /* info.c: print one record as the options ask; run over arguments. */
 int info_run_args(struct info_run *r, char **args, size_t nargs);
 void info_emit(struct info_run *r, const struct info *in);
+
+/*
+ * Print ARGS as O asks (after its options are read); returns the exit
+ * status. mymod info and the modinfo name both run this.
+ */
+int info_main(const struct info_opts *o, char **args, size_t nargs);
 
 /* workers.c: the arguments split among worker processes. */
 int info_run_split(struct info_run *r, char **args, size_t nargs, size_t nworkers);

@@ -110,11 +110,11 @@ static void print_kv(FILE *f, const struct ko_modinfo *kv, const struct info_opt
 		fprintf(f, "%s=%s%c", kv->key, kv->value, o->sep);
 		return;
 	}
-	/* A key longer than 15 pads by the excess, as modinfo's negative width does. */
+	/* A key longer than 15 pads by the excess, as kmod 30's negative width does (34: none). */
 	klen = strlen(kv->key);
 	fwrite_unlocked(kv->key, 1, klen, f);
 	putc_unlocked(':', f);
-	for (size_t pad = klen <= 15 ? 15 - klen : klen - 15; pad > 0; pad--)
+	for (size_t pad = klen <= 15 ? 15 - klen : o->kmod34_keys ? 0 : klen - 15; pad > 0; pad--)
 		putc_unlocked(' ', f);
 	fputs_unlocked(kv->value, f);
 	putc_unlocked(o->sep, f);
