@@ -42,6 +42,9 @@ struct modtree *mm_modtree(const char *arg);
 struct modtree *mm_modtree_try(void);
 /* Open it as kmod's modinfo reads it (no modprobe.d); before the first mm_modtree(). */
 void mm_modtree_as_modinfo(void);
+/* Open it even when the directory does not exist, as kmod's tools do; before the first
+ * mm_modtree(). */
+void mm_modtree_missing_ok(void);
 
 /*
  * main() of the kmod tool argv[0] names (modprobe, insmod, rmmod, lsmod,
@@ -170,6 +173,18 @@ struct modtree_mod;
  * Returns -ENOENT.
  */
 int mm_module_not_there(struct modtree *mt, const char *arg, const struct modtree_mod *m);
+
+/* For the kmod names: what a command prints, without its option parsing. */
+
+/* `mymod config`'s lines (modprobe -c's): modprobe.d's entries, then MT's indexes. 0 or -errno. */
+int mm_config_print(struct modtree *mt);
+
+/*
+ * `mymod info --show-exports` (EXPORTS) or `--dump-modversions` of the
+ * module file PATH: modprobe's lines. 0, or -errno (mm_errmsg() says why)
+ * when PATH cannot be read.
+ */
+int mm_symbol_lines(const char *path, bool exports);
 
 extern const struct mm_cmd cmd_info, cmd_load, cmd_unload, cmd_list, cmd_deps, cmd_check,
 	cmd_depmod, cmd_sign, cmd_verify, cmd_keys, cmd_params, cmd_decode, cmd_debug, cmd_reload,

@@ -17,6 +17,11 @@ struct modtree;
  */
 int modtree_open(struct modtree **mtp);
 /*
+ * The same, also when the directory does not exist, as kmod's tools open
+ * it: modprobe.d still counts, and nothing is found in the directory.
+ */
+int modtree_open_missing_ok(struct modtree **mtp);
+/*
  * The same, with the configuration kmod's modinfo reads: the directory's
  * modules.softdep (and the kernel command line), not modprobe.d. For what
  * must answer as modinfo does.

@@ -35,6 +35,9 @@ struct mm_config {
 	/* Called as this kmod tool: messages as kmod's ("modinfo: ERROR: ..."), no hints. */
 	const char *kmod_tool;
 	bool syslog; /* with kmod_tool: errors and warnings to syslog, as kmod's -s */
+	/* modprobe -C: the configuration files and directories instead of modprobe.d's; NULL:
+	 * the default */
+	const char *const *config_paths;
 };
 
 extern struct mm_config mm_cfg;

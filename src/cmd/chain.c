@@ -95,31 +95,62 @@ static bool needed_by(struct depgraph *g, unsigned int root, unsigned int to)
 	return false;
 }
 
-static int add_step(struct chain *c, const struct chain_root *root, const struct dg_probe_step *st,
-		    bool config)
+/* Step ST of ROOT's walk into *S; with CONFIG, with modprobe.d's options (free S->options). */
+static int make_step(struct chain *c, const struct chain_root *root, const struct dg_probe_step *st,
+		     bool config, struct chain_step *s)
 {
 	const struct dg_node *nd = depgraph_node(c->g, st->node);
-	struct chain_step s = {
+	char *cmd = NULL;
+	int err;
+
+	*s = (struct chain_step){
 		.name = nd->name,
 		.path = nd->path,
 		.builtin = nd->builtin,
 		.root = st->node == root->node,
 	};
-	char *cmd = NULL;
-	int err;
-
-	s.required = s.root || needed_by(c->g, root->node, st->node);
+	s->required = s->root || needed_by(c->g, root->node, st->node);
 	if (config) {
-		err = modtree_probe_options(c->mt, s.name, st->via, &s.options);
+		err = modtree_probe_options(c->mt, s->name, st->via, &s->options);
 		if (err < 0)
 			return err;
 	}
-	if (!st->ignorecmd && modtree_install_command(c->mt, s.name, &cmd) == 0 && cmd)
-		s.install = true;
+	if (!st->ignorecmd && modtree_install_command(c->mt, s->name, &cmd) == 0 && cmd)
+		s->install = true;
 	free(cmd);
+	return 0;
+}
+
+static int add_step(struct chain *c, const struct chain_root *root, const struct dg_probe_step *st,
+		    bool config)
+{
+	struct chain_step s;
+	int err = make_step(c, root, st, config, &s);
+
+	if (err < 0)
+		return err;
 	c->steps = mm_reallocarray(c->steps, c->nsteps + 1, sizeof(*c->steps));
 	c->steps[c->nsteps++] = s;
 	return 0;
+}
+
+int chain_walk(struct chain *c, const struct chain_root *root, bool config, chain_step_fn fn,
+	       void *data)
+{
+	struct dg_probe_step *steps = NULL;
+	size_t n = 0;
+	int err = depgraph_probe_order(c->g, root->node, root->via, &steps, &n);
+
+	for (size_t i = 0; i < n && err == 0; i++) {
+		struct chain_step s;
+
+		err = make_step(c, root, &steps[i], config, &s);
+		if (err == 0)
+			err = fn(&s, data);
+		free(s.options);
+	}
+	free(steps);
+	return err;
 }
 
 int chain_add(struct chain *c, const struct chain_root *root, bool config)

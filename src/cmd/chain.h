@@ -57,5 +57,15 @@ int chain_lookup(struct chain *c, const char *arg, const struct chain_root **roo
  */
 int chain_add(struct chain *c, const struct chain_root *root, bool config);
 
+/*
+ * Every step of ROOT's walk, repeats included, as `modprobe --show-depends`
+ * prints them (the plan keeps each module once), to FN; with CONFIG, each
+ * with modprobe.d's options. FN's negative return stops the walk and is
+ * returned.
+ */
+typedef int (*chain_step_fn)(const struct chain_step *s, void *data);
+int chain_walk(struct chain *c, const struct chain_root *root, bool config, chain_step_fn fn,
+	       void *data);
+
 /* The plan so far; valid until the next chain_add(). */
 const struct chain_step *chain_steps(const struct chain *c, size_t *n);

@@ -75,6 +75,14 @@ static int json_entry(const char *kind, const char *key, const char *value, void
 	return 0;
 }
 
+int mm_config_print(struct modtree *mt)
+{
+	modtree_config_foreach(mt, print_entry, NULL);
+	puts("\n# End of configuration files. Dumping indexes now:\n");
+	fflush(stdout);
+	return modtree_dump_indexes(mt, STDOUT_FILENO);
+}
+
 static int run(int argc, char *argv[])
 {
 	struct modtree *mt;
@@ -106,10 +114,7 @@ static int run(int argc, char *argv[])
 		json_object_put(root);
 		return MM_EXIT_OK;
 	}
-	modtree_config_foreach(mt, print_entry, NULL);
-	puts("\n# End of configuration files. Dumping indexes now:\n");
-	fflush(stdout);
-	if (modtree_dump_indexes(mt, STDOUT_FILENO) < 0) {
+	if (mm_config_print(mt) < 0) {
 		mm_error("%s", mm_errmsg());
 		return MM_EXIT_FAIL;
 	}

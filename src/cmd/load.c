@@ -237,7 +237,7 @@ static int run_install(const char *name, const char *cmd, const char *config, ch
 	}
 	err = modcmd_run("install", name, cmd, pstr, lo->dry_run);
 	free(pstr);
-	return err < 0 ? MM_EXIT_FAIL : MM_EXIT_OK;
+	return err != 0 ? MM_EXIT_FAIL : MM_EXIT_OK;
 }
 
 static int load_target(const struct mm_target *t, void *data)

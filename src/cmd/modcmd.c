@@ -13,8 +13,7 @@
 #include "mymod/cmd.h"
 #include "mymod/util.h"
 
-/* CMD with every $CMDLINE_OPTS replaced by OPTIONS, as kmod does. */
-static char *expand(const char *cmd, const char *options)
+char *modcmd_expand(const char *cmd, const char *options)
 {
 	static const char var[] = "$CMDLINE_OPTS";
 	struct mm_strbuf sb = { 0 };
@@ -112,7 +111,7 @@ static void print_output(FILE *f, const char *out, const char *indent)
 int modcmd_run(const char *type, const char *name, const char *cmd, const char *options,
 	       bool dry_run)
 {
-	char *full = expand(cmd, options), *out = NULL;
+	char *full = modcmd_expand(cmd, options), *out = NULL;
 	int status;
 
 	if (dry_run) {
@@ -142,5 +141,7 @@ int modcmd_run(const char *type, const char *name, const char *cmd, const char *
 	}
 	free(out);
 	free(full);
-	return status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+	if (status != -1 && WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return -1;
 }

@@ -11,11 +11,15 @@
 /*
  * Run CMD, TYPE's ("install", "remove") command for module NAME, with
  * OPTIONS for $CMDLINE_OPTS. With DRY_RUN, say what would run. Its output
- * goes to stdout when it succeeds, into the report when it fails. 0, or
- * -1 after saying how it failed (exit status, signal, output).
+ * goes to stdout when it succeeds, into the report when it fails. 0; its
+ * exit status when it exited with one; -1 when it could not run or was
+ * killed. After saying how it failed (exit status, signal, output).
  */
 int modcmd_run(const char *type, const char *name, const char *cmd, const char *options,
 	       bool dry_run);
+
+/* CMD with every $CMDLINE_OPTS replaced by OPTIONS (NULL: ""), as kmod does. Free it. */
+char *modcmd_expand(const char *cmd, const char *options);
 
 /*
  * Is this mymod run by NAME's own install or remove command (MODPROBE_MODULE

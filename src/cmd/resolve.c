@@ -20,6 +20,7 @@ static struct {
 	struct modtree *mt;
 	char *err; /* why it cannot be opened, once known */
 	bool as_modinfo;
+	bool missing_ok;
 	bool hinted;
 } moddir;
 
@@ -37,12 +38,18 @@ void mm_cmd_end(void)
 	moddir.err = NULL;
 	moddir.hinted = false;
 	moddir.as_modinfo = false;
+	moddir.missing_ok = false;
 	current = NULL;
 }
 
 void mm_modtree_as_modinfo(void)
 {
 	moddir.as_modinfo = true;
+}
+
+void mm_modtree_missing_ok(void)
+{
+	moddir.missing_ok = true;
 }
 
 struct modtree *mm_modtree_try(void)
@@ -54,8 +61,12 @@ struct modtree *mm_modtree_try(void)
 	if (!current || !(current->needs & MM_NEEDS_MODDIR))
 		abort();
 	if (!moddir.mt && !moddir.err) {
-		err = moddir.as_modinfo ? modtree_open_as_modinfo(&moddir.mt)
-					: modtree_open(&moddir.mt);
+		if (moddir.as_modinfo)
+			err = modtree_open_as_modinfo(&moddir.mt);
+		else if (moddir.missing_ok)
+			err = modtree_open_missing_ok(&moddir.mt);
+		else
+			err = modtree_open(&moddir.mt);
 		if (err < 0)
 			moddir.err = mm_strdup(mm_errmsg());
 	}

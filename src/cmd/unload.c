@@ -92,7 +92,7 @@ static int remove_command(const char *name, const struct unload_opts *uo, int *r
 	if (uo->ignore_remove || modcmd_inside(name) || !(mt = mm_modtree_try()) ||
 	    modtree_remove_command(mt, name, &cmd) < 0 || !cmd)
 		return 0;
-	*ret = modcmd_run("remove", name, cmd, NULL, uo->dry_run) < 0 ? MM_EXIT_FAIL : MM_EXIT_OK;
+	*ret = modcmd_run("remove", name, cmd, NULL, uo->dry_run) != 0 ? MM_EXIT_FAIL : MM_EXIT_OK;
 	free(cmd);
 	return 1;
 }

@@ -14,7 +14,7 @@
 #include "mymod/util.h"
 
 /* CONFIG: libkmod's configuration paths, NULL for its default (modprobe.d). */
-static int open_with(struct modtree **mtp, const char *const *config)
+static int open_with(struct modtree **mtp, const char *const *config, bool missing_ok)
 {
 	struct modtree *mt = mm_calloc(1, sizeof(*mt));
 	const char *kver = mm_kver(); /* NULL: kernel_release() said why */
@@ -33,7 +33,7 @@ static int open_with(struct modtree **mtp, const char *const *config)
 		why = errno;
 	else if (!S_ISDIR(st.st_mode))
 		why = ENOTDIR;
-	if (why) {
+	if (why && !missing_ok) {
 		err = mm_fail(ENOENT, "no module directory %s for kernel %s (%s)", mt->dir, kver,
 			      strerror(why));
 		goto out;
@@ -54,14 +54,19 @@ out:
 
 int modtree_open(struct modtree **mtp)
 {
-	return open_with(mtp, NULL);
+	return open_with(mtp, mm_cfg.config_paths, false);
+}
+
+int modtree_open_missing_ok(struct modtree **mtp)
+{
+	return open_with(mtp, mm_cfg.config_paths, true);
 }
 
 int modtree_open_as_modinfo(struct modtree **mtp)
 {
 	static const char *const none[] = { NULL };
 
-	return open_with(mtp, none);
+	return open_with(mtp, none, false);
 }
 
 void modtree_close(struct modtree *mt)

@@ -75,6 +75,39 @@ static void usage(FILE *f)
 	      f);
 }
 
+/* modprobe --show-exports' lines. */
+static void print_exports(const struct ko_export *e, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		printf("0x%08" PRIx32 "\t%s\n", e[i].crc, e[i].name);
+}
+
+/* modprobe --dump-modversions' lines. */
+static void print_versions(const struct ko_version *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		printf("0x%08" PRIx32 "\t%s\n", v[i].crc, v[i].name);
+}
+
+int mm_symbol_lines(const char *path, bool exports)
+{
+	const struct ko_export *e;
+	const struct ko_version *v;
+	struct ko *ko;
+	size_t n;
+	int err = ko_open(path, &ko);
+
+	if (err < 0)
+		return err;
+	err = exports ? ko_exports(ko, &e, &n) : ko_versions(ko, &v, &n);
+	if (err == 0 && exports)
+		print_exports(e, n);
+	else if (err == 0)
+		print_versions(v, n);
+	ko_close(ko);
+	return err;
+}
+
 void info_emit(struct info_run *r, const struct info *in)
 {
 	switch (r->opts->format) {
@@ -85,12 +118,10 @@ void info_emit(struct info_run *r, const struct info *in)
 		json_object_array_add(r->json, info_json(in));
 		break;
 	case FMT_EXPORTS:
-		for (size_t i = 0; i < in->nexports; i++)
-			printf("0x%08" PRIx32 "\t%s\n", in->exports[i].crc, in->exports[i].name);
+		print_exports(in->exports, in->nexports);
 		break;
 	case FMT_MODVERSIONS:
-		for (size_t i = 0; i < in->nversions; i++)
-			printf("0x%08" PRIx32 "\t%s\n", in->versions[i].crc, in->versions[i].name);
+		print_versions(in->versions, in->nversions);
 		break;
 	case FMT_HUMAN:
 		if (r->opts->field)

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * What modprobe does with a module, through the cmd layer's chain and
+ * plan (what `mymod load --with-deps` loads) and the kernel layer, with
+ * kmod's lines: -R, -D, -n, loading, and -r.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "modprobe.h"
+#include "mymod/cmd.h"
+#include "mymod/kernel.h"
+#include "mymod/ko.h"
+#include "mymod/modtree.h"
+#include "mymod/util.h"
+#include "src/cmd/attempt.h"
+#include "src/cmd/chain.h"
+#include "src/cmd/modcmd.h"
+#include "src/cmd/plan.h"
+
+/* libkmod's options for a module: modprobe.d's, then the command line's (EXTRA); NULL: none. */
+static char *join_options(const char *config, const char *extra)
+{
+	if (!config && !extra)
+		return NULL;
+	return mm_asprintf("%s%s%s", config ? config : "", config ? " " : "", extra ? extra : "");
+}
+
+static bool in_kernel(const char *name, bool builtin)
+{
+	return plan_in_kernel(name, builtin, false) != KERNEL_MOD_ABSENT;
+}
+
+/* What a step of the walk is done with. */
+struct step_ctx {
+	struct modtree *mt;
+	const char *extra; /* for the root */
+	int err;	   /* a required step's failure */
+};
+
+/* Is S's install command run instead of loading it? *CMD is it (free it). */
+static bool use_install(const struct step_ctx *sc, const struct chain_step *s, bool running,
+			char **cmd)
+{
+	*cmd = NULL;
+	/* -i: the module asked for is loaded itself (its dependencies keep theirs). */
+	if (!s->install || (s->root && mp.ignore_commands) || (running && modcmd_inside(s->name)))
+		return false;
+	return modtree_install_command(sc->mt, s->name, cmd) == 0 && *cmd;
+}
+
+/* kmod's print_action(): what is run or loaded, before it is. */
+static void print_action(const struct chain_step *s, const char *cmd, const char *opts)
+{
+	if (cmd)
+		printf("install %s %s\n", cmd, opts ? opts : "");
+	else if (s->path)
+		printf("insmod %s %s\n", s->path, opts ? opts : "");
+	else if (s->builtin || kernel_module_state(s->name) == KERNEL_MOD_BUILTIN)
+		printf("builtin %s\n", s->name);
+	fflush(stdout);
+}
+
+/* -D, -n: print each step (chain_walk's FN); -n passes over what is loaded. */
+static int show_step(const struct chain_step *s, void *data)
+{
+	struct step_ctx *sc = data;
+	char *cmd, *opts;
+
+	if (!mp.ignore_loaded && in_kernel(s->name, s->builtin))
+		return 0;
+	/* As kmod: -n alone prints nothing; -D or -v do. */
+	if (!mp.show && mp.verbose <= LOG_WARNING)
+		return 0;
+	use_install(sc, s, false, &cmd);
+	opts = join_options(s->options, s->root ? sc->extra : NULL);
+	print_action(s, cmd, opts);
+	free(opts);
+	free(cmd);
+	return 0;
+}
+
+/* libkmod's kmod_module_insert_module(): the file to the kernel. 0 or -errno. */
+static int insert_file(struct modtree *mt, const struct chain_step *s, const char *opts)
+{
+	struct attempt a;
+	struct ko *ko;
+	int err;
+
+	if (!s->path) {
+		MP_ERR("could not find module by name='%s'\n", s->name);
+		return -ENOENT;
+	}
+	err = ko_open(s->path, &ko);
+	if (err < 0)
+		return err;
+	attempt_load(mt, ko, opts ? opts : "", mp.load_flags, &a);
+	err = a.err;
+	attempt_done(&a);
+	ko_close(ko);
+	if (err < 0)
+		mp_log(LOG_INFO, "Failed to insert module '%s': %s\n", s->path, strerror(-err));
+	return err;
+}
+
+/* libkmod's install command: its failure in libkmod's words. 0 or -EINVAL. */
+static int run_install(const char *name, const char *cmd, const char *opts)
+{
+	int r = modcmd_run("install", name, cmd, opts, false);
+	char *full;
+
+	if (r == 0)
+		return 0;
+	full = modcmd_expand(cmd, opts);
+	if (r > 0)
+		MP_ERR("Error running install command '%s' for module %s: retcode %d\n", full, name,
+		       r);
+	else
+		MP_ERR("Could not run install command '%s' for module %s\n", full, name);
+	free(full);
+	return -EINVAL;
+}
+
+/* Load one step of the plan (plan_ops.load). */
+static enum plan_result load_step(const struct chain_step *s, const void *ctx)
+{
+	struct step_ctx *sc = (struct step_ctx *)ctx;
+	char *cmd, *opts = join_options(s->options, s->root ? sc->extra : NULL);
+	int err;
+
+	use_install(sc, s, true, &cmd);
+	if (mp.verbose > LOG_WARNING)
+		print_action(s, cmd, opts);
+	err = cmd ? run_install(s->name, cmd, opts) : insert_file(sc->mt, s, opts);
+	free(opts);
+	free(cmd);
+	if (err == -EEXIST && !(s->root && mp.first_time))
+		return PLAN_SKIPPED;
+	if (err == 0)
+		return PLAN_LOADED;
+	if (s->required)
+		sc->err = err;
+	return PLAN_FAILED;
+}
+
+/* kmod_module_probe_insert_module() for ROOT. 0, or -errno. */
+static int insert_root(struct chain *c, const struct chain_root *root, const char *extra)
+{
+	struct step_ctx sc = { .mt = chain_modtree(c), .extra = extra };
+	struct plan_ops ops = { .load = load_step, .ctx = &sc, .no_rollback = true };
+	int err;
+
+	if (!mp.ignore_loaded && in_kernel(root->name, root->builtin))
+		return mp.first_time ? -EEXIST : 0;
+	if ((root->via || mp.use_blacklist) && root->blacklisted)
+		return 0;
+	if (mp.dry_run)
+		return chain_walk(c, root, true, show_step, &sc);
+	err = chain_add(c, root, true);
+	if (err < 0)
+		return err;
+	plan_load(c, &ops);
+	return sc.err;
+}
+
+static void insert_failed(const char *name, int err)
+{
+	if (err == -EEXIST)
+		MP_ERR("could not insert '%s': Module already in kernel\n", name);
+	else if (err == -ENOENT)
+		MP_ERR("could not insert '%s': Unknown symbol in module, or unknown parameter (see "
+		       "dmesg)\n",
+		       name);
+	else
+		MP_ERR("could not insert '%s': %s\n", name, strerror(-err));
+}
+
+/* "Module ARG not found in directory DIR" at LOG_CRIT (-a: LOG_WARNING). */
+static int not_found(const char *arg)
+{
+	char dir[PATH_MAX];
+
+	mp_log(mp.log_prio, "Module %s not found in directory %s\n", arg,
+	       mm_moddir(dir, sizeof(dir)) ? dir : "(missing)");
+	return -ENOENT;
+}
+
+int mp_insert(const char *arg, const char *extra)
+{
+	const struct chain_root *roots;
+	struct chain *c = NULL;
+	size_t n = 0;
+	int err = 0;
+
+	if (chain_open(arg, &c, &roots, &n) < 0 || n == 0) {
+		chain_free(c);
+		return not_found(arg);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (mp.lookup_only) {
+			printf("%s\n", roots[i].name);
+			continue;
+		}
+		err = insert_root(c, &roots[i], extra);
+		if (err < 0)
+			insert_failed(roots[i].name, err);
+	}
+	chain_free(c);
+	return err;
+}
