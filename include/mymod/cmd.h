@@ -182,7 +182,8 @@ int mm_config_print(struct modtree *mt);
 /*
  * `mymod info --show-exports` (EXPORTS) or `--dump-modversions` of the
  * module file PATH: modprobe's lines. 0, or -errno (mm_errmsg() says why)
- * when PATH cannot be read.
+ * when PATH cannot be read, or -ENOENT, as modprobe, when it has none and
+ * not even their section.
  */
 int mm_symbol_lines(const char *path, bool exports);
 

@@ -50,7 +50,8 @@ struct modtree *chain_modtree(const struct chain *c)
 	return c->mt;
 }
 
-int chain_lookup(struct chain *c, const char *arg, const struct chain_root **roots, size_t *n)
+int chain_lookup(struct chain *c, const char *arg, bool repeats, const struct chain_root **roots,
+		 size_t *n)
 {
 	unsigned int *ids;
 	const char **vias;
@@ -65,7 +66,7 @@ int chain_lookup(struct chain *c, const char *arg, const struct chain_root **roo
 		const struct dg_node *nd = depgraph_node(c->g, ids[i]);
 		bool seen = false;
 
-		for (size_t r = 0; r < c->nroots; r++)
+		for (size_t r = 0; r < c->nroots && !repeats; r++)
 			seen |= c->roots[r].node == ids[i];
 		if (seen)
 			continue;
@@ -185,7 +186,8 @@ const struct chain_step *chain_steps(const struct chain *c, size_t *n)
 	return c->steps;
 }
 
-int chain_open(const char *arg, struct chain **cp, const struct chain_root **roots, size_t *n)
+int chain_open(const char *arg, bool repeats, struct chain **cp, const struct chain_root **roots,
+	       size_t *n)
 {
 	struct modtree *mt = mm_modtree(arg);
 	int err;
@@ -197,7 +199,7 @@ int chain_open(const char *arg, struct chain **cp, const struct chain_root **roo
 	/* Without the maps libkmod reads the index files instead: slower, same answers. */
 	modtree_load(mt);
 	*cp = chain_new(mt);
-	err = chain_lookup(*cp, arg, roots, n);
+	err = chain_lookup(*cp, arg, repeats, roots, n);
 	if (err < 0) {
 		mm_error("%s: %s", arg, mm_errmsg());
 		return err;

@@ -46,10 +46,16 @@ struct modtree *chain_modtree(const struct chain *c);
  * and ARG resolved on it. Prints what fails (mm_no_such_module() when
  * nothing matches) and returns -errno; free *CP with chain_free() either way.
  */
-int chain_open(const char *arg, struct chain **cp, const struct chain_root **roots, size_t *n);
+int chain_open(const char *arg, bool repeats, struct chain **cp, const struct chain_root **roots,
+	       size_t *n);
 
-/* Resolve ARG (a name or an alias). *N 0 when nothing matches; *ROOTS valid until the next call. */
-int chain_lookup(struct chain *c, const char *arg, const struct chain_root **roots, size_t *n);
+/*
+ * Resolve ARG (a name or an alias): each module once, or with REPEATS as
+ * often as the lookup names it (kmod's modprobe walks each). *N 0 when
+ * nothing matches; *ROOTS valid until the next call.
+ */
+int chain_lookup(struct chain *c, const char *arg, bool repeats, const struct chain_root **roots,
+		 size_t *n);
 
 /*
  * Append ROOT's walk to the plan: the modules not in it yet, in modprobe's

@@ -384,7 +384,7 @@ static int load_with_deps(const char *arg, char **params, int nparams, const str
 	size_t nroots = 0, tried = 0;
 	int err, ret = MM_EXIT_FAIL;
 
-	if (chain_open(arg, &c, &roots, &nroots) < 0)
+	if (chain_open(arg, false, &c, &roots, &nroots) < 0)
 		goto out;
 	for (size_t i = 0; i < nroots; i++) {
 		enum kernel_mod_state state;

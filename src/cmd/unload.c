@@ -187,7 +187,7 @@ static int unload_with_deps(const char *arg, const struct unload_opts *uo)
 	size_t nroots = 0;
 	int ret = MM_EXIT_FAIL;
 
-	if (chain_open(arg, &c, &roots, &nroots) < 0)
+	if (chain_open(arg, false, &c, &roots, &nroots) < 0)
 		goto out;
 	ret = MM_EXIT_OK;
 	for (size_t i = 0; i < nroots; i++)

@@ -195,7 +195,7 @@ int mp_insert(const char *arg, const char *extra)
 	size_t n = 0;
 	int err = 0;
 
-	if (chain_open(arg, &c, &roots, &n) < 0 || n == 0) {
+	if (chain_open(arg, true, &c, &roots, &n) < 0 || n == 0) {
 		chain_free(c);
 		return not_found(arg);
 	}
