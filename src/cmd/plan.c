@@ -223,6 +223,13 @@ static void catch_signals(struct sigaction old[MM_ARRAY_SIZE(sigs)])
 		sigaction(sigs[i], &sa, &old[i]);
 }
 
+static bool step_in_kernel(const struct chain_step *s, const struct plan_ops *ops)
+{
+	if (ops->in_kernel)
+		return ops->in_kernel(s, ops->ctx);
+	return plan_in_kernel(s->name, s->builtin, ops->tell) != KERNEL_MOD_ABSENT;
+}
+
 int plan_load(const struct chain *c, const struct plan_ops *ops)
 {
 	struct sigaction old[MM_ARRAY_SIZE(sigs)];
@@ -235,7 +242,7 @@ int plan_load(const struct chain *c, const struct plan_ops *ops)
 	for (size_t i = 0; i < n && !failed; i++) {
 		enum plan_result r = PLAN_SKIPPED;
 
-		if (plan_in_kernel(steps[i].name, steps[i].builtin, ops->tell) == KERNEL_MOD_ABSENT)
+		if (!step_in_kernel(&steps[i], ops))
 			r = ops->load(&steps[i], ops->ctx);
 		if (r == PLAN_LOADED)
 			ours[nours++] = steps[i].name;

@@ -31,6 +31,8 @@ struct plan_ops {
 	/* Unload NAME, the module asked for, as a plain unload does: MM_EXIT_*. */
 	int (*unload)(const char *name, const void *ctx);
 	const void *ctx;
+	/* Is step S in the kernel already, passed over? NULL: plan_in_kernel()'s answer. */
+	bool (*in_kernel)(const struct chain_step *s, const void *ctx);
 	bool tell;	  /* load: say what is passed over (--verbose, --dry-run) */
 	bool verbose;	  /* unload: say what is unloaded and what kept, and why */
 	bool no_rollback; /* load: keep what was loaded when a step fails */

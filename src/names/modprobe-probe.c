@@ -16,7 +16,6 @@
 #include "mymod/ko.h"
 #include "mymod/modtree.h"
 #include "mymod/util.h"
-#include "src/cmd/attempt.h"
 #include "src/cmd/chain.h"
 #include "src/cmd/modcmd.h"
 #include "src/cmd/plan.h"
@@ -29,9 +28,21 @@ static char *join_options(const char *config, const char *extra)
 	return mm_asprintf("%s%s%s", config ? config : "", config ? " " : "", extra ? extra : "");
 }
 
+/*
+ * libkmod's module_is_inkernel(): built in by modules.builtin, or live.
+ * (A /sys/module directory without initstate is "coming" to libkmod, so
+ * not in the kernel; mymod's own commands take it for a built-in one.)
+ */
 static bool in_kernel(const char *name, bool builtin)
 {
-	return plan_in_kernel(name, builtin, false) != KERNEL_MOD_ABSENT;
+	return builtin || kernel_module_state(name) == KERNEL_MOD_LIVE;
+}
+
+/* plan_ops.in_kernel: the same for a step of the plan. */
+static bool step_in_kernel(const struct chain_step *s, const void *ctx)
+{
+	(void)ctx;
+	return in_kernel(s->name, s->builtin);
 }
 
 /* What a step of the walk is done with. */
@@ -59,7 +70,7 @@ static void print_action(const struct chain_step *s, const char *cmd, const char
 		printf("install %s %s\n", cmd, opts ? opts : "");
 	else if (s->path)
 		printf("insmod %s %s\n", s->path, opts ? opts : "");
-	else if (s->builtin || kernel_module_state(s->name) == KERNEL_MOD_BUILTIN)
+	else if (s->builtin)
 		printf("builtin %s\n", s->name);
 	fflush(stdout);
 }
@@ -83,10 +94,13 @@ static int show_step(const struct chain_step *s, void *data)
 	return 0;
 }
 
-/* libkmod's kmod_module_insert_module(): the file to the kernel. 0 or -errno. */
-static int insert_file(struct modtree *mt, const struct chain_step *s, const char *opts)
+/*
+ * libkmod's kmod_module_insert_module(): the file to the kernel, as the
+ * kernel layer hands it (what `mymod load` does, without the kernel log and
+ * its explanation, which kmod does not print). 0 or -errno.
+ */
+static int insert_file(const struct chain_step *s, const char *opts)
 {
-	struct attempt a;
 	struct ko *ko;
 	int err;
 
@@ -97,9 +111,7 @@ static int insert_file(struct modtree *mt, const struct chain_step *s, const cha
 	err = ko_open(s->path, &ko);
 	if (err < 0)
 		return err;
-	attempt_load(mt, ko, opts ? opts : "", mp.load_flags, &a);
-	err = a.err;
-	attempt_done(&a);
+	err = kernel_load(ko, opts ? opts : "", mp.load_flags);
 	ko_close(ko);
 	if (err < 0)
 		mp_log(LOG_INFO, "Failed to insert module '%s': %s\n", s->path, strerror(-err));
@@ -134,7 +146,7 @@ static enum plan_result load_step(const struct chain_step *s, const void *ctx)
 	use_install(sc, s, true, &cmd);
 	if (mp.verbose > LOG_WARNING)
 		print_action(s, cmd, opts);
-	err = cmd ? run_install(s->name, cmd, opts) : insert_file(sc->mt, s, opts);
+	err = cmd ? run_install(s->name, cmd, opts) : insert_file(s, opts);
 	free(opts);
 	free(cmd);
 	if (err == -EEXIST && !(s->root && mp.first_time))
@@ -150,7 +162,12 @@ static enum plan_result load_step(const struct chain_step *s, const void *ctx)
 static int insert_root(struct chain *c, const struct chain_root *root, const char *extra)
 {
 	struct step_ctx sc = { .mt = chain_modtree(c), .extra = extra };
-	struct plan_ops ops = { .load = load_step, .ctx = &sc, .no_rollback = true };
+	struct plan_ops ops = {
+		.load = load_step,
+		.ctx = &sc,
+		.in_kernel = step_in_kernel,
+		.no_rollback = true,
+	};
 	int err;
 
 	if (!mp.ignore_loaded && in_kernel(root->name, root->builtin))

@@ -129,10 +129,12 @@ static int remove_mods(struct modtree *mt, struct modtree_mod *mods, size_t n, i
 /* Is NAME there to remove? 1 yes; else 0 or -errno, what kmod's modprobe returns. */
 static int removable(struct modtree *mt, const char *name, int flags)
 {
-	enum kernel_mod_state state = kernel_module_state(name);
+	/* libkmod's initstate: modules.builtin first; a directory without initstate is coming. */
+	enum kernel_mod_state state =
+		modtree_builtin(mt, name) ? KERNEL_MOD_BUILTIN : kernel_module_state(name);
 
-	if (state == KERNEL_MOD_ABSENT && modtree_builtin(mt, name))
-		state = KERNEL_MOD_BUILTIN;
+	if (state == KERNEL_MOD_BUILTIN && !modtree_builtin(mt, name))
+		state = KERNEL_MOD_COMING;
 	if (state == KERNEL_MOD_ABSENT) {
 		if (!mp.first_time)
 			return 0;
@@ -184,8 +186,11 @@ static int remove_holders(struct modtree *mt, const char *name, int depth)
 	size_t n = 0;
 	int err;
 
-	if (kernel_module_holders(name, &holders, &n) < 0)
+	err = kernel_module_holders(name, &holders, &n);
+	if (err < 0) {
+		MP_ERR("could not open '/sys/module/%s/holders': %s\n", name, strerror(-err));
 		return 0;
+	}
 	err = remove_list(mt, holders, n, true, depth);
 	kernel_names_free(holders, n);
 	return err;
