@@ -81,6 +81,14 @@ enum ko_comp ko_compression(const struct ko *ko);
 const void *ko_file_data(const struct ko *ko, size_t *len);
 /* The ELF image, decompressed: what init_module takes. As ko_file_data. */
 const void *ko_elf_image(const struct ko *ko, size_t *len);
+/*
+ * A copy of that image with what forcing makes the kernel skip, as libkmod
+ * strips it for init_module() (a kernel without finit_module): with
+ * MODVERSIONS the __versions section no longer allocated, with VERMAGIC
+ * the vermagic= string of .modinfo blanked. NULL when there is no image.
+ * Free it.
+ */
+void *ko_image_forced(struct ko *ko, bool modversions, bool vermagic, size_t *len);
 
 /* The module's name: modinfo "name=", else from the file name ('-' -> '_'). */
 const char *ko_name(struct ko *ko);

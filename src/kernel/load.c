@@ -159,6 +159,21 @@ out:
 	return ro;
 }
 
+/* init_module() has no flags: what they would make the kernel skip is stripped, as libkmod does. */
+static int init_forced(struct ko *ko, const char *params, unsigned int flags)
+{
+	size_t len;
+	void *image = ko_image_forced(ko, flags & KERNEL_LOAD_FORCE_MODVERSION,
+				      flags & KERNEL_LOAD_FORCE_VERMAGIC, &len);
+	int err;
+
+	if (!image)
+		return -ENOMEM;
+	err = sys_init(image, len, params);
+	free(image);
+	return err;
+}
+
 int kernel_load(struct ko *ko, const char *params, unsigned int flags)
 {
 	const void *image;
@@ -168,8 +183,10 @@ int kernel_load(struct ko *ko, const char *params, unsigned int flags)
 	switch (kernel_load_method(ko, flags)) {
 	case KERNEL_LOAD_FINIT:
 		err = sys_finit(ko_fd(ko), params, init_flags(flags));
-		if (err != -ENOSYS || flags)
+		if (err != -ENOSYS)
 			return err;
+		if (flags)
+			return init_forced(ko, params, flags);
 		break; /* a kernel without finit_module: init_module below */
 	case KERNEL_LOAD_FINIT_COMPRESSED:
 		return sys_finit(ko_fd(ko), params,

@@ -538,6 +538,54 @@ const void *ko_elf_image(const struct ko *ko, size_t *len)
 	return ko->image;
 }
 
+/* Clear SHF_ALLOC in section IDX's header of IMG (a copy of KO's image). */
+static void unalloc(const struct ko *ko, uint8_t *img, size_t idx)
+{
+	/* sh_flags: after sh_name and sh_type, 8 bytes in ELF64, 4 in ELF32. */
+	size_t size = ko->elfclass == 64 ? 8 : 4;
+	size_t at = ko->ehdr.e_shoff + idx * ko->ehdr.e_shentsize + 8;
+
+	img[ko->big_endian ? at + size - 1 : at] &= (uint8_t)~SHF_ALLOC;
+}
+
+/* Blank the vermagic= string of section IDX (.modinfo) of IMG, which holds LEN bytes. */
+static void blank_vermagic(const struct ko *ko, uint8_t *img, size_t len, size_t idx)
+{
+	const GElf_Shdr *sh = &ko->shdrs[idx];
+	uint8_t *p, *end;
+
+	if (sh->sh_type == SHT_NOBITS || sh->sh_offset > len || sh->sh_size > len - sh->sh_offset)
+		return;
+	p = img + sh->sh_offset;
+	end = p + sh->sh_size;
+	while (p < end) {
+		size_t n = strnlen((const char *)p, (size_t)(end - p));
+
+		if (n >= 9 && memcmp(p, "vermagic=", 9) == 0)
+			memset(p, 0, n);
+		p += n + 1;
+	}
+}
+
+void *ko_image_forced(struct ko *ko, bool modversions, bool vermagic, size_t *len)
+{
+	const void *image = ko_elf_image(ko, len);
+	size_t idx;
+	uint8_t *copy;
+
+	if (!image)
+		return NULL;
+	copy = mm_malloc(*len);
+	memcpy(copy, image, *len);
+	idx = modversions ? ko_find_section(ko, "__versions") : 0;
+	if (idx)
+		unalloc(ko, copy, idx);
+	idx = vermagic ? ko_find_section(ko, ".modinfo") : 0;
+	if (idx)
+		blank_vermagic(ko, copy, *len, idx);
+	return copy;
+}
+
 const char *ko_name(struct ko *ko)
 {
 	const char *s;

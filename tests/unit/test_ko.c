@@ -307,6 +307,38 @@ static void test_hello_versions_imports(void **state MM_UNUSED)
 	check_imports_vs_nm(fixture("hello.ko"));
 }
 
+/* The image init_module() gets when forced: no vermagic, __versions not allocated; the rest as is.
+ */
+static void test_image_forced(void **state MM_UNUSED)
+{
+	struct ko *ko = open_ok(fixture("hello.ko")), *f = NULL;
+	size_t len, flen, diff = 0;
+	const uint8_t *img = ko_elf_image(ko, &len);
+	uint8_t *forced = ko_image_forced(ko, true, true, &flen);
+	char *flags;
+
+	assert_non_null(ko_modinfo_get(ko, "vermagic"));
+	assert_int_equal(flen, len);
+	for (size_t i = 0; i < len; i++)
+		diff += img[i] != forced[i];
+	/* "vermagic=..." blanked, and one byte of __versions' section header (SHF_ALLOC). */
+	assert_int_equal(diff, strlen("vermagic=") + strlen(ko_modinfo_get(ko, "vermagic")) + 1);
+	assert_int_equal(ko_open_mem(forced, flen, "forced.ko", &f), 0);
+	assert_null(ko_modinfo_get(f, "vermagic"));
+	assert_string_equal(ko_modinfo_get(f, "license"), ko_modinfo_get(ko, "license"));
+	flags = cmd_output("readelf -SW '%s' | awk '/ __versions / { print $(NF - 3) }'",
+			   fixture("hello.ko"));
+	assert_non_null(strchr(flags, 'A'));
+	free(flags);
+	free(forced);
+	ko_close(f);
+	/* Nothing asked, nothing changed. */
+	forced = ko_image_forced(ko, false, false, &flen);
+	assert_memory_equal(forced, img, len);
+	free(forced);
+	ko_close(ko);
+}
+
 static void test_hello_elf(void **state MM_UNUSED)
 {
 	const char *path = fixture("hello.ko");
@@ -869,6 +901,7 @@ int main(void)
 		cmocka_unit_test(test_hello_symbols),
 		cmocka_unit_test(test_hello_versions_imports),
 		cmocka_unit_test(test_hello_elf),
+		cmocka_unit_test(test_image_forced),
 		cmocka_unit_test(test_compressed),
 		cmocka_unit_test(test_signature_vs_kmod),
 		cmocka_unit_test(test_image_certs),
