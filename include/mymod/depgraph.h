@@ -177,9 +177,10 @@ struct dg_probe_step {
  * What `modprobe --show-depends` walks for ROOT reached by VIA, step for
  * step, repeats included: each dependency with its softdeps around it,
  * softdep modules with their dependencies, then ROOT. Appends to
- * the arrays STEPS and N (reallocated; free *STEPS).
+ * the arrays STEPS and N (reallocated; free *STEPS). IGNORECMD is
+ * modprobe -i: ROOT itself without its softdeps and install command.
  */
-int depgraph_probe_order(struct depgraph *g, unsigned int root, const char *via,
+int depgraph_probe_order(struct depgraph *g, unsigned int root, const char *via, bool ignorecmd,
 			 struct dg_probe_step **steps, size_t *n);
 
 /*

@@ -19,7 +19,13 @@ struct chain {
 	size_t nsteps;
 	bool *planned; /* by node id */
 	size_t nplanned;
+	bool ignorecmd;
 };
+
+void chain_ignore_root_commands(struct chain *c)
+{
+	c->ignorecmd = true;
+}
 
 struct chain *chain_new(struct modtree *mt)
 {
@@ -140,7 +146,7 @@ int chain_walk(struct chain *c, const struct chain_root *root, bool config, chai
 {
 	struct dg_probe_step *steps = NULL;
 	size_t n = 0;
-	int err = depgraph_probe_order(c->g, root->node, root->via, &steps, &n);
+	int err = depgraph_probe_order(c->g, root->node, root->via, c->ignorecmd, &steps, &n);
 
 	for (size_t i = 0; i < n && err == 0; i++) {
 		struct chain_step s;
@@ -158,7 +164,7 @@ int chain_add(struct chain *c, const struct chain_root *root, bool config)
 {
 	struct dg_probe_step *steps = NULL;
 	size_t n = 0;
-	int err = depgraph_probe_order(c->g, root->node, root->via, &steps, &n);
+	int err = depgraph_probe_order(c->g, root->node, root->via, c->ignorecmd, &steps, &n);
 
 	if (err < 0)
 		goto out;

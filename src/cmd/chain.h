@@ -38,6 +38,12 @@ struct chain *chain_new(struct modtree *mt);
 /* Frees the chain (not its module directory). */
 void chain_free(struct chain *c);
 
+/*
+ * From now on a root is walked as `modprobe -i` walks it: without its
+ * softdeps and install command (its dependencies keep theirs).
+ */
+void chain_ignore_root_commands(struct chain *c);
+
 /* The module directory the chain is on. */
 struct modtree *chain_modtree(const struct chain *c);
 

@@ -210,7 +210,7 @@ static int print_probe(struct modtree *mt, struct depgraph *g, const unsigned in
 		if (vias[r] && modtree_blacklisted(mt, depgraph_node(g, roots[r])->name))
 			continue;
 		nsteps = 0;
-		err = depgraph_probe_order(g, roots[r], vias[r], &steps, &nsteps);
+		err = depgraph_probe_order(g, roots[r], vias[r], false, &steps, &nsteps);
 		if (err < 0) {
 			mm_error("%s: %s", depgraph_node(g, roots[r])->name, mm_errmsg());
 			break;

@@ -528,6 +528,8 @@ struct probe {
 	size_t *n;
 	struct dg_probe_step *visited; /* node + via only */
 	size_t nvisited;
+	unsigned int root;
+	bool ignorecmd; /* modprobe -i: the root without its softdeps and install command */
 };
 
 static int probe_list(struct probe *p, unsigned int id, const char *via);
@@ -590,13 +592,18 @@ static int probe_list(struct probe *p, unsigned int id, const char *via)
 		if (err < 0)
 			return err;
 	}
-	return fill_softdep(p, id, via);
+	if (!p->ignorecmd || id != p->root)
+		return fill_softdep(p, id, via);
+	*p->steps = mm_reallocarray(*p->steps, *p->n + 1, sizeof(**p->steps));
+	(*p->steps)[(*p->n)++] =
+		(struct dg_probe_step){ .node = id, .via = via, .ignorecmd = true };
+	return 0;
 }
 
-int depgraph_probe_order(struct depgraph *g, unsigned int root, const char *via,
+int depgraph_probe_order(struct depgraph *g, unsigned int root, const char *via, bool ignorecmd,
 			 struct dg_probe_step **steps, size_t *n)
 {
-	struct probe p = { .g = g, .steps = steps, .n = n };
+	struct probe p = { .g = g, .steps = steps, .n = n, .root = root, .ignorecmd = ignorecmd };
 	int err = probe_list(&p, root, via);
 
 	free(p.visited);

@@ -57,8 +57,7 @@ static bool use_install(const struct step_ctx *sc, const struct chain_step *s, b
 			char **cmd)
 {
 	*cmd = NULL;
-	/* -i: the module asked for is loaded itself (its dependencies keep theirs). */
-	if (!s->install || (s->root && mp.ignore_commands) || (running && modcmd_inside(s->name)))
+	if (!s->install || (running && modcmd_inside(s->name)))
 		return false;
 	return modtree_install_command(sc->mt, s->name, cmd) == 0 && *cmd;
 }
@@ -216,6 +215,8 @@ int mp_insert(const char *arg, const char *extra)
 		chain_free(c);
 		return not_found(arg);
 	}
+	if (mp.ignore_commands)
+		chain_ignore_root_commands(c);
 	for (size_t i = 0; i < n; i++) {
 		if (mp.lookup_only) {
 			printf("%s\n", roots[i].name);

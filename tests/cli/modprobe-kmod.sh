@@ -99,6 +99,7 @@ done
 conf=$TMP/mp.conf
 cat >"$conf" <<'EOF'
 install nvme echo installing nvme: $CMDLINE_OPTS
+install nvme_core echo core
 options loop max_loop=8
 options myalias hw=1
 blacklist ext4
@@ -109,7 +110,8 @@ install crc_t10dif false
 EOF
 for args in "-D nvme" "-D nvme a=1" "-n -v nvme a=1 'b=c d'" "nvme x=1" "-D -i nvme" "-D loop a=1" \
     "-D vfat" "-n -v vfat" "-D ext4" "-D -b ext4" "-D myalias" "-R myalias" "-n -v myalias" \
-    "-r -n -v vfat" "-r vfat" "-r -i -n -v vfat" "-v crc_t10dif" "-D crc_t10dif" "-c"; do
+    "-r -n -v vfat" "-r vfat" "-r -i -n -v vfat" "-v crc_t10dif" "-D crc_t10dif" "-c" \
+    "-D -i vfat" "-n -v -i vfat" "-D -i nvme_core"; do
     eval "same \"-C $args\" -S \"\$KVER\" -C \"\$conf\" $args"
 done
 
