@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "modprobe.h"
 #include "mymod/cmd.h"
@@ -48,8 +49,9 @@ static bool step_in_kernel(const struct chain_step *s, const void *ctx)
 /* What a step of the walk is done with. */
 struct step_ctx {
 	struct modtree *mt;
-	const char *extra; /* for the root */
-	int err;	   /* a required step's failure */
+	const char *extra;     /* for the root */
+	const char *root_path; /* the root's file when given by path (kmod 34); NULL: the tree's */
+	int err;	       /* a required step's failure */
 };
 
 /* Is S's install command run instead of loading it? *CMD is it (free it). */
@@ -63,12 +65,19 @@ static bool use_install(const struct step_ctx *sc, const struct chain_step *s, b
 }
 
 /* kmod's print_action(): what is run or loaded, before it is. */
-static void print_action(const struct chain_step *s, const char *cmd, const char *opts)
+/* S's file: the one given by path for the root, else the tree's. */
+static const char *step_path(const struct step_ctx *sc, const struct chain_step *s)
+{
+	return s->root && sc->root_path ? sc->root_path : s->path;
+}
+
+static void print_action(const struct step_ctx *sc, const struct chain_step *s, const char *cmd,
+			 const char *opts)
 {
 	if (cmd)
 		printf("install %s %s\n", cmd, opts ? opts : "");
-	else if (s->path)
-		printf("insmod %s %s\n", s->path, opts ? opts : "");
+	else if (step_path(sc, s))
+		printf("insmod %s %s\n", step_path(sc, s), opts ? opts : "");
 	else if (s->builtin)
 		printf("builtin %s\n", s->name);
 	fflush(stdout);
@@ -87,7 +96,7 @@ static int show_step(const struct chain_step *s, void *data)
 		return 0;
 	use_install(sc, s, false, &cmd);
 	opts = join_options(s->options, s->root ? sc->extra : NULL);
-	print_action(s, cmd, opts);
+	print_action(sc, s, cmd, opts);
 	free(opts);
 	free(cmd);
 	return 0;
@@ -98,22 +107,22 @@ static int show_step(const struct chain_step *s, void *data)
  * kernel layer hands it (what `mymod load` does, without the kernel log and
  * its explanation, which kmod does not print). 0 or -errno.
  */
-static int insert_file(const struct chain_step *s, const char *opts)
+static int insert_file(const char *name, const char *path, const char *opts)
 {
 	struct ko *ko;
 	int err;
 
-	if (!s->path) {
-		MP_ERR("could not find module by name='%s'\n", s->name);
+	if (!path) {
+		MP_ERR("could not find module by name='%s'\n", name);
 		return -ENOENT;
 	}
-	err = ko_open(s->path, &ko);
+	err = ko_open(path, &ko);
 	if (err < 0)
 		return err;
 	err = kernel_load(ko, opts ? opts : "", mp.load_flags);
 	ko_close(ko);
 	if (err < 0)
-		mp_log(LOG_INFO, "Failed to insert module '%s': %s\n", s->path, strerror(-err));
+		mp_log(LOG_INFO, "Failed to insert module '%s': %s\n", path, strerror(-err));
 	return err;
 }
 
@@ -144,8 +153,8 @@ static enum plan_result load_step(const struct chain_step *s, const void *ctx)
 
 	use_install(sc, s, true, &cmd);
 	if (mp.verbose > LOG_WARNING)
-		print_action(s, cmd, opts);
-	err = cmd ? run_install(s->name, cmd, opts) : insert_file(s, opts);
+		print_action(sc, s, cmd, opts);
+	err = cmd ? run_install(s->name, cmd, opts) : insert_file(s->name, step_path(sc, s), opts);
 	free(opts);
 	free(cmd);
 	if (err == -EEXIST && !(s->root && mp.first_time))
@@ -157,10 +166,11 @@ static enum plan_result load_step(const struct chain_step *s, const void *ctx)
 	return PLAN_FAILED;
 }
 
-/* kmod_module_probe_insert_module() for ROOT. 0, or -errno. */
-static int insert_root(struct chain *c, const struct chain_root *root, const char *extra)
+/* kmod_module_probe_insert_module() for ROOT (its file PATH, or NULL: the tree's). 0, or -errno. */
+static int insert_root(struct chain *c, const struct chain_root *root, const char *extra,
+		       const char *path)
 {
-	struct step_ctx sc = { .mt = chain_modtree(c), .extra = extra };
+	struct step_ctx sc = { .mt = chain_modtree(c), .extra = extra, .root_path = path };
 	struct plan_ops ops = {
 		.load = load_step,
 		.ctx = &sc,
@@ -204,6 +214,63 @@ static int not_found(const char *arg)
 	return -ENOENT;
 }
 
+/* A module given by path that the tree does not know: that file alone. */
+static int insert_alone(const char *name, const char *path, const char *extra)
+{
+	struct step_ctx sc = { .mt = mm_modtree_try(), .extra = extra };
+	struct chain_step s = { .name = name, .path = path, .root = true, .required = true };
+
+	if (in_kernel(name, false))
+		return mp.first_time ? -EEXIST : 0;
+	if (mp.use_blacklist && sc.mt && modtree_blacklisted(sc.mt, name))
+		return 0;
+	if (sc.mt && modtree_probe_options(sc.mt, name, NULL, &s.options) < 0)
+		s.options = NULL;
+	if (mp.dry_run)
+		show_step(&s, &sc);
+	else
+		load_step(&s, &sc);
+	free(s.options);
+	return sc.err;
+}
+
+/*
+ * kmod 34: a module given by path ("/..." or "./..."): that file, with what
+ * the tree says of a module of its name (dependencies, softdeps, options).
+ */
+static int insert_path(const char *path, const char *extra)
+{
+	const struct chain_root *roots;
+	struct chain *c = NULL;
+	char *name;
+	size_t n = 0;
+	int err = 0;
+
+	if (access(path, F_OK) < 0) {
+		mp_log(mp.log_prio, "Failed to get module from path %s: %s\n", path,
+		       strerror(errno));
+		return -ENOENT;
+	}
+	name = mm_modname_from_path(path);
+	if (mp.lookup_only) {
+		printf("%s\n", name);
+		goto out;
+	}
+	if (chain_open(name, false, &c, &roots, &n) < 0)
+		n = 0;
+	if (c && mp.ignore_commands)
+		chain_ignore_root_commands(c);
+	while (n > 0 && !mm_modname_eq(roots[n - 1].name, name))
+		n--;
+	err = n ? insert_root(c, &roots[n - 1], extra, path) : insert_alone(name, path, extra);
+	if (err < 0)
+		insert_failed(name, err);
+out:
+	chain_free(c);
+	free(name);
+	return err;
+}
+
 int mp_insert(const char *arg, const char *extra)
 {
 	const struct chain_root *roots;
@@ -211,6 +278,8 @@ int mp_insert(const char *arg, const char *extra)
 	size_t n = 0;
 	int err = 0;
 
+	if (arg[0] == '/' || strncmp(arg, "./", 2) == 0)
+		return insert_path(arg, extra);
 	if (chain_open(arg, true, &c, &roots, &n) < 0 || n == 0) {
 		chain_free(c);
 		return not_found(arg);
@@ -222,7 +291,7 @@ int mp_insert(const char *arg, const char *extra)
 			printf("%s\n", roots[i].name);
 			continue;
 		}
-		err = insert_root(c, &roots[i], extra);
+		err = insert_root(c, &roots[i], extra, NULL);
 		if (err < 0)
 			insert_failed(roots[i].name, err);
 	}
