@@ -107,6 +107,8 @@ struct ko_section {
 	const char *name;
 	uint64_t size;
 };
+/* Has it a section called NAME? */
+bool ko_has_section(const struct ko *ko, const char *name);
 /* Every section header but the null one, in file order. */
 int ko_sections(struct ko *ko, const struct ko_section **secs, size_t *n);
 

@@ -78,6 +78,11 @@ size_t ko_find_section(const struct ko *ko, const char *name)
 	return 0;
 }
 
+bool ko_has_section(const struct ko *ko, const char *name)
+{
+	return ko_find_section(ko, name) != 0;
+}
+
 static const uint8_t zeros[64];
 
 /* The raw contents of section IDX (not NOBITS), read on first use. */

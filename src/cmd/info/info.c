@@ -89,20 +89,6 @@ static void print_versions(const struct ko_version *v, size_t n)
 		printf("0x%08" PRIx32 "\t%s\n", v[i].crc, v[i].name);
 }
 
-/* Has KO a section NAME? */
-static bool has_section(struct ko *ko, const char *name)
-{
-	const struct ko_section *secs;
-	size_t n;
-
-	if (ko_sections(ko, &secs, &n) < 0)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (streq(secs[i].name, name))
-			return true;
-	return false;
-}
-
 int mm_symbol_lines(const char *path, bool exports)
 {
 	const struct ko_export *e;
@@ -115,7 +101,7 @@ int mm_symbol_lines(const char *path, bool exports)
 		return err;
 	err = exports ? ko_exports(ko, &e, &n) : ko_versions(ko, &v, &n);
 	/* As libkmod: none, and not even the section they would be in, is an error. */
-	if (err == 0 && n == 0 && !has_section(ko, exports ? "__ksymtab_strings" : "__versions"))
+	if (err == 0 && n == 0 && !ko_has_section(ko, exports ? "__ksymtab_strings" : "__versions"))
 		err = mm_fail(ENOENT, "%s: no %s section", path,
 			      exports ? "__ksymtab_strings" : "__versions");
 	else if (err == 0 && exports)
