@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <libkmod.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -223,27 +224,45 @@ int modtree_options(struct modtree *mt, const char *name, char **options)
 	return module_config(mt, name, kmod_module_get_options, options);
 }
 
+/* ALIAS as libkmod keys it: '-' as '_', but not inside [...]. */
+static void alias_key(const char *alias, char *key, size_t size)
+{
+	size_t i;
+	bool bracket = false;
+
+	for (i = 0; alias[i] && i + 1 < size; i++) {
+		bracket = alias[i] == '[' || (bracket && alias[i] != ']');
+		key[i] = alias[i] == '-' && !bracket ? '_' : alias[i];
+	}
+	key[i] = '\0';
+}
+
+/*
+ * As libkmod's kmod_module_get_options() for NAME looked up by ALIAS: every
+ * options entry (modprobe.d's, the kernel command line's) for either, in
+ * order. Read from the configuration, not by looking ALIAS up again.
+ */
 int modtree_probe_options(struct modtree *mt, const char *name, const char *alias, char **options)
 {
-	struct kmod_list *list = NULL, *l;
-	int err;
+	struct kmod_config_iter *it;
+	struct mm_strbuf sb = { 0 };
+	char key[PATH_MAX];
 
 	if (!alias)
 		return modtree_options(mt, name, options);
-	*options = NULL;
-	err = kmod_module_new_from_lookup(mt->ctx, alias, &list);
-	if (err < 0)
-		return mm_fail(-err, "cannot look up %s in %s", alias, mt->dir);
-	kmod_list_foreach(l, list)
-	{
-		struct kmod_module *mod = kmod_module_get_module(l);
-		const char *opts = kmod_module_get_options(mod);
+	alias_key(alias, key, sizeof(key));
+	it = kmod_config_get_options(mt->ctx);
+	while (it && kmod_config_iter_next(it)) {
+		const char *mod = kmod_config_iter_get_key(it),
+			   *opts = kmod_config_iter_get_value(it);
 
-		if (!*options && strcmp(kmod_module_get_name(mod), name) == 0 && opts && *opts)
-			*options = mm_strdup(opts);
-		kmod_module_unref(mod);
+		if ((strcmp(mod, name) != 0 && strcmp(mod, key) != 0) || !opts || !*opts)
+			continue;
+		mm_strbuf_sep(&sb, " ");
+		mm_strbuf_add(&sb, opts);
 	}
-	kmod_module_unref_list(list);
+	kmod_config_iter_free_iter(it);
+	*options = sb.s ? mm_strbuf_steal(&sb) : NULL;
 	return 0;
 }
 

@@ -379,7 +379,7 @@ static char *params_string(char **args, int n)
 		else
 			mm_strbuf_add(&sb, args[i]);
 	}
-	return mm_strbuf_steal(&sb);
+	return sb.s ? mm_strbuf_steal(&sb) : NULL;
 }
 
 /* The module directory: -d and -S as kmod builds it, else the release uname() gives. */
