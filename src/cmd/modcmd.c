@@ -108,6 +108,20 @@ static void print_output(FILE *f, const char *out, const char *indent)
 	}
 }
 
+int modcmd_system(const char *name, const char *cmd, const char *options)
+{
+	char *full = modcmd_expand(cmd, options);
+	int status;
+
+	setenv("MODPROBE_MODULE", name, 1);
+	status = system(full);
+	unsetenv("MODPROBE_MODULE");
+	free(full);
+	if (status != -1 && WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return -1;
+}
+
 int modcmd_run(const char *type, const char *name, const char *cmd, const char *options,
 	       bool dry_run)
 {

@@ -18,6 +18,13 @@
 int modcmd_run(const char *type, const char *name, const char *cmd, const char *options,
 	       bool dry_run);
 
+/*
+ * The same as kmod's tools run it: by system(), its output where ours goes,
+ * nothing said. 0, its exit status, or -1 when it could not run or was
+ * killed.
+ */
+int modcmd_system(const char *name, const char *cmd, const char *options);
+
 /* CMD with every $CMDLINE_OPTS replaced by OPTIONS (NULL: ""), as kmod does. Free it. */
 char *modcmd_expand(const char *cmd, const char *options);
 

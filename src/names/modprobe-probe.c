@@ -80,7 +80,7 @@ static void print_action(const struct step_ctx *sc, const struct chain_step *s, 
 		printf("insmod %s %s\n", step_path(sc, s), opts ? opts : "");
 	else if (s->builtin)
 		printf("builtin %s\n", s->name);
-	fflush(stdout);
+	/* Not flushed, as kmod's: an install command's output can come first. */
 }
 
 /* -D, -n: print each step (chain_walk's FN); -n passes over what is loaded. */
@@ -129,7 +129,7 @@ static int insert_file(const char *name, const char *path, const char *opts)
 /* libkmod's install command: its failure in libkmod's words. 0 or -EINVAL. */
 static int run_install(const char *name, const char *cmd, const char *opts)
 {
-	int r = modcmd_run("install", name, cmd, opts, false);
+	int r = modcmd_system(name, cmd, opts);
 	char *full;
 
 	if (r == 0)

@@ -92,7 +92,7 @@ static int run_remove(const char *name, const char *cmd)
 
 	show("remove", full);
 	if (!mp.dry_run)
-		r = modcmd_run("remove", name, cmd, NULL, false);
+		r = modcmd_system(name, cmd, NULL);
 	if (r != 0)
 		mp_log(mp.log_prio, "Error running remove command for %s\n", name);
 	free(full);

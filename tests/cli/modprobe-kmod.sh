@@ -107,11 +107,12 @@ softdep vfat pre: loop post: nvme
 remove vfat echo removing vfat
 alias myalias loop
 install crc_t10dif false
+install crc64 echo to stderr >&2; echo to stdout
 EOF
 for args in "-D nvme" "-D nvme a=1" "-n -v nvme a=1 'b=c d'" "nvme x=1" "-D -i nvme" "-D loop a=1" \
     "-D vfat" "-n -v vfat" "-D ext4" "-D -b ext4" "-D myalias" "-R myalias" "-n -v myalias" \
     "-r -n -v vfat" "-r vfat" "-r -i -n -v vfat" "-v crc_t10dif" "-D crc_t10dif" "-c" \
-    "-D -i vfat" "-n -v -i vfat" "-D -i nvme_core"; do
+    "-D -i vfat" "-n -v -i vfat" "-D -i nvme_core" "-v crc64"; do
     eval "same \"-C $args\" -S \"\$KVER\" -C \"\$conf\" $args"
 done
 
