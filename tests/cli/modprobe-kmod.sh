@@ -123,6 +123,8 @@ same "unknown short option" -Z nvme
 same "missing argument" -S
 same "bad -w" -w 12x -r nvme
 same "-q unknown module" -S "$KVER" -q no_such_module
+same "-s unknown module (to syslog)" -S "$KVER" -s no_such_module
+same "-q -v" -S "$KVER" -q -v loop
 same "unknown module" -S "$KVER" no_such_module
 same "-a unknown modules" -S "$KVER" -a no_such_module other_missing
 same "-r unknown module" -S "$KVER" -r no_such_module
