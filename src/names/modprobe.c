@@ -247,7 +247,34 @@ struct mp_cmdline {
 	size_t nconfig;
 };
 
-static int take_option2(int c, struct mp_cmdline *cl);
+static int take_general_option(int c, struct mp_cmdline *cl);
+
+/* A query option (kmod's help lists them second), else a general one. */
+static int take_query_option(int c, struct mp_cmdline *cl)
+{
+	switch (c) {
+	case 'D':
+		mp.ignore_loaded = mp.dry_run = mp.show = true;
+		return 0;
+	case 'R':
+		mp.lookup_only = true;
+		return 0;
+	case 'c':
+		cl->show_config = true;
+		return 0;
+	case OPT_MODVERSIONS:
+		cl->modversions = true;
+		return 0;
+	case OPT_EXPORTS:
+		cl->exports = true;
+		return 0;
+	case 'n':
+		mp.dry_run = true;
+		return 0;
+	default:
+		return take_general_option(c, cl);
+	}
+}
 
 /* The option C: 0 to go on, else the exit status (-1: exit 0 after -V, -h). */
 static int take_option(int c, struct mp_cmdline *cl)
@@ -292,32 +319,14 @@ static int take_option(int c, struct mp_cmdline *cl)
 	case OPT_FORCE_VERMAGIC:
 		mp.load_flags |= KERNEL_LOAD_FORCE_VERMAGIC;
 		break;
-	case 'D':
-		mp.ignore_loaded = mp.dry_run = mp.show = true;
-		break;
-	case 'R':
-		mp.lookup_only = true;
-		break;
-	case 'c':
-		cl->show_config = true;
-		break;
-	case OPT_MODVERSIONS:
-		cl->modversions = true;
-		break;
-	case OPT_EXPORTS:
-		cl->exports = true;
-		break;
-	case 'n':
-		mp.dry_run = true;
-		break;
 	default:
-		return take_option2(c, cl);
+		return take_query_option(c, cl);
 	}
 	return 0;
 }
 
 /* The general options (kmod's help lists them last). */
-static int take_option2(int c, struct mp_cmdline *cl)
+static int take_general_option(int c, struct mp_cmdline *cl)
 {
 	switch (c) {
 	case 'C':
