@@ -355,9 +355,7 @@ static int take_general_option(int c, struct mp_cmdline *cl)
 		mp.verbose++;
 		return 0;
 	case 'V':
-		/* As kmod 34 says it: scripts read the version and the features. */
-		puts("kmod version 34");
-		puts("+ZSTD +XZ +ZLIB +OPENSSL");
+		names_version();
 		return -1;
 	case 'h':
 		help();
