@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""bash-complete.py COMPLETION KEYS...: type KEYS into a real interactive bash.
+"""bash-complete.py COMPLETION[:NAME,...] KEYS...: type KEYS into a real interactive bash.
 
 bash runs on a pseudo-terminal, with bash-completion loaded and COMPLETION
-found by bash-completion's own loader under the name "mymod", as an
-installed completion is. For each KEYS (a line to type, with its TABs), in
+found by bash-completion's own loader under the name "mymod" (or each
+NAME), as an installed completion is. For each KEYS (a line to type, with its TABs), in
 a fresh line of the same shell, prints one line: what the command line
 holds after the keys, a TAB, and the candidates readline listed (after
 TAB TAB), sorted, separated by spaces.
@@ -71,11 +71,13 @@ def read_until(fd, marker, buf):
 def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__)
-    completion, cases = os.path.abspath(sys.argv[1]), sys.argv[2:]
+    completion, _, names = sys.argv[1].partition(":")
+    completion, cases = os.path.abspath(completion), sys.argv[2:]
     tmp = tempfile.mkdtemp(prefix="bash-complete.")
     try:
         os.makedirs(f"{tmp}/completions")
-        os.symlink(completion, f"{tmp}/completions/mymod")
+        for name in (names or "mymod").split(","):
+            os.symlink(completion, f"{tmp}/completions/{name}")
         with open(f"{tmp}/rc", "w") as f:
             f.write(RC)
         env = dict(os.environ, TERM="dumb", INPUTRC="/dev/null", HISTFILE="/dev/null",

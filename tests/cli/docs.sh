@@ -222,4 +222,38 @@ expect line "mymod depmod -C $TMP/dmdir/con"$'\t' "mymod depmod -C $TMP/dmdir/co
 expect line $'mymod deps --sort BU\t' "mymod deps --sort BUILTIN "
 
 run_bash_cases
+
+# The kmod names (mymod-kmod-names(1)): every option each name's --help
+# lists (kmod's format: a tab, then the option) is in the page; bash
+# completes them from completions/kmod-names.bash, installed under each name.
+names="modprobe insmod rmmod lsmod modinfo depmod kmod"
+page=$SRCDIR/man/mymod-kmod-names.1.scd
+mkdir -p "$TMP/names"
+for n in $names; do
+    ln -s "$MYMOD" "$TMP/names/$n"
+    help=$("$TMP/names/$n" --help)
+    [ "$n" = kmod ] && help+=$'\n'$("$TMP/names/kmod" static-nodes --help)
+    opts=$(echo "$help" | sed -n 's/^\t\{1,\}\(-[^ \t].*\)$/\1/p' | sed 's/  .*//' | parse_options | sort -u)
+    [ "$(echo "$opts" | grep -c .)" -ge 2 ] || fail "'$n --help': fewer than 2 options read"
+    for opt in $opts; do
+        has_option "$page" "$opt" || fail "mymod-kmod-names.1: $n's option $opt is not in the page"
+    done
+done
+warnings=$(MANWIDTH=80 man --warnings -l "$BUILDDIR/man/mymod-kmod-names.1" 2>&1 >/dev/null)
+[ -z "$warnings" ] || fail "man mymod-kmod-names renders with warnings: $warnings"
+cases=(
+    $'modprobe --show-d\t' $'modinfo --fie\t' $'depmod --out\t' $'kmod st\t'
+    $'kmod static-nodes --fo\t' $'kmod static-nodes --format=tm\t' "modprobe -S $KVER loo"$'\t'
+    "modinfo -k $KVER -F lic"$'\t' $'lsmod --sys\t'
+)
+want=(
+    "modprobe --show-depends " "modinfo --field=" "depmod --outdir=" "kmod static-nodes "
+    "kmod static-nodes --format=" "kmod static-nodes --format=tmpfiles " "modprobe -S $KVER loop "
+    "modinfo -k $KVER -F license " "lsmod --syslog "
+)
+mapfile -t got < <(PATH=$TMP/names:$PATH python3 "$SRCDIR/tests/cli/bash-complete.py" \
+    "$SRCDIR/completions/kmod-names.bash:${names// /,}" "${cases[@]}")
+for i in "${!cases[@]}"; do
+    assert_eq "bash: '${cases[i]//$'\t'/<TAB>}'" "${want[i]}" "${got[i]%%$'\t'*}"
+done
 finish

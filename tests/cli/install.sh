@@ -112,6 +112,11 @@ if PKG_CONFIG_LIBDIR=$pc_libdir PKG_CONFIG_PATH='' meson setup "$TMP/build" "$SR
         for link in sbin/modprobe sbin/insmod sbin/rmmod sbin/modinfo sbin/depmod bin/lsmod bin/kmod; do
             assert_eq "-Dkmod-names: $link" /opt/mymod/bin/mymod "$(readlink "$TMP/dest2/opt/mymod/$link")"
         done
+        for name in modprobe insmod rmmod lsmod modinfo depmod kmod; do
+            cmp -s "$SRCDIR/completions/kmod-names.bash" \
+                "$TMP/dest2/opt/mymod/share/own-bash-completion/completions/$name" ||
+                fail "-Dkmod-names: no bash completion for $name"
+        done
     else
         cat "$TMP/install2.log" >&2
         fail "meson install --tags kmod-names failed"
