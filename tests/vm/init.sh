@@ -331,6 +331,76 @@ t_jobs() {
 	want_rc 2 "load -j 0"
 }
 
+# mymod behind the kmod names (/names/*: links to mymod), against kmod's
+# own tools on the same modules: the same effect, lsmod byte for byte, the
+# same exit status and stderr for the errors scripts read.
+t_kmod_names() {
+	N=/names
+	state=$(modules_now)
+	r $N/insmod $X/hello.ko whom=names
+	want_rc 0 "insmod"
+	eq "insmod: the parameter" names "$(param hello whom)"
+	eq "lsmod: kmod's bytes" "$($K/lsmod)" "$($N/lsmod)"
+	r $N/rmmod hello
+	want_rc 0 "rmmod"
+	not_loaded hello "rmmod"
+	base=$(loaded)
+	r $N/modprobe hello_user
+	want_rc 0 "modprobe hello_user"
+	mine=$(new_since "$base")
+	eq "lsmod with a chain: kmod's bytes" "$($K/lsmod)" "$($N/lsmod)"
+	eq "kmod list: lsmod's bytes" "$($K/lsmod)" "$($N/kmod list)"
+	r $N/modprobe -r hello_user
+	want_rc 0 "modprobe -r hello_user"
+	eq "modprobe -r: what modprobe loaded is gone" "$state" "$(modules_now)"
+	$K/modprobe hello_user || note "kmod's modprobe hello_user failed"
+	eq "kmod's modprobe loads the same" "$mine" "$(new_since "$base")"
+	$K/modprobe -r hello_user
+	r $N/modprobe -q loop
+	want_rc 0 "modprobe -q loop"
+	r $N/modprobe -q loop
+	want_rc 0 "modprobe -q loop, loaded already"
+	ok $N/rmmod loop
+	for args in "nosuchmod" "-r nosuchmod" "-r hello" "--first-time -r hello"; do
+		# shellcheck disable=SC2086 # the words are arguments
+		$K/modprobe $args >/tmp/k.out 2>/tmp/k.err
+		krc=$?
+		# shellcheck disable=SC2086
+		r $N/modprobe $args
+		want_rc $krc "modprobe $args: kmod's exit status"
+		eq "modprobe $args: kmod's stderr" "$(cat /tmp/k.err)" "$err"
+	done
+	for t in "rmmod hello" "insmod /data/nosuch.ko" "insmod $X/hello_fail.ko"; do
+		# shellcheck disable=SC2086
+		$K/$t >/tmp/k.out 2>/tmp/k.err
+		krc=$?
+		# shellcheck disable=SC2086
+		r $N/$t
+		want_rc $krc "$t: kmod's exit status"
+		eq "$t: kmod's stderr" "$(cat /tmp/k.err)" "$err"
+	done
+	# modprobe.d's install and remove commands run through the modprobe name.
+	conf=/etc/modprobe.d/zz-names.conf
+	cat >$conf <<-EOF
+	install hello_dev echo "installing \$MODPROBE_MODULE" >/tmp/installed; $K/insmod $X/hello_dev.ko \$CMDLINE_OPTS
+	remove hello_dev echo "removing \$MODPROBE_MODULE" >/tmp/removed; $K/rmmod hello_dev
+	EOF
+	r $N/modprobe hello_dev speed=3
+	want_rc 0 "modprobe: install command"
+	eq "modprobe: install command ran" "installing hello_dev" "$(cat /tmp/installed 2>&1)"
+	eq "modprobe: install command's \$CMDLINE_OPTS" 3 "$(param hello_dev speed)"
+	r $N/modprobe -r hello_dev
+	want_rc 0 "modprobe -r: remove command"
+	eq "modprobe -r: remove command ran" "removing hello_dev" "$(cat /tmp/removed 2>&1)"
+	not_loaded hello_dev "modprobe -r: remove command"
+	echo "install hello_dev /bin/false" >$conf
+	r $N/modprobe hello_dev
+	want_rc 1 "modprobe: install /bin/false"
+	not_loaded hello_dev "modprobe: install /bin/false"
+	rm -f $conf /tmp/installed /tmp/removed /tmp/k.out /tmp/k.err
+	eq "kmod names: nothing left loaded" "$state" "$(modules_now)"
+}
+
 t_real_module() {
 	r $M load loop max_loop=3
 	want_rc 0 "load loop"
@@ -1091,6 +1161,7 @@ scenario by_name
 scenario blacklist
 scenario several
 scenario jobs
+scenario kmod_names
 scenario remove_holders
 scenario real_module
 scenario dep_chain
