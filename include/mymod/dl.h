@@ -33,11 +33,20 @@ struct mm_dl {
 	const char *const *names;
 	size_t n;
 	void **fns;
-	int loaded;
+	int loaded; /* 0 not tried, 1 loaded, -1 failed */
 };
 
+/* An mm_dl for SONAME and the table T (MM_DL_TABLE) of the functions NAMES. */
+#define MM_DL_INIT(soname, names, t)                                                               \
+	{                                                                                          \
+		(soname), (names), sizeof(names) / sizeof((names)[0]), (t).p, 0                    \
+	}
+
 /*
- * Open DL once (mm_dl_open()), whichever thread asks first; on failure,
- * say why and exit.
+ * Open DL once (mm_dl_open()), whichever thread asks first: 0, or
+ * -ENOTSUP (each call; mm_fail() says why).
  */
+int mm_dl_load(struct mm_dl *dl);
+
+/* The same, but on failure say why and exit. */
 void mm_dl_need(struct mm_dl *dl);

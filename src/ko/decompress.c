@@ -10,6 +10,76 @@
 #include "ko-internal.h"
 #include "mymod/util.h"
 
+/*
+ * zlib, liblzma and libzstd, each opened when a module of its format is
+ * first read or written (few are: Debian's are not compressed), so that a
+ * call that meets none does not pay for them at start. Their functions are
+ * called through these tables; the names are redirected below.
+ */
+/* clang-format off */
+#define ZLIB_FUNCS(X) \
+	X(deflate) X(deflateBound) X(deflateEnd) X(deflateInit2_) X(inflate) X(inflateEnd) \
+	X(inflateInit2_) X(inflateReset)
+#define LZMA_FUNCS(X) \
+	X(lzma_code) X(lzma_end) X(lzma_lzma_preset) X(lzma_stream_buffer_bound) \
+	X(lzma_stream_buffer_encode) X(lzma_stream_decoder)
+#define ZSTD_FUNCS(X) \
+	X(ZSTD_DCtx_setParameter) X(ZSTD_compress) X(ZSTD_compressBound) X(ZSTD_createDStream) \
+	X(ZSTD_decompressStream) X(ZSTD_freeDStream) X(ZSTD_getErrorName) X(ZSTD_isError)
+/* clang-format on */
+struct zlib_fns {
+	ZLIB_FUNCS(MM_DL_MEMBER)
+};
+struct lzma_fns {
+	LZMA_FUNCS(MM_DL_MEMBER)
+};
+struct zstd_fns {
+	ZSTD_FUNCS(MM_DL_MEMBER)
+};
+static const char *const zlib_names[] = { ZLIB_FUNCS(MM_DL_NAME) };
+static const char *const lzma_names[] = { LZMA_FUNCS(MM_DL_NAME) };
+static const char *const zstd_names[] = { ZSTD_FUNCS(MM_DL_NAME) };
+static MM_DL_TABLE(zlib_fns) zl;
+static MM_DL_TABLE(lzma_fns) xz;
+static MM_DL_TABLE(zstd_fns) zst;
+static struct mm_dl libs[] = {
+	[KO_COMP_GZIP] = MM_DL_INIT("libz.so.1", zlib_names, zl),
+	[KO_COMP_XZ] = MM_DL_INIT("liblzma.so.5", lzma_names, xz),
+	[KO_COMP_ZSTD] = MM_DL_INIT("libzstd.so.1", zstd_names, zst),
+};
+
+#define deflate			  (zl.f.deflate)
+#define deflateBound		  (zl.f.deflateBound)
+#define deflateEnd		  (zl.f.deflateEnd)
+#define deflateInit2_		  (zl.f.deflateInit2_)
+#define inflate			  (zl.f.inflate)
+#define inflateEnd		  (zl.f.inflateEnd)
+#define inflateInit2_		  (zl.f.inflateInit2_)
+#define inflateReset		  (zl.f.inflateReset)
+#define lzma_code		  (xz.f.lzma_code)
+#define lzma_end		  (xz.f.lzma_end)
+#define lzma_lzma_preset	  (xz.f.lzma_lzma_preset)
+#define lzma_stream_buffer_bound  (xz.f.lzma_stream_buffer_bound)
+#define lzma_stream_buffer_encode (xz.f.lzma_stream_buffer_encode)
+#define lzma_stream_decoder	  (xz.f.lzma_stream_decoder)
+#define ZSTD_DCtx_setParameter	  (zst.f.ZSTD_DCtx_setParameter)
+#define ZSTD_compress		  (zst.f.ZSTD_compress)
+#define ZSTD_compressBound	  (zst.f.ZSTD_compressBound)
+#define ZSTD_createDStream	  (zst.f.ZSTD_createDStream)
+#define ZSTD_decompressStream	  (zst.f.ZSTD_decompressStream)
+#define ZSTD_freeDStream	  (zst.f.ZSTD_freeDStream)
+#define ZSTD_getErrorName	  (zst.f.ZSTD_getErrorName)
+#define ZSTD_isError		  (zst.f.ZSTD_isError)
+
+/* The library of format COMP, opened: 0, or -errno with mm_fail(). */
+static int open_lib(enum ko_comp comp)
+{
+	if (comp <= KO_COMP_NONE || (size_t)comp >= sizeof(libs) / sizeof(libs[0]) ||
+	    !libs[comp].soname)
+		return mm_fail(EINVAL, "unknown compression");
+	return mm_dl_load(&libs[comp]);
+}
+
 static const uint8_t gzip_magic[] = { 0x1f, 0x8b };
 static const uint8_t xz_magic[] = { 0xfd, '7', 'z', 'X', 'Z', 0x00 };
 static const uint8_t zstd_magic[] = { 0x28, 0xb5, 0x2f, 0xfd };
@@ -160,8 +230,10 @@ out:
 int ko_decompress(enum ko_comp comp, const void *data, size_t len, uint8_t **out, size_t *outlen)
 {
 	struct outbuf o = { 0 };
-	int err;
+	int err = open_lib(comp);
 
+	if (err < 0)
+		return err;
 	switch (comp) {
 	case KO_COMP_GZIP:
 		err = gunzip(data, len, &o);
@@ -241,9 +313,11 @@ static int zstd_buf(const uint8_t *in, size_t len, uint8_t **out, size_t *outlen
 
 int ko_compress(enum ko_comp comp, const void *data, size_t len, uint8_t **out, size_t *outlen)
 {
-	int err;
+	int err = open_lib(comp);
 
 	*out = NULL;
+	if (err < 0)
+		return err;
 	switch (comp) {
 	case KO_COMP_GZIP:
 		err = gzip_buf(data, len, out, outlen);

@@ -11,7 +11,53 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mymod/dl.h"
 #include "mymod/ko.h"
+
+/*
+ * libelf, opened when the first module is (ko_libelf_open(), from every
+ * ko_open*()), so a call that reads no module does not pay for it at start.
+ * Its functions are called through this table; the names are redirected.
+ */
+/* clang-format off */
+#define KO_LIBELF_FUNCS(X) \
+	X(elf_begin) X(elf_end) X(elf_errmsg) X(elf_getdata) X(elf_getident) X(elf_getscn) \
+	X(elf_getshdrnum) X(elf_getshdrstrndx) X(elf_kind) X(elf_memory) X(elf_rawdata) \
+	X(elf_version) X(gelf_fsize) X(gelf_getehdr) X(gelf_getnote) X(gelf_getrel) \
+	X(gelf_getrela) X(gelf_getshdr) X(gelf_getsym) X(gelf_getsymshndx)
+/* clang-format on */
+struct ko_libelf_fns {
+	KO_LIBELF_FUNCS(MM_DL_MEMBER)
+};
+union ko_libelf_table {
+	struct ko_libelf_fns f;
+	void *p[sizeof(struct ko_libelf_fns) / sizeof(void *)];
+};
+extern union ko_libelf_table ko_libelf;
+
+/* Open libelf (once): 0, or -ENOTSUP with mm_fail(). */
+int ko_libelf_open(void);
+
+#define elf_begin	  (ko_libelf.f.elf_begin)
+#define elf_end		  (ko_libelf.f.elf_end)
+#define elf_errmsg	  (ko_libelf.f.elf_errmsg)
+#define elf_getdata	  (ko_libelf.f.elf_getdata)
+#define elf_getident	  (ko_libelf.f.elf_getident)
+#define elf_getscn	  (ko_libelf.f.elf_getscn)
+#define elf_getshdrnum	  (ko_libelf.f.elf_getshdrnum)
+#define elf_getshdrstrndx (ko_libelf.f.elf_getshdrstrndx)
+#define elf_kind	  (ko_libelf.f.elf_kind)
+#define elf_memory	  (ko_libelf.f.elf_memory)
+#define elf_rawdata	  (ko_libelf.f.elf_rawdata)
+#define elf_version	  (ko_libelf.f.elf_version)
+#define gelf_fsize	  (ko_libelf.f.gelf_fsize)
+#define gelf_getehdr	  (ko_libelf.f.gelf_getehdr)
+#define gelf_getnote	  (ko_libelf.f.gelf_getnote)
+#define gelf_getrel	  (ko_libelf.f.gelf_getrel)
+#define gelf_getrela	  (ko_libelf.f.gelf_getrela)
+#define gelf_getshdr	  (ko_libelf.f.gelf_getshdr)
+#define gelf_getsym	  (ko_libelf.f.gelf_getsym)
+#define gelf_getsymshndx  (ko_libelf.f.gelf_getsymshndx)
 
 /* Decompressed images larger than this are refused (a bomb, not a module). */
 #define KO_MAX_IMAGE ((size_t)256 << 20)

@@ -348,8 +348,19 @@ static void ko_free(struct ko *ko)
 	free(ko);
 }
 
+static const char *const libelf_names[] = { KO_LIBELF_FUNCS(MM_DL_NAME) };
+union ko_libelf_table ko_libelf;
+static struct mm_dl libelf_dl = MM_DL_INIT("libelf.so.1", libelf_names, ko_libelf);
+
+int ko_libelf_open(void)
+{
+	return mm_dl_load(&libelf_dl);
+}
+
 static int init_libelf(void)
 {
+	if (ko_libelf_open() < 0)
+		return -ENOTSUP;
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		return mm_fail(ENOSYS, "libelf is too old: %s", elf_errmsg(-1));
 	return 0;

@@ -5,31 +5,27 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
-#include <zlib.h>
 
 #include "modtree-internal.h"
+#include "mymod/ko.h"
 #include "mymod/util.h"
 
-/* mm_read_all()'s reader over a gzFile. */
-static ssize_t gz_read(void *src, void *buf, size_t len)
-{
-	int r = gzread(src, buf, (unsigned int)(len > INT_MAX ? INT_MAX : len));
-
-	return r < 0 ? -EIO : r;
-}
-
+/* The text of gzip-compressed file PATH, decompressed as ko decompresses a module. */
 int mt_read_text_gz(const char *path, char **bufp, size_t *lenp)
 {
-	gzFile gz;
-	int err;
+	uint8_t *gz = NULL, *text = NULL;
+	size_t gzlen = 0, len = 0;
+	int err = mm_read_file(path, (char **)&gz, &gzlen);
 
-	errno = 0; /* gzopen() sets it only when open() fails */
-	gz = gzopen(path, "rb");
-	if (!gz)
-		return errno ? -errno : -ENOMEM;
-	err = mm_read_all(gz_read, gz, bufp, lenp);
-	gzclose(gz);
-	return err;
+	if (err == 0)
+		err = ko_decompress(KO_COMP_GZIP, gz, gzlen, &text, &len);
+	free(gz);
+	if (err < 0)
+		return err;
+	*bufp = mm_realloc(text, len + 1); /* a text: NUL-terminated, as mm_read_all() makes it */
+	(*bufp)[len] = '\0';
+	*lenp = len;
+	return 0;
 }
 
 char *mt_cut_line(char *line)

@@ -3,11 +3,9 @@
 #include "mymod/json.h"
 #include "scols.h"
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
 static const char *const json_names[] = { MM_JSON_FUNCS(MM_DL_NAME) };
 static MM_DL_TABLE(mm_json_fns) json;
-static struct mm_dl json_dl = { "libjson-c.so.5", json_names, COUNT(json_names), json.p, 0 };
+static struct mm_dl json_dl = MM_DL_INIT("libjson-c.so.5", json_names, json);
 
 const struct mm_json_fns *mm_json(void)
 {
@@ -17,7 +15,7 @@ const struct mm_json_fns *mm_json(void)
 
 static const char *const scols_names[] = { MM_SCOLS_FUNCS(MM_DL_NAME) };
 static MM_DL_TABLE(mm_scols_fns) scols;
-static struct mm_dl scols_dl = { "libsmartcols.so.1", scols_names, COUNT(scols_names), scols.p, 0 };
+static struct mm_dl scols_dl = MM_DL_INIT("libsmartcols.so.1", scols_names, scols);
 
 const struct mm_scols_fns *mm_scols(void)
 {

@@ -25,19 +25,30 @@ int mm_dl_open(const char *soname, const char *const *names, void **fns, size_t 
 	return 0;
 }
 
-void mm_dl_need(struct mm_dl *dl)
+int mm_dl_load(struct mm_dl *dl)
 {
 	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	int loaded = __atomic_load_n(&dl->loaded, __ATOMIC_ACQUIRE);
 
-	if (__atomic_load_n(&dl->loaded, __ATOMIC_ACQUIRE))
-		return;
-	pthread_mutex_lock(&lock);
-	if (!dl->loaded) {
-		if (mm_dl_open(dl->soname, dl->names, dl->fns, dl->n) < 0) {
-			mm_error("%s", mm_errmsg());
-			exit(MM_EXIT_FAIL);
-		}
-		__atomic_store_n(&dl->loaded, 1, __ATOMIC_RELEASE);
+	if (loaded == 0) {
+		pthread_mutex_lock(&lock);
+		if (dl->loaded == 0)
+			__atomic_store_n(&dl->loaded,
+					 mm_dl_open(dl->soname, dl->names, dl->fns, dl->n) < 0 ? -1
+											       : 1,
+					 __ATOMIC_RELEASE);
+		loaded = dl->loaded;
+		pthread_mutex_unlock(&lock);
+		if (loaded < 0)
+			return -ENOTSUP; /* mm_dl_open() said why */
 	}
-	pthread_mutex_unlock(&lock);
+	return loaded < 0 ? mm_fail(ENOTSUP, "%s cannot be loaded", dl->soname) : 0;
+}
+
+void mm_dl_need(struct mm_dl *dl)
+{
+	if (mm_dl_load(dl) == 0)
+		return;
+	mm_error("%s", mm_errmsg());
+	exit(MM_EXIT_FAIL);
 }

@@ -42,9 +42,10 @@ cp /bin/busybox "$root/bin/busybox"
 copy_bin "$MYMOD" /usr/bin/mymod
 copy_bin "$(command -v kmod)" /usr/bin/kmod
 copy_bin "$(command -v keyctl)" /usr/bin/keyctl
-# The libraries mymod opens with dlopen, which ldd does not list: libdw
-# (decode, addr), json-c (--json) and libsmartcols (tables).
-for so in libdw.so.1 libjson-c.so.5 libsmartcols.so.1; do
+# The libraries mymod opens with dlopen, which ldd does not list: libelf
+# (modules), libdw (decode, addr), zlib, libzstd, liblzma (compressed
+# modules), json-c (--json) and libsmartcols (tables).
+for so in libelf.so.1 libdw.so.1 libz.so.1 libzstd.so.1 liblzma.so.5 libjson-c.so.5 libsmartcols.so.1; do
     lib=$(ldconfig -p | awk -v so="$so" '$1 == so && /x86-64/ { print $NF; exit }')
     [ -n "$lib" ] || { echo "mkinitramfs: no $so (scripts/install-deps)" >&2; exit 1; }
     mkdir -p "$root$(dirname "$lib")"
