@@ -12,8 +12,6 @@ M=/usr/bin/mymod
 K=/kmod
 echo "MYMOD-BENCH-START rounds=$rounds cpus=$(grep -c ^processor /proc/cpuinfo)"
 
-now() { cut -d' ' -f1 /proc/uptime; }
-
 # timed TOOL CMD...: run CMD once, print its time.
 timed() {
 	tool=$1
@@ -21,7 +19,7 @@ timed() {
 	t0=$(now)
 	# shellcheck disable=SC2086 # the list is words
 	"$@" >/dev/null 2>&1 || { echo "MYMOD-BENCH-ERROR $tool: $* failed"; return; }
-	echo "MYMOD-BENCH $tool $r $(echo "$t0 $(now)" | awk '{ printf "%.3f", $2 - $1 }')"
+	echo "MYMOD-BENCH $tool $r $(elapsed "$t0")"
 }
 
 # shellcheck disable=SC2086 # the list is words

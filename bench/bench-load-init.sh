@@ -13,8 +13,6 @@ K=/kmod
 X=/lib/modules/$(uname -r)/extra
 echo "MYMOD-BENCH-START n=$n rounds=$rounds"
 
-now() { cut -d' ' -f1 /proc/uptime; }
-
 # bench CASE TOOL LOADCMD UNLOADCMD: N loads and unloads, timed.
 bench() {
 	t0=$(now)
@@ -24,7 +22,7 @@ bench() {
 		$4 >/dev/null 2>&1 || { echo "MYMOD-BENCH-ERROR $1 $2: $4 failed"; return; }
 		i=$((i + 1))
 	done
-	echo "MYMOD-BENCH $1 $2 $r $(echo "$t0 $(now)" | awk '{ printf "%.2f", $2 - $1 }')"
+	echo "MYMOD-BENCH $1 $2 $r $(elapsed "$t0")"
 }
 
 r=1

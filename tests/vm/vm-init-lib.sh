@@ -11,3 +11,9 @@ mount -t devtmpfs devtmpfs /dev
 mount -t tmpfs tmpfs /tmp
 mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
 echo >/proc/sys/kernel/modprobe
+
+# The benchmarks' clock: seconds since boot, to the hundredth.
+now() { cut -d' ' -f1 /proc/uptime; }
+
+# elapsed T0: seconds since T0 (a now()), as "%.3f".
+elapsed() { echo "$1 $(now)" | awk '{ printf "%.3f", $2 - $1 }'; }
