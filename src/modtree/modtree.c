@@ -75,6 +75,10 @@ void modtree_close(struct modtree *mt)
 	if (!mt)
 		return;
 	mt_dep_index_free(mt->deps);
+	for (size_t i = 0; mt->kept.slots && i <= mt->kept.mask; i++)
+		if (mt->kept.slots[i].key)
+			kmod_module_unref((struct kmod_module *)mt->kept.slots[i].value);
+	mm_hash_free(&mt->kept);
 	kmod_unref(mt->ctx);
 	free(mt->kver);
 	free(mt->weakdep);
@@ -100,6 +104,13 @@ int modtree_load(struct modtree *mt)
 	return 0;
 }
 
+void mt_keep(struct modtree *mt, struct kmod_module *mod)
+{
+	/* Another module of the same name (one reached by an alias): not kept. */
+	if (mm_hash_add(&mt->kept, kmod_module_get_name(mod), mod))
+		kmod_module_ref(mod);
+}
+
 void mt_mods_push(struct modtree_mod **mods, size_t *n, const char *name, const char *path,
 		  bool builtin)
 {
@@ -114,8 +125,10 @@ void mt_mods_push(struct modtree_mod **mods, size_t *n, const char *name, const 
 void mt_mods_push_kmod(struct modtree *mt, struct modtree_mod **mods, size_t *n,
 		       struct kmod_module *mod, const char *written)
 {
-	const char *path = kmod_module_get_path(mod);
+	const char *path;
 
+	mt_keep(mt, mod);
+	path = kmod_module_get_path(mod);
 	mt_mods_push(mods, n, kmod_module_get_name(mod), path,
 		     !path && modtree_builtin(mt, kmod_module_get_name(mod)));
 	if (written)
@@ -155,8 +168,7 @@ int modtree_lookup(struct modtree *mt, const char *name, struct modtree_mod **mo
 	return 0;
 }
 
-/* Does a modprobe.d alias match NAME? (libkmod looks these up first.) */
-static bool config_alias(struct modtree *mt, const char *name)
+bool mt_config_alias(struct modtree *mt, const char *name)
 {
 	struct kmod_config_iter *it = kmod_config_get_aliases(mt->ctx);
 	bool found = false;
@@ -167,18 +179,26 @@ static bool config_alias(struct modtree *mt, const char *name)
 	return found;
 }
 
+bool mt_plain_name(const char *name, char *key, size_t size)
+{
+	size_t len = strlen(name);
+
+	if (len == 0 || len >= size ||
+	    name[strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")])
+		return false;
+	mm_modname_normalize(memcpy(key, name, len + 1));
+	return true;
+}
+
 int modtree_resolve(struct modtree *mt, const char *name, struct modtree_mod **modsp, size_t *np)
 {
 	char key[256];
-	size_t len = strlen(name);
 	const char *rel;
 
-	if (!mt->deps || len == 0 || len >= sizeof(key) ||
-	    name[strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")])
+	if (!mt->deps || !mt_plain_name(name, key, sizeof(key)))
 		return modtree_lookup(mt, name, modsp, np);
-	mm_modname_normalize(memcpy(key, name, len + 1));
 	rel = mt_dep_find(mt->deps, key);
-	if (!rel || config_alias(mt, key))
+	if (!rel || mt_config_alias(mt, key))
 		return modtree_lookup(mt, name, modsp, np);
 	*modsp = mm_calloc(1, sizeof(**modsp));
 	(*modsp)->name = mm_strdup(key);
@@ -212,6 +232,7 @@ static int module_config(struct modtree *mt, const char *name,
 	err = kmod_module_new_from_name(mt->ctx, name, &mod);
 	if (err < 0)
 		return mm_fail(-err, "cannot look up %s", name);
+	mt_keep(mt, mod);
 	s = get(mod);
 	if (s && *s)
 		*out = mm_strdup(s);
