@@ -33,7 +33,7 @@ struct depgraph *depgraph_new(const struct dg_source *src)
 	struct depgraph *g = mm_calloc(1, sizeof(*g));
 
 	g->src = *src;
-	mm_hash_reserve(&g->ids, 128);
+	/* The node index grows as nodes come: a modprobe walk has a dozen. */
 	return g;
 }
 

@@ -23,6 +23,7 @@ struct modtree {
 	bool weakdep_read;
 	struct dep_index *deps; /* modules.dep read whole, once asked to */
 	struct mm_hash kept;	/* name -> struct kmod_module *, held until modtree_close() */
+	struct kmod_module *last_kept; /* the last module kept */
 };
 
 /*

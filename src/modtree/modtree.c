@@ -106,6 +106,14 @@ int modtree_load(struct modtree *mt)
 
 void mt_keep(struct modtree *mt, struct kmod_module *mod)
 {
+	/*
+	 * The same module is often asked for twice in a row. (Only a shortcut:
+	 * a module missed by it, or another at a freed one's address, is
+	 * just not kept.)
+	 */
+	if (mod == mt->last_kept)
+		return;
+	mt->last_kept = mod;
 	/* Another module of the same name (one reached by an alias): not kept. */
 	if (mm_hash_add(&mt->kept, kmod_module_get_name(mod), mod))
 		kmod_module_ref(mod);
@@ -181,13 +189,18 @@ bool mt_config_alias(struct modtree *mt, const char *name)
 
 bool mt_plain_name(const char *name, char *key, size_t size)
 {
-	size_t len = strlen(name);
+	size_t i;
 
-	if (len == 0 || len >= size ||
-	    name[strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")])
-		return false;
-	mm_modname_normalize(memcpy(key, name, len + 1));
-	return true;
+	for (i = 0; name[i] && i + 1 < size; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '-'))
+			return false;
+		key[i] = c == '-' ? '_' : c;
+	}
+	key[i] = '\0';
+	return i > 0 && !name[i];
 }
 
 int modtree_resolve(struct modtree *mt, const char *name, struct modtree_mod **modsp, size_t *np)
@@ -297,11 +310,36 @@ int modtree_remove_command(struct modtree *mt, const char *name, char **cmd)
 	return module_config(mt, name, kmod_module_get_remove_commands, cmd);
 }
 
+/*
+ * Is NAME surely not blacklisted, without looking it up? When it is a
+ * module of modules.dep already looked up (kept), matched by no modprobe.d
+ * alias, its lookup gives that module alone; named by no blacklist line,
+ * the filter keeps it.
+ */
+static bool not_blacklisted(struct modtree *mt, const char *name)
+{
+	struct kmod_module *mod = (struct kmod_module *)mm_hash_get(&mt->kept, name);
+	struct kmod_config_iter *it;
+	bool listed = false;
+
+	if (!mod || !kmod_module_get_path(mod) || mt_config_alias(mt, name))
+		return false;
+	it = kmod_config_get_blacklists(mt->ctx);
+	if (!it)
+		return false;
+	while (!listed && kmod_config_iter_next(it))
+		listed = strcmp(kmod_config_iter_get_key(it), name) == 0;
+	kmod_config_iter_free_iter(it);
+	return !listed;
+}
+
 bool modtree_blacklisted(struct modtree *mt, const char *name)
 {
 	struct kmod_list *list = NULL, *filtered = NULL, *l;
 	bool blacklisted = false;
 
+	if (not_blacklisted(mt, name))
+		return false;
 	if (kmod_module_new_from_lookup(mt->ctx, name, &list) < 0 || !list)
 		return false;
 	if (kmod_module_apply_filter(mt->ctx, KMOD_FILTER_BLACKLIST, list, &filtered) < 0)
