@@ -51,8 +51,9 @@ struct dg_node {
 	int loaded;	       /* 1 or 0 from a source that knows; -1 unknown */
 	struct dg_edge *edges; /* out-edges, in the source's order */
 	size_t nedges;
-	bool expanded; /* its edges have been asked of the source */
-	int cycle;     /* index into depgraph_cycles() + 1; 0 when in none */
+	bool expanded;		  /* its edges have been asked of the source */
+	unsigned int kinds_asked; /* with expand_kinds(): the kinds asked for so far */
+	int cycle;		  /* index into depgraph_cycles() + 1; 0 when in none */
 };
 
 /*
@@ -64,6 +65,13 @@ struct dg_node {
  */
 struct dg_source {
 	int (*expand)(struct depgraph *g, unsigned int id, void *data);
+	/*
+	 * Optional, used instead of expand() when set: add node ID's out-edges
+	 * of KINDS (DG_KIND_BIT()s) only, each kind in expand()'s order. A walk
+	 * that needs some kinds of a node (modprobe's, a dependency's softdeps)
+	 * asks for those; the others come after them when asked for.
+	 */
+	int (*expand_kinds)(struct depgraph *g, unsigned int id, unsigned int kinds, void *data);
 	int (*all)(struct depgraph *g, void *data);
 	int (*lookup)(struct depgraph *g, const char *arg, unsigned int **ids, const char ***vias,
 		      size_t *n, void *data);

@@ -58,6 +58,14 @@ int ko_compress(enum ko_comp comp, const void *data, size_t len, uint8_t **out, 
  * first needed (cheaper than mapping it, for the many-modules case).
  */
 int ko_open(const char *path, struct ko **kop);
+/*
+ * Open PATH to hand it to the kernel (kernel_load() without flags) and
+ * nothing else: an uncompressed file's ELF identification and type are
+ * checked, its sections are not read (the kernel checks them, as it does
+ * for kmod). A compressed file, or one that is not a regular file, is
+ * opened as ko_open() does.
+ */
+int ko_open_load(const char *path, struct ko **kop);
 /* The same on an open descriptor, which the struct ko takes over (closed on failure too). */
 int ko_open_fd(int fd, const char *path, struct ko **kop);
 /* The same on bytes in memory (fuzzing, tests); DATA is copied. */

@@ -33,7 +33,7 @@ struct depgraph *depgraph_new(const struct dg_source *src)
 	struct depgraph *g = mm_calloc(1, sizeof(*g));
 
 	g->src = *src;
-	mm_hash_reserve(&g->ids, 128);
+	/* The node index grows as nodes come: a modprobe walk has a dozen. */
 	return g;
 }
 
@@ -133,10 +133,27 @@ int depgraph_lookup(struct depgraph *g, const char *arg, unsigned int **ids, con
 	return g->src.lookup(g, arg, ids, vias, n, g->src.data);
 }
 
+/* Node ID's edges of KINDS, when the source can give some kinds only; else all of them. */
+static int expand_kinds(struct depgraph *g, unsigned int id, unsigned int kinds)
+{
+	struct dg_node *nd = &g->nodes[id];
+	unsigned int want = kinds & ~nd->kinds_asked;
+
+	if (!g->src.expand_kinds)
+		return depgraph_expand(g, id);
+	if (nd->expanded || !want)
+		return 0;
+	nd->kinds_asked |= want;
+	nd->expanded = nd->kinds_asked == DG_KINDS_ALL;
+	return g->src.expand_kinds(g, id, want, g->src.data);
+}
+
 int depgraph_expand(struct depgraph *g, unsigned int id)
 {
 	if (g->nodes[id].expanded)
 		return 0;
+	if (g->src.expand_kinds)
+		return expand_kinds(g, id, DG_KINDS_ALL);
 	g->nodes[id].expanded = true;
 	if (!g->src.expand)
 		return 0;
@@ -537,7 +554,9 @@ static int probe_list(struct probe *p, unsigned int id, const char *via);
 static int fill_softdep(struct probe *p, unsigned int id, const char *via)
 {
 	size_t nsoft = 0;
-	int err = depgraph_expand(p->g, id);
+	/* A dependency's own dependencies are not walked: its softdeps only. */
+	int err =
+		expand_kinds(p->g, id, DG_KIND_BIT(DG_SOFTDEP_PRE) | DG_KIND_BIT(DG_SOFTDEP_POST));
 
 	if (err < 0)
 		return err;

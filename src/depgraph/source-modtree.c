@@ -53,29 +53,32 @@ static int add_named(struct depgraph *g, struct modtree *mt, unsigned int id, ch
 	return 0;
 }
 
-static int expand(struct depgraph *g, unsigned int id, void *data)
+/* Edges of KINDS from ID: its modules.dep dependencies, softdeps, weakdeps. */
+static int expand_kinds(struct depgraph *g, unsigned int id, unsigned int kinds, void *data)
 {
 	struct modtree *mt = data;
 	char *name = mm_strdup(depgraph_node(g, id)->name);
 	struct modtree_mod *deps = NULL, *pre = NULL, *post = NULL;
 	char **weak = NULL;
 	size_t ndeps = 0, npre = 0, npost = 0, nweak = 0;
-	int err;
+	int err = 0;
 
-	err = modtree_deps(mt, name, &deps, &ndeps);
-	if (err < 0)
-		goto out;
+	if (kinds & DG_KIND_BIT(DG_DEP))
+		err = modtree_deps(mt, name, &deps, &ndeps);
 	for (size_t i = 0; i < ndeps; i++)
 		depgraph_add_edge(g, id, add_mod(g, &deps[i]), DG_DEP, NULL);
-	err = modtree_softdeps(mt, name, &pre, &npre, &post, &npost);
+	if (err == 0 && (kinds & (DG_KIND_BIT(DG_SOFTDEP_PRE) | DG_KIND_BIT(DG_SOFTDEP_POST))))
+		err = modtree_softdeps(mt, name, &pre, &npre, &post, &npost);
 	if (err < 0)
 		goto out;
-	add_edges(g, id, pre, npre, DG_SOFTDEP_PRE);
-	add_edges(g, id, post, npost, DG_SOFTDEP_POST);
-	err = modtree_weakdeps(mt, name, &weak, &nweak);
-	if (err < 0)
-		goto out;
-	add_named(g, mt, id, weak, nweak, DG_WEAKDEP);
+	if (kinds & DG_KIND_BIT(DG_SOFTDEP_PRE))
+		add_edges(g, id, pre, npre, DG_SOFTDEP_PRE);
+	if (kinds & DG_KIND_BIT(DG_SOFTDEP_POST))
+		add_edges(g, id, post, npost, DG_SOFTDEP_POST);
+	if (kinds & DG_KIND_BIT(DG_WEAKDEP))
+		err = modtree_weakdeps(mt, name, &weak, &nweak);
+	if (err == 0)
+		add_named(g, mt, id, weak, nweak, DG_WEAKDEP);
 out:
 	modtree_mods_free(deps, ndeps);
 	modtree_mods_free(pre, npre);
@@ -83,6 +86,11 @@ out:
 	modtree_strv_free(weak, nweak);
 	free(name);
 	return err;
+}
+
+static int expand(struct depgraph *g, unsigned int id, void *data)
+{
+	return expand_kinds(g, id, DG_KINDS_ALL, data);
 }
 
 static int all(struct depgraph *g, void *data)
@@ -129,6 +137,7 @@ void depgraph_source_modtree(struct dg_source *src, struct modtree *mt)
 {
 	*src = (struct dg_source){
 		.expand = expand,
+		.expand_kinds = expand_kinds,
 		.all = all,
 		.lookup = lookup,
 		.data = mt,

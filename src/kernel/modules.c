@@ -32,15 +32,22 @@ const char *kernel_mod_state_name(enum kernel_mod_state state)
 
 char *kernel_modpath(char *buf, size_t len, const char *name, const char *attr)
 {
-	char rel[PATH_MAX];
-	char *mod = mm_modname_normalize(mm_strdup(name));
-	int n;
+	static const char dir[] = "/sys/module/";
+	size_t nlen = strlen(name), alen = attr ? strlen(attr) : 0;
+	char rel[PATH_MAX], *p = rel + sizeof(dir) - 1;
 
-	n = snprintf(rel, sizeof(rel), "/sys/module/%s%s%s", mod, attr ? "/" : "",
-		     attr ? attr : "");
-	free(mod);
-	if (n < 0 || (size_t)n >= sizeof(rel))
+	if (sizeof(dir) + nlen + (attr ? 1 + alen : 0) > sizeof(rel))
 		return NULL;
+	memcpy(rel, dir, sizeof(dir) - 1);
+	/* NAME normalized: '-' as '_'. */
+	for (size_t i = 0; i < nlen; i++)
+		*p++ = name[i] == '-' ? '_' : name[i];
+	if (attr) {
+		*p++ = '/';
+		memcpy(p, attr, alen);
+		p += alen;
+	}
+	*p = '\0';
 	return mm_syspath(buf, len, rel);
 }
 
@@ -208,23 +215,29 @@ void kernel_modules_free(struct kernel_module *mods, size_t n)
 
 enum kernel_mod_state kernel_module_state(const char *name)
 {
+	static const char initstate[] = "/initstate";
 	enum kernel_mod_state state = KERNEL_MOD_ABSENT;
+	char path[PATH_MAX];
+	struct stat st;
+	size_t len;
 	char *s;
 	int err;
 
-	err = kernel_sysfile(name, "initstate", &s);
-	if (err == -ENOENT) {
-		char path[PATH_MAX];
-		struct stat st;
-
-		/* A directory without initstate is a built-in module's. */
-		if (kernel_modpath(path, sizeof(path), name, NULL) && stat(path, &st) == 0 &&
-		    S_ISDIR(st.st_mode))
-			return KERNEL_MOD_BUILTIN;
+	/* /sys/module/NAME once; asked often, of modules mostly absent: no message. */
+	if (!kernel_modpath(path, sizeof(path), name, NULL))
 		return KERNEL_MOD_ABSENT;
-	}
+	len = strlen(path);
+	if (len + sizeof(initstate) > sizeof(path))
+		return KERNEL_MOD_ABSENT;
+	memcpy(path + len, initstate, sizeof(initstate));
+	err = mm_read_file(path, &s, NULL);
+	path[len] = '\0';
+	/* A directory without initstate is a built-in module's. */
+	if (err == -ENOENT && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return KERNEL_MOD_BUILTIN;
 	if (err < 0)
 		return KERNEL_MOD_ABSENT;
+	s[strcspn(s, "\n")] = '\0';
 	if (strcmp(s, "live") == 0)
 		state = KERNEL_MOD_LIVE;
 	else if (strcmp(s, "coming") == 0 || strcmp(s, "unformed") == 0)

@@ -479,6 +479,46 @@ int ko_open(const char *path, struct ko **kop)
 	return ko_open_fd(fd, path, kop);
 }
 
+/* The e_type of the ELF header HEAD (check_header() has passed it). */
+static unsigned int header_type(const struct ko *ko, const uint8_t *head)
+{
+	/* e_type: right after e_ident, 2 bytes in the file's byte order. */
+	return ko->big_endian ? (unsigned int)head[EI_NIDENT] << 8 | head[EI_NIDENT + 1]
+			      : (unsigned int)head[EI_NIDENT + 1] << 8 | head[EI_NIDENT];
+}
+
+int ko_open_load(const char *path, struct ko **kop)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	uint8_t head[sizeof(Elf64_Ehdr)];
+	struct ko *ko;
+	struct stat st;
+	ssize_t r;
+	int err;
+
+	if (fd < 0)
+		return mm_fail(errno, "%m");
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0 ||
+	    (r = pread(fd, head, sizeof(head), 0)) < 0 ||
+	    ko_detect_compression(head, (size_t)r) != KO_COMP_NONE)
+		return ko_open_fd(fd, path, kop);
+	ko = mm_calloc(1, sizeof(*ko));
+	ko->fd = fd;
+	ko->path = mm_strdup(path);
+	ko->file_len = ko->image_len = (size_t)st.st_size;
+	err = check_header(ko, head, (size_t)r);
+	if (err == 0 && header_type(ko, head) != ET_REL)
+		err = mm_fail(ENOEXEC,
+			      "ELF type %u is not a relocatable object: not a kernel module",
+			      header_type(ko, head));
+	if (err < 0) {
+		ko_free(ko);
+		return err;
+	}
+	*kop = ko;
+	return 0;
+}
+
 int ko_open_mem(const void *data, size_t len, const char *name, struct ko **kop)
 {
 	struct ko *ko = mm_calloc(1, sizeof(*ko));

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "mymod/modtree.h"
+#include "mymod/util.h"
 
 struct dep_index;
 
@@ -21,7 +22,17 @@ struct modtree {
 	char *weakdep; /* modules.weakdep, read on first use; NULL when absent */
 	bool weakdep_read;
 	struct dep_index *deps; /* modules.dep read whole, once asked to */
+	struct mm_hash kept;	/* name -> struct kmod_module *, held until modtree_close() */
+	struct kmod_module *last_kept; /* the last module kept */
 };
+
+/*
+ * Hold MOD (a reference of our own) until modtree_close(). libkmod keeps
+ * what it has read of a module (its modules.dep line, its path, its
+ * modprobe.d entries) only while someone holds it; the walks ask for the
+ * same modules many times. The caller still unrefs MOD as before.
+ */
+void mt_keep(struct modtree *mt, struct kmod_module *mod);
 
 /* ---- Lists of modules and strings (modtree.c, text.c) ---- */
 
@@ -33,6 +44,16 @@ void mt_mods_push_kmod(struct modtree *mt, struct modtree_mod **mods, size_t *n,
 		       struct kmod_module *mod, const char *written);
 /* The LEN bytes at S, as a string, onto V. */
 void mt_strv_push(char ***v, size_t *n, const char *s, size_t len);
+
+/* ---- Names (modtree.c) ---- */
+
+/*
+ * Is NAME a plain module name (letters, digits, '-', '_'; shorter than
+ * SIZE)? KEY: NAME as libkmod keys it, '-' as '_'.
+ */
+bool mt_plain_name(const char *name, char *key, size_t size);
+/* Does a modprobe.d alias match NAME? (libkmod looks these up first.) */
+bool mt_config_alias(struct modtree *mt, const char *name);
 
 /* ---- Text (text.c) ---- */
 

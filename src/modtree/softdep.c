@@ -50,10 +50,53 @@ static void softdep_written(struct modtree *mt, const char *name, char ***pre, s
 }
 
 /*
+ * Would looking WRITTEN up give GOT alone? It does when WRITTEN is GOT's
+ * own name, GOT is in modules.dep (it has a file) and no modprobe.d alias
+ * matches the name: libkmod's lookup stops at modules.dep then.
+ */
+static bool looks_up_to(struct modtree *mt, const char *written, struct kmod_module *got)
+{
+	char key[256];
+
+	return mt_plain_name(written, key, sizeof(key)) &&
+	       strcmp(key, kmod_module_get_name(got)) == 0 && kmod_module_get_path(got) &&
+	       !mt_config_alias(mt, key);
+}
+
+/*
+ * The modules of LIST from L on that the lookup of WRITTEN gives, in turn,
+ * onto MODS with that name; returns where LIST goes on.
+ */
+static struct kmod_list *lookup_mods(struct modtree *mt, struct kmod_list *list,
+				     struct kmod_list *l, const char *written,
+				     struct modtree_mod **mods, size_t *n)
+{
+	struct kmod_list *found = NULL, *f;
+
+	if (kmod_module_new_from_lookup(mt->ctx, written, &found) < 0)
+		return l;
+	kmod_list_foreach(f, found)
+	{
+		struct kmod_module *want = kmod_module_get_module(f);
+		struct kmod_module *got = l ? kmod_module_get_module(l) : NULL;
+
+		if (got && strcmp(kmod_module_get_name(got), kmod_module_get_name(want)) == 0) {
+			mt_mods_push_kmod(mt, mods, n, got, written);
+			l = kmod_list_next(list, l);
+		}
+		kmod_module_unref(got);
+		kmod_module_unref(want);
+	}
+	kmod_module_unref_list(found);
+	return l;
+}
+
+/*
  * The modules of LIST (one of kmod_module_get_softdeps()'s, the lookups of
  * the names on the line in turn) onto MODS, each with the name it was
- * looked up by: the names are looked up again, in the same order, and a
- * module takes the name whose lookup gives it where LIST has it.
+ * looked up by: the names are looked up again, in the same order (unless
+ * the lookup is sure to give the next module), and a module takes the name
+ * whose lookup gives it where LIST has it.
  */
 static void softdep_mods(struct modtree *mt, struct kmod_list *list, char **written, size_t nw,
 			 struct modtree_mod **mods, size_t *n)
@@ -61,24 +104,15 @@ static void softdep_mods(struct modtree *mt, struct kmod_list *list, char **writ
 	struct kmod_list *l = list;
 
 	for (size_t i = 0; i < nw && l; i++) {
-		struct kmod_list *found = NULL, *f;
+		struct kmod_module *got = kmod_module_get_module(l);
 
-		if (kmod_module_new_from_lookup(mt->ctx, written[i], &found) < 0)
-			continue;
-		kmod_list_foreach(f, found)
-		{
-			struct kmod_module *want = kmod_module_get_module(f);
-			struct kmod_module *got = l ? kmod_module_get_module(l) : NULL;
-
-			if (got &&
-			    strcmp(kmod_module_get_name(got), kmod_module_get_name(want)) == 0) {
-				mt_mods_push_kmod(mt, mods, n, got, written[i]);
-				l = kmod_list_next(list, l);
-			}
-			kmod_module_unref(got);
-			kmod_module_unref(want);
+		if (looks_up_to(mt, written[i], got)) {
+			mt_mods_push_kmod(mt, mods, n, got, written[i]);
+			l = kmod_list_next(list, l);
+		} else {
+			l = lookup_mods(mt, list, l, written[i], mods, n);
 		}
-		kmod_module_unref_list(found);
+		kmod_module_unref(got);
 	}
 	for (; l; l = kmod_list_next(list, l)) {
 		struct kmod_module *mod = kmod_module_get_module(l);
@@ -102,6 +136,7 @@ int modtree_softdeps(struct modtree *mt, const char *name, struct modtree_mod **
 	err = kmod_module_new_from_name(mt->ctx, name, &mod);
 	if (err < 0)
 		return mm_fail(-err, "cannot look up %s in %s", name, mt->dir);
+	mt_keep(mt, mod);
 	err = kmod_module_get_softdeps(mod, &pre_list, &post_list);
 	if (err < 0) {
 		err = mm_fail(-err, "cannot read the softdeps of %s in %s", name, mt->dir);

@@ -116,7 +116,8 @@ static int insert_file(const char *name, const char *path, const char *opts)
 		MP_ERR("could not find module by name='%s'\n", name);
 		return -ENOENT;
 	}
-	err = ko_open(path, &ko);
+	/* Forcing edits the sections: read them only then. */
+	err = mp.load_flags ? ko_open(path, &ko) : ko_open_load(path, &ko);
 	if (err < 0)
 		return err;
 	err = kernel_load(ko, opts ? opts : "", mp.load_flags);
