@@ -80,7 +80,7 @@ static void usage(void)
 	      "      --no-rollback      with --with-deps: keep what was loaded when one fails\n"
 	      "      --debug            turn its dynamic-debug callsites on (dyndbg=+p)\n"
 	      "  -j, --jobs=N           load up to N modules at once whose chains share no\n"
-	      "                         module (default: 1)\n"
+	      "                         module (default: the number of CPUs)\n"
 	      "  -v, --verbose          say what was loaded, and how\n" MM_MODDIR_USAGE
 	      "  -h, --help             show this help\n",
 	      stdout);
@@ -593,49 +593,78 @@ struct groups {
 	const struct load_opts *lo;
 };
 
-/* Add module NAME and what modules.dep says it needs to NAMES. */
-static void add_closure(struct modtree *mt, const char *name, struct mm_strbuf *names)
+/* Add module NAME ('_' form) to the list NAMES ("\nNAME\n" each) unless it is there. */
+static void add_name(struct mm_strbuf *names, const char *name)
 {
-	struct modtree_mod *deps = NULL;
-	size_t n = 0;
+	char *entry = mm_asprintf("\n%s\n", name);
 
-	mm_strbuf_addf(names, "\n%s\n", name);
-	if (mt && modtree_deps(mt, name, &deps, &n) == 0)
-		for (size_t i = 0; i < n; i++)
-			mm_strbuf_addf(names, "\n%s\n", deps[i].name);
-	modtree_mods_free(deps, n);
+	if (!names->s || !strstr(names->s, entry))
+		mm_strbuf_add(names, entry);
+	free(entry);
+}
+
+/* Add to NAMES each module of MODS (N of them), then free them. */
+static void add_mods(struct mm_strbuf *names, struct modtree_mod *mods, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		add_name(names, mods[i].name);
+	modtree_mods_free(mods, n);
+}
+
+/* Add to NAMES, after each module already there, what it needs and its softdeps. */
+static void add_needed(struct modtree *mt, struct mm_strbuf *names)
+{
+	struct modtree_mod *deps, *pre, *post;
+	size_t n, npre, npost;
+
+	/* NAMES grows as it is read: each module added is looked at in turn. */
+	for (size_t at = 0; mt && names->s && at < names->len;) {
+		size_t len = strcspn(names->s + at + 1, "\n");
+		char *name = mm_strndup(names->s + at + 1, len);
+
+		at += len + 2;
+		if (modtree_deps(mt, name, &deps, &n) == 0)
+			add_mods(names, deps, n);
+		if (modtree_softdeps(mt, name, &pre, &npre, &post, &npost) == 0) {
+			add_mods(names, pre, npre);
+			add_mods(names, post, npost);
+		}
+		free(name);
+	}
 }
 
 /*
- * The modules ARG may load, each as "\nNAME\n": what it names, and with
- * --with-deps what they need. A softdep's modules count too.
+ * The modules ARG's load may need or bring, each as "\nNAME\n": what it
+ * names, what those need (modules.dep; a file's own modinfo "depends"),
+ * and their softdeps, all the way down. Whether or not --with-deps loads
+ * them, a module and one it needs stay in one group, loaded in
+ * command-line order.
  */
-static char *closure(const char *arg, const struct load_opts *lo)
+static char *closure(const char *arg)
 {
 	struct modtree *mt = mm_modtree_try();
-	struct modtree_mod *mods = NULL, *pre = NULL, *post = NULL;
-	size_t n = 0, npre = 0, npost = 0;
+	struct modtree_mod *mods = NULL;
 	struct mm_strbuf names = { 0 };
-	char *own;
+	size_t n = 0;
+	struct ko *ko;
+	char *own, *save = NULL;
 
 	if (mm_is_path(arg) || !mt || modtree_resolve(mt, arg, &mods, &n) < 0 || n == 0) {
-		own = mm_modname_from_path(arg);
-		add_closure(lo->with_deps ? mt : NULL, own, &names);
+		own = mm_modname_normalize(mm_modname_from_path(arg));
+		add_name(&names, own);
 		free(own);
 	}
-	for (size_t i = 0; i < n; i++) {
-		add_closure(lo->with_deps ? mt : NULL, mods[i].name, &names);
-		if (!lo->with_deps ||
-		    modtree_softdeps(mt, mods[i].name, &pre, &npre, &post, &npost) < 0)
-			continue;
-		for (size_t k = 0; k < npre; k++)
-			add_closure(mt, pre[k].name, &names);
-		for (size_t k = 0; k < npost; k++)
-			add_closure(mt, post[k].name, &names);
-		modtree_mods_free(pre, npre);
-		modtree_mods_free(post, npost);
+	add_mods(&names, mods, n);
+	if (mm_is_path(arg) && ko_open(arg, &ko) == 0) {
+		own = ko_modinfo_get(ko, "depends") ? mm_strdup(ko_modinfo_get(ko, "depends"))
+						    : NULL;
+		for (char *d = own ? strtok_r(own, ",", &save) : NULL; d;
+		     d = strtok_r(NULL, ",", &save))
+			add_name(&names, mm_modname_normalize(d));
+		free(own);
+		ko_close(ko);
 	}
-	modtree_mods_free(mods, n);
+	add_needed(mt, &names);
 	return names.s; /* never empty: ARG's own module at least */
 }
 
@@ -667,7 +696,7 @@ static void make_groups(struct groups *g)
 	char **sets = mm_calloc(g->n, sizeof(*sets));
 
 	for (size_t i = 0; i < g->n; i++) {
-		sets[i] = closure(g->argv[g->m[i].at], g->lo);
+		sets[i] = closure(g->argv[g->m[i].at]);
 		g->m[i].group = i;
 		for (size_t k = 0; k < i; k++) {
 			size_t a = root_of(g->m, k), b = root_of(g->m, i);
@@ -683,6 +712,20 @@ static void make_groups(struct groups *g)
 	for (size_t i = 0; i < g->n; i++)
 		free(sets[i]);
 	free(sets);
+}
+
+/* --verbose, --dry-run: "2 groups, up to 4 at once: a b | c" (the arguments as given). */
+static void say_groups(const struct groups *g, unsigned int jobs)
+{
+	printf("%zu group%s, up to %u at once:", g->ngroups, g->ngroups == 1 ? "" : "s", jobs);
+	for (size_t i = 0; i < g->ngroups; i++) {
+		if (i > 0)
+			fputs(" |", stdout);
+		for (size_t k = g->first[i]; k < g->n; k++)
+			if (root_of(g->m, k) == g->first[i])
+				printf(" %s", g->argv[g->m[k].at]);
+	}
+	putchar('\n');
 }
 
 /* jobs_fn: load group I's modules, one after another. */
@@ -703,7 +746,7 @@ static int load_group(size_t i, void *data)
 
 static int run(int argc, char *argv[])
 {
-	struct load_opts lo = { .jobs = 1 };
+	struct load_opts lo = { .jobs = 0 }; /* 0: jobs_default() */
 	struct groups g = { .argv = argv, .lo = &lo };
 	int ret = parse_options(argc, argv, &lo);
 
@@ -719,8 +762,13 @@ static int run(int argc, char *argv[])
 			j = i + 1;
 		g.m[g.n++] = (struct modarg){ .at = i, .nparams = j - i - 1 };
 	}
-	if (lo.jobs > 1 && g.n > 1) {
+	if (lo.jobs == 0)
+		lo.jobs = jobs_default();
+	if (lo.jobs > 1 && g.n > 1)
 		make_groups(&g);
+	if (g.ngroups > 1) {
+		if (lo.verbose || lo.dry_run)
+			say_groups(&g, lo.jobs);
 		ret = jobs_run(g.ngroups, lo.jobs, load_group, &g);
 	} else {
 		ret = MM_EXIT_OK;

@@ -74,14 +74,26 @@ rm -rf "$sys/sys/module"/*
 # --jobs: the same plan, group by group. nvme and t10-pi share crc64 and
 # more, so they are one group, in command-line order; hello_user's chain
 # is another, printed after theirs although it was given between them.
-run load --with-deps -n -a -b "$base" -k "$KVER" nvme t10-pi
+run load --with-deps -n -a -j 1 -b "$base" -k "$KVER" nvme t10-pi
 first=$out
 run load --with-deps -n -a -b "$base" -k "$KVER" hello_user
 second=$out
 run load --with-deps -n -a -j 3 -b "$base" -k "$KVER" nvme hello_user t10-pi
 assert_eq "-j 3: exit" 0 "$rc"
-assert_eq "-j 3: one group's output after the other's" "$first
+assert_eq "-j 3: one group's output after the other's" "2 groups, up to 3 at once: nvme t10-pi | hello_user
+$first
 $second" "$out"
+# Files: hello_user.ko's modinfo says it depends on hello, so the two are
+# one group (hello_user given first: the order is the command line's).
+run load -n -j 2 "$FIXTURES/hello_user.ko" "$FIXTURES/hello_fail.ko" "$FIXTURES/hello.ko"
+assert_eq "-j 2, files: exit" 0 "$rc"
+assert_eq "-j 2, files: a module and what it depends on are one group" \
+    "2 groups, up to 2 at once: $FIXTURES/hello_user.ko $FIXTURES/hello.ko | $FIXTURES/hello_fail.ko" \
+    "$(printf '%s\n' "$out" | head -1)"
+# -j 1: one after another, no groups.
+run load --with-deps -n -a -j 1 -b "$base" -k "$KVER" nvme hello_user t10-pi
+assert_eq "-j 1: exit" 0 "$rc"
+case $out in "would load"*) ;; *) fail "-j 1: groups said: $(printf '%s\n' "$out" | head -1)" ;; esac
 # A failing module's group fails, the others' output is still there.
 run load --with-deps -n -a -j 2 -b "$base" -k "$KVER" no_such_module hello_user
 assert_eq "-j 2, one unknown: exit" 1 "$rc"
