@@ -263,7 +263,6 @@ int modtree_deps(struct modtree *mt, const char *name, struct modtree_mod **deps
 	err = kmod_module_new_from_name(mt->ctx, name, &mod);
 	if (err < 0)
 		return mm_fail(-err, "cannot look up %s in %s", name, mt->dir);
-	mt_keep(mt, mod);
 	list = kmod_module_get_dependencies(mod);
 	kmod_list_foreach(l, list)
 	{

@@ -22,17 +22,7 @@ struct modtree {
 	char *weakdep; /* modules.weakdep, read on first use; NULL when absent */
 	bool weakdep_read;
 	struct dep_index *deps; /* modules.dep read whole, once asked to */
-	struct mm_hash kept;	/* name -> struct kmod_module *, held until modtree_close() */
-	struct kmod_module *last_kept; /* the last module kept */
 };
-
-/*
- * Hold MOD (a reference of our own) until modtree_close(). libkmod keeps
- * what it has read of a module (its modules.dep line, its path, its
- * modprobe.d entries) only while someone holds it; the walks ask for the
- * same modules many times. The caller still unrefs MOD as before.
- */
-void mt_keep(struct modtree *mt, struct kmod_module *mod);
 
 /* ---- Lists of modules and strings (modtree.c, text.c) ---- */
 

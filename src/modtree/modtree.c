@@ -75,10 +75,6 @@ void modtree_close(struct modtree *mt)
 	if (!mt)
 		return;
 	mt_dep_index_free(mt->deps);
-	for (size_t i = 0; mt->kept.slots && i <= mt->kept.mask; i++)
-		if (mt->kept.slots[i].key)
-			kmod_module_unref((struct kmod_module *)mt->kept.slots[i].value);
-	mm_hash_free(&mt->kept);
 	kmod_unref(mt->ctx);
 	free(mt->kver);
 	free(mt->weakdep);
@@ -104,21 +100,6 @@ int modtree_load(struct modtree *mt)
 	return 0;
 }
 
-void mt_keep(struct modtree *mt, struct kmod_module *mod)
-{
-	/*
-	 * The same module is often asked for twice in a row. (Only a shortcut:
-	 * a module missed by it, or another at a freed one's address, is
-	 * just not kept.)
-	 */
-	if (mod == mt->last_kept)
-		return;
-	mt->last_kept = mod;
-	/* Another module of the same name (one reached by an alias): not kept. */
-	if (mm_hash_add(&mt->kept, kmod_module_get_name(mod), mod))
-		kmod_module_ref(mod);
-}
-
 void mt_mods_push(struct modtree_mod **mods, size_t *n, const char *name, const char *path,
 		  bool builtin)
 {
@@ -133,10 +114,8 @@ void mt_mods_push(struct modtree_mod **mods, size_t *n, const char *name, const 
 void mt_mods_push_kmod(struct modtree *mt, struct modtree_mod **mods, size_t *n,
 		       struct kmod_module *mod, const char *written)
 {
-	const char *path;
+	const char *path = kmod_module_get_path(mod);
 
-	mt_keep(mt, mod);
-	path = kmod_module_get_path(mod);
 	mt_mods_push(mods, n, kmod_module_get_name(mod), path,
 		     !path && modtree_builtin(mt, kmod_module_get_name(mod)));
 	if (written)
@@ -245,7 +224,6 @@ static int module_config(struct modtree *mt, const char *name,
 	err = kmod_module_new_from_name(mt->ctx, name, &mod);
 	if (err < 0)
 		return mm_fail(-err, "cannot look up %s", name);
-	mt_keep(mt, mod);
 	s = get(mod);
 	if (s && *s)
 		*out = mm_strdup(s);
@@ -310,36 +288,11 @@ int modtree_remove_command(struct modtree *mt, const char *name, char **cmd)
 	return module_config(mt, name, kmod_module_get_remove_commands, cmd);
 }
 
-/*
- * Is NAME surely not blacklisted, without looking it up? When it is a
- * module of modules.dep already looked up (kept), matched by no modprobe.d
- * alias, its lookup gives that module alone; named by no blacklist line,
- * the filter keeps it.
- */
-static bool not_blacklisted(struct modtree *mt, const char *name)
-{
-	struct kmod_module *mod = (struct kmod_module *)mm_hash_get(&mt->kept, name);
-	struct kmod_config_iter *it;
-	bool listed = false;
-
-	if (!mod || !kmod_module_get_path(mod) || mt_config_alias(mt, name))
-		return false;
-	it = kmod_config_get_blacklists(mt->ctx);
-	if (!it)
-		return false;
-	while (!listed && kmod_config_iter_next(it))
-		listed = strcmp(kmod_config_iter_get_key(it), name) == 0;
-	kmod_config_iter_free_iter(it);
-	return !listed;
-}
-
 bool modtree_blacklisted(struct modtree *mt, const char *name)
 {
 	struct kmod_list *list = NULL, *filtered = NULL, *l;
 	bool blacklisted = false;
 
-	if (not_blacklisted(mt, name))
-		return false;
 	if (kmod_module_new_from_lookup(mt->ctx, name, &list) < 0 || !list)
 		return false;
 	if (kmod_module_apply_filter(mt->ctx, KMOD_FILTER_BLACKLIST, list, &filtered) < 0)

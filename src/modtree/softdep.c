@@ -136,7 +136,6 @@ int modtree_softdeps(struct modtree *mt, const char *name, struct modtree_mod **
 	err = kmod_module_new_from_name(mt->ctx, name, &mod);
 	if (err < 0)
 		return mm_fail(-err, "cannot look up %s in %s", name, mt->dir);
-	mt_keep(mt, mod);
 	err = kmod_module_get_softdeps(mod, &pre_list, &post_list);
 	if (err < 0) {
 		err = mm_fail(-err, "cannot read the softdeps of %s in %s", name, mt->dir);

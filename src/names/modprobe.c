@@ -219,17 +219,22 @@ static void split_env(char *str, char ***words, int *n)
 		push(words, n, str);
 }
 
-/* argv with MODPROBE_OPTIONS' words after argv[0]. */
-static char **prepend_env(int *argc, char **argv)
+/*
+ * argv with MODPROBE_OPTIONS' words after argv[0]; the words are in *BUF.
+ * Free both (the array only when it is not ARGV) when done.
+ */
+static char **prepend_env(int *argc, char **argv, char **buf)
 {
 	const char *env = getenv("MODPROBE_OPTIONS");
 	char **words = NULL, **nargv;
 	int n = 0;
 
+	*buf = NULL;
 	if (!env)
 		return argv;
 	/* The words stay in use as arguments until the end. */
-	split_env(mm_strdup(env), &words, &n);
+	*buf = mm_strdup(env);
+	split_env(*buf, &words, &n);
 	nargv = mm_calloc((size_t)(*argc + n + 1), sizeof(*nargv));
 	nargv[0] = argv[0];
 	memcpy(nargv + 1, words, (size_t)n * sizeof(*nargv));
@@ -474,7 +479,8 @@ static const struct mm_cmd modprobe_cmd = {
 int names_modprobe(int argc, char *argv[])
 {
 	struct mp_cmdline cl = { 0 };
-	char **args = prepend_env(&argc, argv);
+	char *envbuf;
+	char **args = prepend_env(&argc, argv, &envbuf);
 	struct stat st;
 	int c, err = 0;
 
@@ -507,5 +513,8 @@ out:
 	if (mplog.syslog)
 		closelog();
 	free(cl.config);
+	if (args != argv)
+		free(args);
+	free(envbuf);
 	return err < 0 ? MM_EXIT_OK : err;
 }
