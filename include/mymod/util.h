@@ -34,7 +34,7 @@ struct mm_config {
 	bool quiet;	     /* no errors, warnings or hints on stderr (load -q) */
 	/* Called as this kmod tool: messages as kmod's ("modinfo: ERROR: ..."), no hints. */
 	const char *kmod_tool;
-	bool syslog; /* with kmod_tool: errors and warnings to syslog, as kmod's -s */
+	bool syslog; /* kmod's -s: mm_kmod_message() to syslog */
 	/* modprobe -C: the configuration files and directories instead of modprobe.d's; NULL:
 	 * the default */
 	const char *const *config_paths;
@@ -69,7 +69,15 @@ int mm_fail(int err, const char *fmt, ...) MM_PRINTF(2, 3);
 const char *mm_errmsg(void);
 void mm_clearerr(void);
 
-/* "mymod: CMD: ..." on stderr. */
+/*
+ * A message as kmod's tools print it (the kmod names): "TOOL: PRIO: TEXT"
+ * on stderr, or "PRIO: TEXT" to syslog with mm_cfg.syslog. TOOL is
+ * mm_cfg.kmod_tool, else the program's name; PRIO a syslog level, in
+ * kmod's words (LOG_CRIT is FATAL). TEXT as given, its newline too.
+ */
+void mm_kmod_message(int prio, const char *text);
+
+/* "mymod: CMD: ..." on stderr; with mm_cfg.kmod_tool, "TOOL: ERROR: ..." (mm_kmod_message()). */
 void mm_error(const char *fmt, ...) MM_PRINTF(1, 2);
 void mm_warn(const char *fmt, ...) MM_PRINTF(1, 2);
 /* The one extra line that says what to do: "mymod: CMD: hint: ...". */

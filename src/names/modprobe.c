@@ -23,43 +23,23 @@
 
 struct mp_opts mp;
 
-/* kmod's tools' log: the threshold is LOG_WARNING until the options are read. */
-static struct {
-	int threshold;
-	bool syslog;
-} mplog = { LOG_WARNING, false };
-
-static const char *prio_name(int prio, char buf[16])
-{
-	static const char *const names[] = {
-		[LOG_CRIT] = "FATAL",	 [LOG_ERR] = "ERROR", [LOG_WARNING] = "WARNING",
-		[LOG_NOTICE] = "NOTICE", [LOG_INFO] = "INFO", [LOG_DEBUG] = "DEBUG",
-	};
-
-	if (prio >= LOG_CRIT && prio <= LOG_DEBUG)
-		return names[prio];
-	snprintf(buf, 16, "LOG-%03d", prio);
-	return buf;
-}
+/* kmod's tools' log threshold: LOG_WARNING until the options are read. */
+static int log_threshold = LOG_WARNING;
 
 void mp_log(int prio, const char *fmt, ...)
 {
-	char buf[16], *msg;
 	va_list ap;
+	char *msg;
 	int n;
 
-	if (prio > mplog.threshold)
+	if (prio > log_threshold)
 		return;
 	va_start(ap, fmt);
 	n = vasprintf(&msg, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return;
-	if (mplog.syslog)
-		syslog(prio, "%s: %s", prio_name(prio, buf), msg);
-	else
-		fprintf(stderr, "%s: %s: %s", program_invocation_short_name, prio_name(prio, buf),
-			msg);
+	mm_kmod_message(prio, msg);
 	free(msg);
 }
 
@@ -349,7 +329,7 @@ static int take_general_option(int c, struct mp_cmdline *cl)
 		return 0;
 	case 's':
 		env_append("-s");
-		mplog.syslog = true;
+		mm_cfg.syslog = true;
 		return 0;
 	case 'q':
 		env_append("-q");
@@ -489,10 +469,8 @@ int names_modprobe(int argc, char *argv[])
 		err = take_option(c, &cl);
 	if (err)
 		goto out;
-	if (!mplog.syslog && fstat(STDERR_FILENO, &st) < 0)
-		mplog.syslog = true;
-	if (mplog.syslog)
-		openlog(program_invocation_short_name, LOG_CONS, LOG_DAEMON);
+	if (fstat(STDERR_FILENO, &st) < 0)
+		mm_cfg.syslog = true;
 	if (!cl.show_config && optind >= argc) {
 		MP_ERR("missing parameters. See -h.\n");
 		err = 1;
@@ -503,15 +481,13 @@ int names_modprobe(int argc, char *argv[])
 		goto out;
 	}
 	/* From here on kmod's words only, at kmod's verbosity. */
-	mplog.threshold = mp.verbose;
+	log_threshold = mp.verbose;
 	mm_cfg.quiet = true;
 	mm_cmd_begin(&modprobe_cmd);
 	mm_modtree_missing_ok();
 	err = dispatch(&cl, args + optind, argc - optind) < 0 ? 1 : 0;
 	mm_cmd_end();
 out:
-	if (mplog.syslog)
-		closelog();
 	free(cl.config);
 	if (args != argv)
 		free(args);

@@ -77,29 +77,50 @@ void mm_clearerr(void)
 	errbuf[0] = '\0';
 }
 
-static bool syslog_open;
+/* kmod's word for syslog level PRIO. */
+static const char *kmod_prio_name(int prio, char buf[16])
+{
+	static const char *const names[] = {
+		[LOG_CRIT] = "FATAL",	 [LOG_ERR] = "ERROR", [LOG_WARNING] = "WARNING",
+		[LOG_NOTICE] = "NOTICE", [LOG_INFO] = "INFO", [LOG_DEBUG] = "DEBUG",
+	};
+
+	if (prio >= LOG_CRIT && prio <= LOG_DEBUG)
+		return names[prio];
+	snprintf(buf, 16, "LOG-%03d", prio);
+	return buf;
+}
+
+void mm_kmod_message(int prio, const char *text)
+{
+	static bool opened;
+	const char *tool = mm_cfg.kmod_tool ? mm_cfg.kmod_tool : program_invocation_short_name;
+	char buf[16];
+
+	if (!mm_cfg.syslog) {
+		fprintf(stderr, "%s: %s: %s", tool, kmod_prio_name(prio, buf), text);
+		return;
+	}
+	if (!opened) {
+		openlog(tool, LOG_CONS, LOG_DAEMON);
+		opened = true;
+	}
+	syslog(prio, "%s: %s", kmod_prio_name(prio, buf), text);
+}
 
 MM_PRINTF(2, 0) static void vreport(const char *kind, const char *fmt, va_list ap)
 {
+	char *msg, *line;
+
 	if (mm_cfg.quiet || (mm_cfg.kmod_tool && kind && strcmp(kind, "hint") == 0))
 		return;
-	if (mm_cfg.kmod_tool && mm_cfg.syslog) {
-		char *msg;
-
+	if (mm_cfg.kmod_tool) {
 		if (vasprintf(&msg, fmt, ap) < 0)
 			return;
-		if (!syslog_open) {
-			openlog(mm_cfg.kmod_tool, LOG_CONS, LOG_DAEMON);
-			syslog_open = true;
-		}
-		syslog(kind ? LOG_WARNING : LOG_ERR, "%s: %s\n", kind ? "WARNING" : "ERROR", msg);
+		line = mm_asprintf("%s\n", msg);
+		mm_kmod_message(kind ? LOG_WARNING : LOG_ERR, line);
+		free(line);
 		free(msg);
-		return;
-	}
-	if (mm_cfg.kmod_tool) {
-		fprintf(stderr, "%s: %s: ", mm_cfg.kmod_tool, kind ? "WARNING" : "ERROR");
-		vfprintf(stderr, fmt, ap);
-		fputc('\n', stderr);
 		return;
 	}
 	fputs("mymod: ", stderr);
