@@ -36,18 +36,17 @@ char *kernel_modpath(char *buf, size_t len, const char *name, const char *attr)
 	size_t nlen = strlen(name), alen = attr ? strlen(attr) : 0;
 	char rel[PATH_MAX], *p = rel + sizeof(dir) - 1;
 
+	/* Built in place (it is asked often): no allocation, no formatting. */
 	if (sizeof(dir) + nlen + (attr ? 1 + alen : 0) > sizeof(rel))
 		return NULL;
 	memcpy(rel, dir, sizeof(dir) - 1);
-	/* NAME normalized: '-' as '_'. */
-	for (size_t i = 0; i < nlen; i++)
-		*p++ = name[i] == '-' ? '_' : name[i];
+	memcpy(p, name, nlen + 1);
+	mm_modname_normalize(p);
+	p += nlen;
 	if (attr) {
 		*p++ = '/';
-		memcpy(p, attr, alen);
-		p += alen;
+		memcpy(p, attr, alen + 1);
 	}
-	*p = '\0';
 	return mm_syspath(buf, len, rel);
 }
 

@@ -40,7 +40,8 @@ const char *kernel_release(void)
 	return release;
 }
 
-const char *kernel_release_uname(void)
+/* uname(), asked once: NULL, with mm_fail(), when it fails. */
+static const struct utsname *uts(void)
 {
 	static struct utsname u;
 
@@ -48,16 +49,21 @@ const char *kernel_release_uname(void)
 		mm_fail(errno, "uname() failed: %s", strerror(errno));
 		return NULL;
 	}
-	return u.release;
+	return &u;
+}
+
+const char *kernel_release_uname(void)
+{
+	const struct utsname *u = uts();
+
+	return u ? u->release : NULL;
 }
 
 const char *kernel_machine(void)
 {
-	static struct utsname u;
+	const struct utsname *u = uts();
 
-	if (!u.machine[0] && uname(&u) < 0)
-		return "unknown";
-	return u.machine;
+	return u ? u->machine : "unknown";
 }
 
 unsigned int kernel_elf_machine(const char *machine)
